@@ -1,0 +1,5 @@
+"""Allow `python -m mlport`."""
+
+from mlport.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""Output for people: diagnostics on stderr, results on stdout, no colour when NO_COLOR is set."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from rich.console import Console
+from rich.tree import Tree
+
+
+@cache
+def out() -> Console:
+    return Console(highlight=False)
+
+
+@cache
+def err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def error(message: str) -> None:
+    """One line on stderr."""
+    err().print(f"[bold red]error:[/] {message}", soft_wrap=True)
+
+
+def warning(message: str) -> None:
+    err().print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+
+
+_HIDDEN = {".git", ".dvc"}
+
+
+def file_tree(root: Path, *, depth: int = 2) -> Tree:
+    """The files of a new project, folders first, two levels deep (.git and .dvc folded)."""
+    tree = Tree(f"[bold]{root.name}/[/]")
+
+    def add(branch: Tree, folder: Path, level: int) -> None:
+        entries = sorted(folder.iterdir(), key=lambda path: (not path.is_dir(), path.name))
+        for entry in entries:
+            if entry.is_dir():
+                child = branch.add(f"[blue]{entry.name}/[/]")
+                if level < depth and entry.name not in _HIDDEN:
+                    add(child, entry, level + 1)
+            else:
+                branch.add(entry.name)
+
+    add(tree, root, 1)
+    return tree

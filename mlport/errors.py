@@ -1,0 +1,37 @@
+"""The errors a user can cause; the CLI turns each into one clear line on stderr."""
+
+from __future__ import annotations
+
+
+class MlportError(Exception):
+    """Base class of every error mlport reports to the user."""
+
+    exit_code = 1
+
+
+class UnknownTemplateError(MlportError):
+    """Raised when the requested template does not exist."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name, self.known = name, known
+        super().__init__(f"unknown template {name!r}; known templates: {', '.join(known)}")
+
+
+class InvalidNameError(MlportError):
+    """Raised when a project name cannot become a folder and a Python package."""
+
+
+class TargetExistsError(MlportError):
+    """Raised when the target directory exists and is not empty; it is never overwritten."""
+
+
+class UnknownVariableError(MlportError):
+    """Raised when `--set` names a key the template does not have."""
+
+
+class InvalidValueError(MlportError):
+    """Raised when a `--set` value is malformed or not among the template's choices."""
+
+
+class GenerationError(MlportError):
+    """Raised when rendering the template fails (a hook refused, a template error)."""

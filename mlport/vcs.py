@@ -1,0 +1,66 @@
+"""Give a new project its own git repository with DVC initialised and a first commit."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from mlport.errors import GenerationError
+
+Warn = Callable[[str], None]
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    try:
+        result = subprocess.run(
+            command, cwd=cwd, env=env, capture_output=True, text=True, check=True
+        )
+    except subprocess.CalledProcessError as error:
+        detail = (error.stderr or error.stdout or "").strip().splitlines()
+        raise GenerationError(
+            f"`{' '.join(command[:3])}` failed: {detail[-1] if detail else error.returncode}"
+        ) from error
+    return result.stdout.strip()
+
+
+def _has_identity(git: str, cwd: Path) -> bool:
+    for key in ("user.name", "user.email"):
+        found = subprocess.run([git, "config", key], cwd=cwd, capture_output=True, text=True)
+        if found.returncode != 0 or not found.stdout.strip():
+            return False
+    return True
+
+
+def _dvc_command() -> list[str] | None:
+    if importlib.util.find_spec("dvc") is not None:
+        return [sys.executable, "-m", "dvc"]
+    dvc = shutil.which("dvc")
+    return [dvc] if dvc else None
+
+
+def init_repository(
+    project: Path, *, author_name: str, author_email: str, message: str, warn: Warn
+) -> None:
+    """git init, dvc init and a first commit; where git or DVC is missing, warn and carry on."""
+    git = shutil.which("git")
+    if git is None:
+        warn("git was not found: the project has no repository yet (run `git init && dvc init` in it)")
+        return
+    _run([git, "init", "--quiet", "--initial-branch=main"], project)
+    dvc = _dvc_command()
+    if dvc is None:
+        warn("DVC was not found: run `dvc init` in the project once it is installed")
+    else:
+        # No usage report from a fresh project: the learner decides that later.
+        env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
+        _run([*dvc, "init", "--quiet"], project, env=env)
+    identity: list[str] = []
+    if not _has_identity(git, project):
+        identity = ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
+    _run([git, "add", "--all"], project)
+    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", message], project)

@@ -1,0 +1,34 @@
+"""What every route may depend on: the model, loaded once at start-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from fastapi import HTTPException, Request, status
+
+MODEL_DIR_ENV = "MODEL_DIR"
+
+
+class Predictor(Protocol):
+    """A trained model ready to answer requests (each template's predict.py provides one)."""
+
+    def info(self) -> dict[str, Any]: ...
+
+
+def model_dir() -> Path:
+    """Where the trained model lives: ./models, or $MODEL_DIR."""
+    return Path(os.environ.get(MODEL_DIR_ENV, "models"))
+
+
+def get_predictor(request: Request) -> Any:
+    """The loaded model, or 503 saying how to train one."""
+    predictor = getattr(request.app.state, "predictor", None)
+    if predictor is None:
+        reason = getattr(request.app.state, "load_error", "no trained model")
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=f"{reason}. Train one with `dvc repro` (or `make train`), then restart the server.",
+        )
+    return predictor

@@ -1,0 +1,17 @@
+"""Errors a user can cause; each stage turns them into one clear line instead of a traceback."""
+
+
+class ProjectError(Exception):
+    """Base class: raised when the project cannot go on and the message says why."""
+
+
+class ConfigError(ProjectError):
+    """Raised when params.yaml is missing, malformed or holds an unknown or mistyped key."""
+
+
+class DataError(ProjectError):
+    """Raised when the input data cannot be used (missing file, wrong columns, too few classes...)."""
+
+
+class ModelNotFoundError(ProjectError):
+    """Raised when a stage or the API needs a trained model that does not exist yet."""

@@ -1,0 +1,131 @@
+"""Run generated projects for real: their commands, their pipeline, their API under uvicorn."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from mlport.api import create_project
+
+BIN = Path(sys.executable).parent
+RESULTS_BLOCK = re.compile(r"<!-- results:start -->(.*?)<!-- results:end -->", re.S)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A generated project and the commands a learner would type in it."""
+
+    path: Path
+    package: str
+
+    def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("MLFLOW_")}
+        env.update(
+            PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+            # What `pip install -e .` gives a learner, without installing into the test venv.
+            PYTHONPATH=str(self.path / "src"),
+            DVC_NO_ANALYTICS="1",
+            GIT_AUTHOR_NAME="test",
+            GIT_AUTHOR_EMAIL="test@example.com",
+            GIT_COMMITTER_NAME="test",
+            GIT_COMMITTER_EMAIL="test@example.com",
+            PYTHONHASHSEED="0",
+        )
+        env.update(extra or {})
+        return env
+
+    def run(
+        self,
+        *command: str,
+        timeout: float = 900,
+        check: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project folder; on failure the assertion shows its output."""
+        result = subprocess.run(
+            list(command),
+            cwd=self.path,
+            env=self.env(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check:
+            assert result.returncode == 0, (
+                f"`{' '.join(command)}` exited {result.returncode}\n"
+                f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+            )
+        return result
+
+    def python(self, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+        return self.run(sys.executable, *args, **kwargs)
+
+    def dvc(self, *args: str, **kwargs) -> subprocess.CompletedProcess[str]:
+        return self.run(sys.executable, "-m", "dvc", *args, **kwargs)
+
+    def metrics(self, path: str = "reports/metrics.json") -> dict:
+        return json.loads((self.path / path).read_text(encoding="utf-8"))
+
+    def results_block(self, document: str = "README.md") -> str:
+        """What the report stage wrote between the results markers."""
+        found = RESULTS_BLOCK.search((self.path / document).read_text(encoding="utf-8"))
+        assert found, f"{document} has no results block"
+        return found.group(1)
+
+
+def generate(template: str, output_dir: Path, **context: str) -> Project:
+    """Generate a project the way `mlport new TEMPLATE --no-input --set k=v` does."""
+    path = create_project(template, output_dir, context=context, no_input=True, git=True)
+    return Project(path=path, package=path.name.replace("-", "_"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(project: Project, *, startup_timeout: float = 120) -> Iterator[str]:
+    """Serve the project's API with a real uvicorn on 127.0.0.1; yield its base URL."""
+    port = free_port()
+    log = project.path / "uvicorn.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", f"{project.package}.api.app:app",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=project.path,
+            env=project.env(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            assert server.poll() is None, f"uvicorn exited:\n{log.read_text()}"
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"uvicorn did not answer:\n{log.read_text()}"
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()

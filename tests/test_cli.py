@@ -1,0 +1,122 @@
+"""The CLI as a learner meets it: listing, creating, help, version."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlport import __version__
+from mlport.cli import app
+from mlport.registry import available_templates
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"mlport {__version__}"
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["list"]], ids=["root", "new", "list"])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_help_does_not_import_heavy_modules() -> None:
+    # `mlport --help` must answer at once: cookiecutter, rich's console and dvc load inside commands.
+    code = (
+        "import sys; from mlport.cli import app; "
+        "print(sorted(m for m in ('cookiecutter', 'dvc', 'mlport.api') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_list_shows_each_template_with_its_own_description() -> None:
+    result = runner.invoke(app, ["list"], env={"COLUMNS": "250"})
+    assert result.exit_code == 0
+    templates = available_templates()
+    assert len(templates) >= 4
+    for template in templates:
+        assert template.description, f"{template.name} has no _description"
+        assert template.name in result.stdout
+        assert template.description in result.stdout
+
+
+def test_new_creates_a_committed_project_with_dvc(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["new", "tabular-classifier", "--no-input", "--name", "Churn Model", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "churn-model"
+    assert (project / "src" / "churn_model" / "__init__.py").is_file()
+    assert (project / ".dvc" / "config").is_file()
+    log = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert log.stdout.strip() == "Start Churn Model from mlport's tabular-classifier template"
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
+    )
+    assert status.stdout == "", "the first commit must hold every generated file"
+    cruft = json.loads((project / ".cruft.json").read_text())
+    assert cruft["directory"] == "templates/tabular-classifier"
+    assert cruft["context"]["cookiecutter"]["project_slug"] == "churn-model"
+    # The end of the output: the tree, then the next three commands.
+    assert "churn-model/" in result.stdout
+    assert "cd " in result.stdout and "make setup" in result.stdout and "dvc repro" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["churn-model"], "no staging left behind"
+
+
+def test_no_git_skips_repository(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", "rl-agent", "--no-input", "--no-git", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "cartpole-agent"
+    assert project.is_dir()
+    assert not (project / ".git").exists()
+    assert not (project / ".dvc").exists()
+
+
+def test_without_a_terminal_it_never_prompts(tmp_path: Path) -> None:
+    # CliRunner's stdin is no TTY: without --no-input it must still finish, on the defaults.
+    result = runner.invoke(app, ["new", "nlp-sentiment", "--no-git", "-o", str(tmp_path)], input="")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "movie-review-sentiment").is_dir()
+
+
+def test_missing_git_is_reported_and_generation_carries_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    result = runner.invoke(app, ["new", "image-cnn", "--no-input", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "git was not found" in result.stderr
+    project = tmp_path / "out" / "digit-recognizer-cnn"
+    assert project.is_dir() and not (project / ".git").exists()
+
+
+def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "new", "tabular-classifier", "--no-input", "-o", str(tmp_path),
+            "--set", "author_name=Ada Lovelace", "--set", "author_email=ada@example.com",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    author = subprocess.run(
+        ["git", "log", "--format=%an <%ae>"],
+        cwd=tmp_path / "breast-cancer-classifier",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert author.stdout.strip() == "Ada Lovelace <ada@example.com>"
