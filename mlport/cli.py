@@ -127,11 +127,16 @@ def new(
     out.print(console.file_tree(project))
     out.print(f"\n[bold green]Created[/] {project}\n\nNext:", soft_wrap=True)
     for command in (
-        f"cd {os.path.relpath(project)}",
+        f"cd {_shown(project)}",
         "python -m venv .venv && source .venv/bin/activate && make setup",
         "dvc repro      # data -> train -> evaluate -> report, results into README.md",
     ):
         out.print(f"  {command}", soft_wrap=True, markup=False)
+
+
+def _shown(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def main() -> None:

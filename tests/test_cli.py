@@ -120,3 +120,33 @@ def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_pat
         check=True,
     )
     assert author.stdout.strip() == "Ada Lovelace <ada@example.com>"
+
+
+def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
+    import os
+    import pty
+    import re
+    import select
+    import time
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlport", "new", "rl-agent", "--no-git", "-o", str(tmp_path)],
+        stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+    )
+    os.close(slave)
+    answers = ["Lunar Lander Pilot"]  # then Enter for every other default
+    screen, deadline = "", time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            screen += os.read(master, 4096).decode(errors="replace")
+        except OSError:
+            break
+        if re.sub(r"\x1b\[[0-9;]*m", "", screen).rstrip(" ").endswith(":"):
+            os.write(master, ((answers.pop(0) if answers else "") + "\r").encode())
+            screen = ""
+    assert process.wait(timeout=10) == 0
+    assert (tmp_path / "lunar-lander-pilot" / "src" / "lunar_lander_pilot").is_dir()
