@@ -1,4 +1,4 @@
-"""Read params.yaml into typed, frozen dataclasses; unknown or mistyped keys are reported by name."""
+"""Read params.yaml into typed, frozen dataclasses; unknown or mistyped keys are named."""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
                 return _coerce(option, value, where)
             except ConfigError as error:
                 errors.append(str(error))
-        raise ConfigError(errors[0] if len(errors) == 1 else f"{where}: {value!r} fits none of {args}")
+        if len(errors) == 1:
+            raise ConfigError(errors[0])
+        raise ConfigError(f"{where}: {value!r} fits none of {args}")
     if origin is typing.Literal:
         if value not in args:
             raise ConfigError(f"{where} must be one of {list(args)}, got {value!r}")

@@ -1,4 +1,4 @@
-"""One MLflow store for every stage: sqlite:///mlflow.db unless MLFLOW_TRACKING_URI says otherwise."""
+"""One MLflow store for every stage: sqlite:///mlflow.db, or MLFLOW_TRACKING_URI when set."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
-"""{{ cookiecutter.project_name }}: {{ cookiecutter.description }}"""
+"""{{ cookiecutter.project_name }}.
+
+{{ cookiecutter.description | wordwrap(96, break_long_words=False, break_on_hyphens=False) }}
+"""
 
 __version__ = "0.1.0"

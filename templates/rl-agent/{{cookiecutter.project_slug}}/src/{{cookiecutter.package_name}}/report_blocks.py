@@ -48,7 +48,7 @@ def image(path: str | Path, alt: str, width: int | None = None) -> str:
 
 
 def data_fingerprint(lock_path: str | Path = "dvc.lock", stage: str = "data") -> str:
-    """The md5 DVC recorded for the outputs of `stage`, so a reader knows which data produced the numbers."""
+    """The md5 DVC recorded for the outputs of `stage`: which data produced the numbers."""
     lock_path = Path(lock_path)
     if not lock_path.is_file():
         return "unknown (run `dvc repro` to record it)"

@@ -10,7 +10,7 @@ class ConfigError(ProjectError):
 
 
 class DataError(ProjectError):
-    """Raised when the input data cannot be used (missing file, wrong columns, too few classes...)."""
+    """Raised when the input data cannot be used (missing file, wrong columns, one class...)."""
 
 
 class ModelNotFoundError(ProjectError):

@@ -22,13 +22,15 @@ def model_dir() -> Path:
     return Path(os.environ.get(MODEL_DIR_ENV, "models"))
 
 
-def get_predictor(request: Request) -> Any:
+async def get_predictor(request: Request) -> Any:
     """The loaded model, or 503 saying how to train one."""
+    # async: a plain function would be sent to the thread pool on every request.
     predictor = getattr(request.app.state, "predictor", None)
     if predictor is None:
         reason = getattr(request.app.state, "load_error", "no trained model")
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            detail=f"{reason}. Train one with `dvc repro` (or `make train`), then restart the server.",
+            detail=f"{reason}. Train one with `dvc repro` (or `make train`), "
+            "then restart the server",
         )
     return predictor

@@ -1,13 +1,14 @@
-"""The FastAPI app: loads the model once at start-up; /health, /model-info and the /predict routes."""
+"""The FastAPI app: the model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI
 
+from .. import __doc__ as about
 from .. import __version__
 from ..errors import ModelNotFoundError
 from ..predict import load_predictor
@@ -27,20 +28,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(
     title={{ cookiecutter.project_name | tojson }},
-    description={{ cookiecutter.description | tojson }},
+    description=about,
     version=__version__,
     lifespan=lifespan,
 )
 
 
 @app.get("/health", tags=["service"])
-def health() -> dict[str, Any]:
+async def health() -> dict[str, Any]:
     """Liveness, and whether a trained model is loaded."""
     return {"status": "ok", "model_loaded": getattr(app.state, "predictor", None) is not None}
 
 
 @app.get("/model-info", tags=["service"])
-def model_info(predictor: Any = Depends(get_predictor)) -> dict[str, Any]:
+async def model_info(predictor: Annotated[Any, Depends(get_predictor)]) -> dict[str, Any]:
     """What the loaded model is, what it expects and how well it scored."""
     return predictor.info()
 

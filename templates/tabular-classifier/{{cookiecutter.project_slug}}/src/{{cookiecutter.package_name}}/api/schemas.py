@@ -1,0 +1,84 @@
+"""Request and response models, built from the trained model's feature schema.
+
+A record's fields are the training columns (JSON names exactly as in the CSV), each required and
+typed (number or text; null means unknown and is imputed); unknown fields are refused. Before any
+training there is no schema: the models then accept any object and /predict answers 503.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ..features import Feature, FeatureSchema
+
+
+@dataclass(frozen=True)
+class ApiModels:
+    """The four models the /predict routes use."""
+
+    record: type[BaseModel]
+    batch: type[BaseModel]
+    prediction: type[BaseModel]
+    batch_prediction: type[BaseModel]
+
+
+def _field(feature: Feature) -> tuple[Any, Any]:
+    if feature.kind == "number":
+        # Strict: "1.5" as text is a client bug worth a 422, not a silent conversion.
+        return float | None, Field(
+            alias=feature.name,
+            title=feature.name,
+            strict=True,
+            allow_inf_nan=False,
+            description="a number (null: unknown, imputed)",
+        )
+    seen = ", ".join(feature.categories[:20]) + (" ..." if len(feature.categories) > 20 else "")
+    return str | None, Field(
+        alias=feature.name,
+        title=feature.name,
+        description=f"one of: {seen} (null: unknown; others are treated as unseen)",
+    )
+
+
+def record_model(schema: FeatureSchema | None) -> type[BaseModel]:
+    """One record to classify: a field per training column."""
+    if schema is None:
+        return create_model("Record", __config__=ConfigDict(extra="allow"))
+    # Field names are positional, the CSV names are aliases: CSV headers need not be identifiers.
+    fields = {f"feature_{i}": _field(feature) for i, feature in enumerate(schema.features)}
+    config = ConfigDict(extra="forbid", json_schema_extra={"examples": [schema.example]})
+    return create_model("Record", __config__=config, **fields)
+
+
+def prediction_model(classes: list[str] | None) -> type[BaseModel]:
+    """The answer for one record: the most likely label and every class probability."""
+    label: Any = Literal[tuple(classes)] if classes else str
+    shown = classes or ["label"]
+    example = {"label": shown[0], "probabilities": {name: 1 / len(shown) for name in shown}}
+    return create_model(
+        "Prediction",
+        __config__=ConfigDict(json_schema_extra={"examples": [example]}),
+        label=(label, Field(description="the most likely class")),
+        probabilities=(dict[str, float], Field(description="probability of each class")),
+    )
+
+
+def build_models(schema: FeatureSchema | None, max_batch: int) -> ApiModels:
+    """The request and response models for `schema`, batches capped at `max_batch` records."""
+    record = record_model(schema)
+    prediction = prediction_model(schema.classes if schema else None)
+    examples = [schema.example] if schema else []
+    batch = create_model(
+        "BatchRequest",
+        __config__=ConfigDict(
+            extra="forbid", json_schema_extra={"examples": [{"records": examples}]}
+        ),
+        records=(list[record], Field(min_length=1, max_length=max_batch)),
+    )
+    batch_prediction = create_model(
+        "BatchPrediction", predictions=(list[prediction], Field(description="in request order"))
+    )
+    return ApiModels(record, batch, prediction, batch_prediction)

@@ -1,0 +1,131 @@
+"""Stage `evaluate`: score the chosen model once on the held-out rows; metrics, figures, MLflow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.inspection import permutation_importance
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
+
+from . import figures
+from .config import (
+    CV_RESULTS_JSON,
+    FIGURES_DIR,
+    METRICS_JSON,
+    MODEL_DIR,
+    RUN_FILE,
+    TEST_CSV,
+    Config,
+    load_config,
+)
+from .data import read_split
+from .errors import DataError, ModelNotFoundError, ProjectError
+from .features import FeatureSchema
+from .metrics import classification_metrics, positive_class
+from .predict import load_predictor
+from .selection import scorer_name
+from .stage import run_stage
+from .tracking import RunRecord, load_run_record
+
+
+def feature_importance(
+    model: Pipeline, features: pd.DataFrame, labels: pd.Series, scoring: str, config: Config
+) -> pd.DataFrame:
+    """Permutation importance of each input column: the score lost when it is shuffled."""
+    result = permutation_importance(
+        model,
+        features,
+        labels,
+        scoring=scoring,
+        n_repeats=config.evaluate.permutation_repeats,
+        random_state=config.seed,
+    )
+    return pd.DataFrame(
+        {"mean": result.importances_mean, "std": result.importances_std}, index=features.columns
+    )
+
+
+def draw_figures(
+    model: Pipeline,
+    features: pd.DataFrame,
+    labels: pd.Series,
+    probabilities: np.ndarray,
+    schema: FeatureSchema,
+    positive: str | None,
+    config: Config,
+) -> list[Path]:
+    """Every figure of the evaluation, as PNGs under reports/figures/."""
+    classes = schema.classes
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+    scoring = scorer_name(config.train.scoring, len(classes))
+    importances = feature_importance(model, features, labels, scoring, config)
+    summary = json.loads(CV_RESULTS_JSON.read_text(encoding="utf-8"))
+    return [
+        figures.confusion_matrix(labels, predicted, classes, FIGURES_DIR / "confusion_matrix.png"),
+        figures.roc_curves(labels, probabilities, classes, positive, FIGURES_DIR / "roc_curve.png"),
+        figures.precision_recall_curves(
+            labels, probabilities, classes, positive, FIGURES_DIR / "precision_recall_curve.png"
+        ),
+        figures.permutation_importance(
+            importances, scoring, FIGURES_DIR / "permutation_importance.png"
+        ),
+        figures.cv_comparison(summary, FIGURES_DIR / "cv_comparison.png"),
+    ]
+
+
+def evaluate(config: Config) -> dict[str, float]:
+    """Score the saved model on data/test.csv; write reports/metrics.json and the figures."""
+    trained = load_predictor(MODEL_DIR)
+    model, schema = trained.model, trained.schema
+    features, labels = read_split(TEST_CSV, schema.target)
+    features = schema.coerce(features)
+    absent = sorted(set(schema.classes) - set(labels))
+    if absent:
+        raise DataError(
+            f"the test split has no rows of class(es) {absent}; add rows or raise data.test_size"
+        )
+
+    positive = positive_class(schema.classes, config.evaluate.positive_class)
+    with threadpool_limits(limits=1):  # small tables: threads cost more than they save
+        probabilities = model.predict_proba(features)
+        metrics = classification_metrics(labels, probabilities, schema.classes, positive)
+        drawn = draw_figures(model, features, labels, probabilities, schema, positive, config)
+    METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    METRICS_JSON.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+    log_evaluation(metrics, drawn, load_run_record(MODEL_DIR / RUN_FILE))
+    print(
+        f"evaluate: {len(labels)} held-out rows: "
+        + ", ".join(f"{name} {value:.4f}" for name, value in metrics.items())
+    )
+    return metrics
+
+
+def log_evaluation(metrics: dict[str, float], drawn: list[Path], record: RunRecord | None) -> None:
+    """Add the test metrics and figures to the MLflow run that trained the model."""
+    if record is None:
+        raise ModelNotFoundError(f"{MODEL_DIR / RUN_FILE} is missing: run `dvc repro train` first")
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    # The run lives where training logged it, even if MLFLOW_TRACKING_URI changed since.
+    mlflow.set_tracking_uri(record.tracking_uri)
+    try:
+        with mlflow.start_run(run_id=record.run_id):
+            mlflow.log_metrics({f"test_{name}": value for name, value in metrics.items()})
+            mlflow.log_artifact(str(METRICS_JSON))
+            for path in drawn:
+                mlflow.log_artifact(str(path), artifact_path="figures")
+    except MlflowException as error:
+        raise ProjectError(
+            f"MLflow run {record.run_id} is not in {record.tracking_uri} ({error.message}); "
+            "retrain with `dvc repro --force train`"
+        ) from error
+
+
+if __name__ == "__main__":
+    run_stage(lambda: evaluate(load_config()))

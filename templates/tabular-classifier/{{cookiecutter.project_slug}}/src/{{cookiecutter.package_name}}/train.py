@@ -1,0 +1,102 @@
+"""Stage `train`: pick the best candidate by cross-validation, save it, log the run to MLflow."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import joblib
+import pandas as pd
+
+from .config import CV_RESULTS_JSON, MODEL_DIR, MODEL_FILE, RUN_FILE, TRAIN_CSV, Config, load_config
+from .data import read_split
+from .features import infer_schema, save_schema
+from .selection import Selection, select_model
+from .stage import run_stage
+from .tracking import RunRecord, configure, save_run_record
+
+
+def train(config: Config) -> Selection:
+    """Select, refit and save the model; write the CV comparison; record the MLflow run."""
+    features, labels = read_split(TRAIN_CSV, config.data.target)
+    schema = infer_schema(features, labels)
+    features = schema.coerce(features)
+    selection = select_model(features, labels, schema, config)
+
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    joblib.dump(selection.model, MODEL_DIR / MODEL_FILE)
+    schema_path = save_schema(schema, MODEL_DIR)
+    CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    CV_RESULTS_JSON.write_text(json.dumps(selection.summary(), indent=2) + "\n", encoding="utf-8")
+
+    record = log_run(selection, schema_path, features.head(5), config)
+    save_run_record(record, MODEL_DIR / RUN_FILE)
+    for result in selection.results:
+        chosen = "  <- best" if result is selection.best else ""
+        print(
+            f"train: {result.name:<24} CV {selection.scoring} {result.mean:.4f} "
+            f"± {result.std:.4f} {result.params}{chosen}"
+        )
+    print(f"train: MLflow run {record.run_id}, {record.registered_model} v{record.model_version}")
+    return selection
+
+
+def run_params(selection: Selection, config: Config) -> dict[str, Any]:
+    """What MLflow records as the run's parameters: the knobs, then the winner's settings."""
+    params: dict[str, Any] = {
+        "seed": config.seed,
+        "data.source": config.data.source,
+        "data.target": config.data.target,
+        "data.test_size": config.data.test_size,
+        "preprocess.max_categories": config.preprocess.max_categories,
+        "train.cv_folds": config.train.cv_folds,
+        "train.scoring": config.train.scoring,
+        "model": selection.best.name,
+    }
+    params |= {f"grid.{name}": grid for name, grid in config.train.candidates.items()}
+    params |= {f"model.{name}": value for name, value in selection.best.params.items()}
+    return params
+
+
+def log_run(
+    selection: Selection, schema_path: Path, example: pd.DataFrame, config: Config
+) -> RunRecord:
+    """One MLflow run per training; evaluate re-opens it to add the test metrics and figures."""
+    import mlflow
+    import sklearn
+
+    uri = configure(config.mlflow.experiment)
+    with mlflow.start_run(run_name=f"train-{selection.best.name}") as run:
+        mlflow.log_params(run_params(selection, config))
+        cv_scores = {"cv_best_mean": selection.best.mean}
+        for result in selection.results:
+            cv_scores |= {
+                f"cv_{result.name}_mean": result.mean,
+                f"cv_{result.name}_std": result.std,
+            }
+        mlflow.log_metrics(cv_scores)
+        mlflow.log_dict(selection.summary(), "cv_results.json")
+        mlflow.log_artifact(str(schema_path))
+        logged = mlflow.sklearn.log_model(
+            selection.model,
+            name="model",
+            registered_model_name=config.mlflow.registered_model,
+            input_example=example,
+            # Stated, not inferred: inferring them loads the model in a subprocess (seconds).
+            pip_requirements=[f"scikit-learn=={sklearn.__version__}", f"pandas=={pd.__version__}"],
+            # Pickle, like models/model.joblib: MLflow's safer skops format costs seconds per
+            # training (it audits types on save). Load only models you trained yourself.
+            serialization_format=mlflow.sklearn.SERIALIZATION_FORMAT_PICKLE,
+        )
+    return RunRecord(
+        run_id=run.info.run_id,
+        experiment=config.mlflow.experiment,
+        tracking_uri=uri,
+        registered_model=config.mlflow.registered_model,
+        model_version=str(logged.registered_model_version),
+    )
+
+
+if __name__ == "__main__":
+    run_stage(lambda: train(load_config()))

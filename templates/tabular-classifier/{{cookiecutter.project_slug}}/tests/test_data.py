@@ -1,0 +1,101 @@
+"""The data stage: the default data set, your own CSV, and the CSVs that cannot train a model."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.package_name }}.config import TEST_CSV, TRAIN_CSV, load_config
+from {{ cookiecutter.package_name }}.data import prepare_data, read_split
+from {{ cookiecutter.package_name }}.errors import DataError
+
+from .tiny import ROOT, TINY_CSV
+
+
+def test_the_default_data_is_split_stratified_with_text_labels(project):
+    (project / "params.yaml").write_text(
+        (ROOT / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    train, test = prepare_data(load_config())
+    assert (len(train), len(test)) == (455, 114)
+    features, labels = read_split(TRAIN_CSV, "diagnosis")
+    assert features.shape[1] == 30 and "mean_radius" in features
+    assert set(labels) == {"benign", "malignant"}
+    share = labels.value_counts(normalize=True)["malignant"]
+    test_share = read_split(TEST_CSV, "diagnosis")[1].value_counts(normalize=True)["malignant"]
+    assert abs(share - test_share) < 0.02
+
+
+def test_a_csv_with_categories_gaps_and_text_labels_is_kept_as_is(project):
+    prepare_data(load_config())
+    features, labels = read_split(TRAIN_CSV, "species")
+    assert features["island"].isna().any() and features["bill_length_mm"].isna().any()
+    assert set(labels) == {"adelie", "chinstrap", "gentoo"}
+
+
+def test_the_split_is_the_same_every_time(project):
+    first = prepare_data(load_config())[0]
+    second = prepare_data(load_config())[0]
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_numeric_labels_become_text(project):
+    table = pd.read_csv(TINY_CSV)
+    table["species"] = table["species"].map({"adelie": 0, "chinstrap": 1, "gentoo": 2})
+    table.to_csv(TINY_CSV, index=False)
+    prepare_data(load_config())
+    assert set(read_split(TRAIN_CSV, "species")[1]) == {"0", "1", "2"}
+
+
+def test_rows_without_a_label_are_dropped(project, capsys):
+    table = pd.read_csv(TINY_CSV)
+    table.loc[:2, "species"] = None
+    table.to_csv(TINY_CSV, index=False)
+    train, test = prepare_data(load_config())
+    assert len(train) + len(test) == len(table) - 3
+    assert "dropped 3 rows" in capsys.readouterr().out
+
+
+def rewrite(change):
+    table = pd.read_csv(TINY_CSV)
+    change(table).to_csv(TINY_CSV, index=False)
+
+
+BAD_CSVS = {
+    "no such file": (lambda: os.remove(TINY_CSV), "does not exist"),
+    "empty": (lambda: open(TINY_CSV, "w").close(), "is empty"),
+    "header only": (lambda: rewrite(lambda t: t.head(0)), "has a header but no rows"),
+    "no target": (lambda: rewrite(lambda t: t.drop(columns="species")), "target column 'species'"),
+    "one class": (lambda: rewrite(lambda t: t.assign(species="adelie")), "one class only"),
+    "all-missing column": (lambda: rewrite(lambda t: t.assign(island=None)), "hold no values"),
+    "single-row class": (
+        lambda: rewrite(lambda t: t.assign(species=["rare"] + list(t.species[1:]))),
+        "have a single row",
+    ),
+}
+
+
+@pytest.mark.parametrize("spoil, message", BAD_CSVS.values(), ids=BAD_CSVS.keys())
+def test_a_bad_csv_stops_with_a_clear_message(project, spoil, message):
+    spoil()
+    with pytest.raises(DataError, match=message):
+        prepare_data(load_config())
+
+
+def test_the_stage_prints_one_error_line_and_exits_1(project):
+    os.remove(TINY_CSV)
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}.data"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: data.source: {TINY_CSV} does not exist; put your CSV there "
+        "or set data.source to sklearn-breast-cancer"
+    ]

@@ -1,0 +1,95 @@
+"""train -> evaluate -> report on the tiny project: the files, the numbers, the MLflow run."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.data import prepare_data, read_split
+from {{ cookiecutter.package_name }}.features import infer_schema
+from {{ cookiecutter.package_name }}.selection import select_model
+from {{ cookiecutter.package_name }}.tracking import load_run_record
+
+FIGURES = [
+    "confusion_matrix",
+    "roc_curve",
+    "precision_recall_curve",
+    "permutation_importance",
+    "cv_comparison",
+]
+
+
+def results_block(path) -> str:
+    text = path.read_text(encoding="utf-8")
+    return re.search(r"<!-- results:start -->(.*?)<!-- results:end -->", text, re.S).group(1)
+
+
+def test_every_stage_leaves_its_outputs(trained):
+    for name in [
+        "data/train.csv",
+        "data/test.csv",
+        "models/model.joblib",
+        "models/feature_schema.json",
+        "models/run.json",
+        "reports/cv_results.json",
+    ]:
+        assert (trained / name).is_file(), name
+    for name in FIGURES:
+        assert (trained / f"reports/figures/{name}.png").stat().st_size > 1000, name
+
+
+def test_the_metrics_are_the_five_held_out_scores(trained):
+    metrics = json.loads((trained / "reports/metrics.json").read_text(encoding="utf-8"))
+    assert list(metrics) == ["accuracy", "precision", "recall", "f1", "roc_auc"]
+    assert all(0 <= value <= 1 for value in metrics.values())
+    assert metrics["accuracy"] > 0.8  # the tiny classes are well apart
+
+
+def test_the_cv_comparison_names_every_candidate_and_the_best(trained):
+    cv = json.loads((trained / "reports/cv_results.json").read_text(encoding="utf-8"))
+    assert set(cv["candidates"]) == {
+        "logistic_regression",
+        "random_forest",
+        "hist_gradient_boosting",
+    }
+    assert cv["scoring"] == "roc_auc_ovr"  # three classes
+    best = max(cv["candidates"], key=lambda name: cv["candidates"][name]["mean"])
+    assert cv["best"] == best
+
+
+def test_readme_and_model_card_show_exactly_the_metrics(trained):
+    metrics = json.loads((trained / "reports/metrics.json").read_text(encoding="utf-8"))
+    for document in ("README.md", "MODEL_CARD.md"):
+        block = results_block(trained / document)
+        for name, value in metrics.items():
+            assert f"| {name} | {value:.4f} |" in block, (document, name)
+        assert "Not evaluated yet" not in block and "No results yet" not in block
+    readme = results_block(trained / "README.md")
+    for name in FIGURES:
+        assert f"reports/figures/{name}.png" in readme
+
+
+def test_one_mlflow_run_holds_params_cv_test_metrics_figures_and_model(trained):
+    from mlflow import MlflowClient
+
+    record = load_run_record(trained / "models/run.json")
+    client = MlflowClient(f"sqlite:///{trained / 'mlflow.db'}")
+    run = client.get_run(record.run_id)
+    assert run.data.params["train.cv_folds"] == "3"
+    assert {"cv_best_mean", "test_accuracy", "test_roc_auc"} <= set(run.data.metrics)
+    artifacts = {item.path for item in client.list_artifacts(record.run_id, "figures")}
+    assert "figures/confusion_matrix.png" in artifacts
+    version = client.get_model_version("tiny-model", record.model_version)
+    assert version.run_id == record.run_id
+
+
+def test_model_selection_is_deterministic(project):
+    config = load_config()
+    prepare_data(config)
+    features, labels = read_split(project / "data/train.csv", "species")
+    schema = infer_schema(features, labels)
+    features = schema.coerce(features)
+    first = select_model(features, labels, schema, config)
+    second = select_model(features, labels, schema, config)
+    assert first.summary() == second.summary()

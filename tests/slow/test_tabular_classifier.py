@@ -1,0 +1,206 @@
+"""tabular-classifier for real: one generated project, its pipeline, its numbers, its run in MLflow,
+DVC's bookkeeping, its API under uvicorn, and a learner's own CSV."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.slow.harness import Project, generate, served
+
+TEMPLATE = "tabular-classifier"
+STAGES = ["data", "train", "evaluate", "report"]
+METRICS = ["accuracy", "precision", "recall", "f1", "roc_auc"]
+FIGURES = [
+    "confusion_matrix",
+    "roc_curve",
+    "precision_recall_curve",
+    "permutation_importance",
+    "cv_comparison",
+]
+
+
+@dataclass(frozen=True)
+class Trained:
+    """The project after its first `dvc repro`, with what that run printed and how long it took."""
+
+    project: Project
+    output: str
+    seconds: float
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
+    project = generate(TEMPLATE, tmp_path_factory.mktemp("tabular"))
+    start = time.monotonic()
+    result = project.dvc("repro")
+    seconds = time.monotonic() - start
+    print(f"\n{TEMPLATE}: first `dvc repro` took {seconds:.1f} s")
+    return Trained(project, result.stdout + result.stderr, seconds)
+
+
+def copy_of(project: Project, destination: Path) -> Project:
+    """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
+    shutil.copytree(project.path, destination / project.path.name, symlinks=True)
+    return Project(path=destination / project.path.name, package=project.package)
+
+
+def edit_params(project: Project, old: str, new: str) -> None:
+    """Change params.yaml the way a learner does: one line, in the text."""
+    params = project.path / "params.yaml"
+    text = params.read_text(encoding="utf-8")
+    assert old in text, f"params.yaml has no line {old!r}"
+    params.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_dvc_repro_runs_every_stage(trained):
+    for stage in STAGES:
+        assert f"Running stage '{stage}'" in trained.output, stage
+    lock = (trained.project.path / "dvc.lock").read_text(encoding="utf-8")
+    for stage in STAGES:
+        assert f"\n  {stage}:\n" in lock, stage
+
+
+def test_the_held_out_scores_reach_the_bar(trained):
+    metrics = trained.project.metrics()
+    assert list(metrics) == METRICS
+    assert metrics["accuracy"] >= 0.95
+    assert metrics["roc_auc"] >= 0.98
+
+
+def test_readme_and_model_card_show_exactly_the_numbers_of_metrics_json(trained):
+    metrics = trained.project.metrics()
+    for document in ("README.md", "MODEL_CARD.md"):
+        block = trained.project.results_block(document)
+        for name in METRICS:
+            assert f"| {name} | {metrics[name]:.4f} |" in block, (document, name)
+    readme = trained.project.results_block("README.md")
+    for figure in FIGURES:
+        assert f"reports/figures/{figure}.png" in readme, figure
+        assert (trained.project.path / f"reports/figures/{figure}.png").is_file(), figure
+
+
+def test_mlflow_db_holds_the_run_and_the_registered_model(trained):
+    from mlflow import MlflowClient
+
+    path = trained.project.path
+    record = json.loads((path / "models/run.json").read_text(encoding="utf-8"))
+    client = MlflowClient(tracking_uri=f"sqlite:///{path / 'mlflow.db'}")
+    run = client.get_run(record["run_id"])
+    metrics = trained.project.metrics()
+    for name in METRICS:
+        assert run.data.metrics[f"test_{name}"] == pytest.approx(metrics[name])
+    assert run.data.params["model"] == "logistic_regression"
+    assert "cv_best_mean" in run.data.metrics
+    figures = {item.path for item in client.list_artifacts(record["run_id"], "figures")}
+    assert "figures/roc_curve.png" in figures
+    (version,) = client.search_model_versions(f"name='{trained.project.path.name}'")
+    assert version.run_id == record["run_id"]
+
+
+def test_a_second_repro_with_nothing_changed_does_nothing(trained):
+    again = trained.project.dvc("repro")
+    assert "Running stage" not in again.stdout
+    for stage in STAGES:
+        assert f"Stage '{stage}' didn't change, skipping" in again.stdout, stage
+    status = trained.project.dvc("status")
+    assert "Data and pipelines are up to date." in status.stdout
+
+
+def test_a_real_server_answers_health_predict_and_422(trained):
+    project = trained.project
+    schema = json.loads((project.path / "models/feature_schema.json").read_text(encoding="utf-8"))
+    row = schema["example"]
+    with served(project) as url:
+        assert httpx.get(f"{url}/health").json() == {"status": "ok", "model_loaded": True}
+
+        answer = httpx.post(f"{url}/predict", json=row)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["label"] in schema["classes"]
+        assert sum(body["probabilities"].values()) == pytest.approx(1)
+
+        batch = httpx.post(f"{url}/predict/batch", json={"records": [row, row]})
+        assert batch.status_code == 200 and len(batch.json()["predictions"]) == 2
+
+        wrong_type = httpx.post(f"{url}/predict", json=row | {"mean_radius": "large"})
+        assert wrong_type.status_code == 422
+        assert wrong_type.json()["detail"][0]["loc"] == ["body", "mean_radius"]
+        missing = httpx.post(f"{url}/predict", json={"mean_radius": 14.0})
+        assert missing.status_code == 422 and "Field required" in missing.text
+        too_many = httpx.post(f"{url}/predict/batch", json={"records": [row] * 1001})
+        assert too_many.status_code == 422 and "at most 1000" in too_many.text
+
+
+def test_changing_a_train_param_reruns_from_train_not_data(trained, tmp_path):
+    project = copy_of(trained.project, tmp_path)
+    edit_params(project, "cv_folds: 5", "cv_folds: 4")
+    status = project.dvc("status").stdout
+    assert "train:" in status and "data:" not in status
+    rerun = project.dvc("repro").stdout
+    assert "Stage 'data' didn't change, skipping" in rerun
+    for stage in ("train", "evaluate", "report"):
+        assert f"Running stage '{stage}'" in rerun, stage
+    assert "4-fold cross-validated" in project.results_block("README.md")
+
+
+def test_two_runs_give_identical_metrics(trained, tmp_path):
+    project = copy_of(trained.project, tmp_path)
+    (project.path / "reports/metrics.json").unlink()
+    rerun = project.dvc("repro", "--force").stdout
+    for stage in STAGES:
+        assert f"Running stage '{stage}'" in rerun, stage
+    assert project.metrics() == trained.project.metrics()
+    cv = "reports/cv_results.json"
+    assert project.metrics(cv) == trained.project.metrics(cv)
+
+
+def write_flowers_csv(path: Path) -> None:
+    """Iris as a learner's messy CSV: text columns, gaps in numbers and text, text labels."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    rng = np.random.default_rng(0)
+    frame = iris.data.rename(columns=lambda name: name.replace(" (cm)", "").replace(" ", "_"))
+    frame["petal_size"] = pd.cut(
+        frame["petal_length"], [0, 2.5, 5.0, 10], labels=["small", "medium", "large"]
+    ).astype(object)
+    frame["garden"] = rng.choice(["north", "south", "east"], len(frame))
+    frame.loc[rng.random(len(frame)) < 0.1, "sepal_width"] = np.nan
+    frame.loc[rng.random(len(frame)) < 0.1, "petal_size"] = np.nan
+    frame["species"] = iris.target.map(dict(enumerate(iris.target_names)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+
+
+def test_a_csv_with_categories_gaps_and_text_labels_trains_through_params_yaml(trained, tmp_path):
+    project = copy_of(trained.project, tmp_path)
+    write_flowers_csv(project.path / "data/raw/flowers.csv")
+    project.dvc("add", "data/raw/flowers.csv")  # as the README says: data in DVC, not git
+    edit_params(project, "source: sklearn-breast-cancer", "source: data/raw/flowers.csv")
+    edit_params(project, "target: diagnosis", "target: species")
+
+    rerun = project.dvc("repro").stdout
+    for stage in STAGES:
+        assert f"Running stage '{stage}'" in rerun, stage
+    metrics = project.metrics()
+    assert metrics["accuracy"] >= 0.85
+    schema = json.loads((project.path / "models/feature_schema.json").read_text(encoding="utf-8"))
+    assert schema["classes"] == ["setosa", "versicolor", "virginica"]
+    kinds = {feature["name"]: feature["kind"] for feature in schema["features"]}
+    assert kinds["petal_size"] == "category" and kinds["sepal_width"] == "number"
+    assert f"| accuracy | {metrics['accuracy']:.4f} |" in project.results_block("README.md")
+
+    with served(project) as url:
+        row = schema["example"] | {"petal_size": None, "sepal_width": None}
+        answer = httpx.post(f"{url}/predict", json=row)
+        assert answer.status_code == 200, answer.text
+        assert set(answer.json()["probabilities"]) == {"setosa", "versicolor", "virginica"}
