@@ -1,0 +1,297 @@
+"""Stage `data`: fetch IMDB (or read your own file), check it, and write the train/test split."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import tarfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Config, DataConfig, FileConfig, load_config
+from .errors import DataError
+from .stage import run_stage
+
+IMDB_LABELS = {"neg": "negative", "pos": "positive"}
+# aclImdb/train/pos/123_9.txt: split, label folder, review id, star rating. unsup/ is skipped.
+_IMDB_MEMBER = re.compile(r"(?:^|/)(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
+_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_CHUNK = 1 << 20
+
+
+def md5sum(path: str | Path) -> str:
+    digest = hashlib.md5()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _local_path(url: str) -> Path | None:
+    """The file a file:// URL or a plain path names; None for a network URL."""
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme == "file":
+        return Path(urllib.request.url2pathname(parsed.path))
+    if len(parsed.scheme) <= 1:  # no scheme, or a Windows drive letter: a plain path
+        return Path(url)
+    return None
+
+
+def fetch(url: str, md5: str, cache_dir: str | Path, *, timeout: float = 60) -> Path:
+    """The archive at `url`, checked against `md5`; downloaded once into `cache_dir` if remote."""
+    local = _local_path(url)
+    if local is not None:
+        if not local.is_file():
+            raise DataError(f"data.imdb.url names {local}, which does not exist")
+        _verify(local, md5, url)
+        return local
+    name = Path(urllib.parse.urlparse(url).path).name or "download"
+    target = Path(cache_dir) / name
+    if target.is_file() and md5sum(target) == md5.lower():
+        print(f"using the cached {target}")
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    print(f"downloading {url} ...")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, partial.open("wb") as out:
+            shutil.copyfileobj(response, out, _CHUNK)
+    except (urllib.error.URLError, OSError) as error:
+        partial.unlink(missing_ok=True)
+        reason = getattr(error, "reason", None) or error
+        raise DataError(
+            f"could not download {url} ({reason}). Check the network connection, or set "
+            "data.imdb.url in params.yaml to a mirror or a local copy of the archive"
+        ) from error
+    try:
+        _verify(partial, md5, url)
+    except DataError:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+    print(f"saved {target} ({target.stat().st_size / 1e6:.1f} MB, MD5 verified)")
+    return target
+
+
+def _verify(path: Path, md5: str, url: str) -> None:
+    found = md5sum(path)
+    if found != md5.lower():
+        raise DataError(
+            f"checksum mismatch for {url}: MD5 {found}, expected {md5} (data.imdb.md5). The file "
+            "is incomplete or not the expected archive; nothing was kept, try again or fix the URL"
+        )
+
+
+def read_imdb_archive(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train and test reviews of an archive in the aclImdb layout: {train,test}/{pos,neg}/*.txt."""
+    rows: dict[str, list[tuple[str, int, str, str]]] = {"train": [], "test": []}
+    try:
+        with tarfile.open(path, "r:*") as archive:
+            for member in archive:
+                found = _IMDB_MEMBER.search(member.name)
+                if not (member.isfile() and found):
+                    continue
+                split, folder, review_id, _stars = found.groups()
+                handle = archive.extractfile(member)
+                text = handle.read().decode("utf-8", errors="replace") if handle else ""
+                rows[split].append((folder, int(review_id), text, IMDB_LABELS[folder]))
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise DataError(f"{path} is not a readable tar archive: {error}") from error
+    frames = []
+    for split in ("train", "test"):
+        if not rows[split]:
+            raise DataError(
+                f"{path} holds no {split}/pos/*.txt or {split}/neg/*.txt reviews: "
+                "it is not in the aclImdb layout"
+            )
+        ordered = sorted(rows[split])  # archive order is not guaranteed; sort for reproducibility
+        frames.append(
+            pd.DataFrame([(text, label) for *_, text, label in ordered], columns=["text", "label"])
+        )
+    return frames[0], frames[1]
+
+
+def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
+    """A CSV, TSV or JSON Lines file as a DataFrame (`fmt` auto: from the extension)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"data file {path} not found (data.file.path in params.yaml)")
+    if fmt == "auto":
+        fmt = _FORMATS.get(path.suffix.lower(), "")
+        if not fmt:
+            raise DataError(
+                f"cannot tell the format of {path} from its extension; set data.file.format "
+                "to csv, tsv or jsonl"
+            )
+    try:
+        if fmt == "jsonl":
+            return pd.read_json(path, lines=True, dtype=False)
+        return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", keep_default_na=True)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise DataError(f"could not read {path} as {fmt}: {error}") from error
+
+
+def _row_numbers(mask: pd.Series) -> str:
+    positions = [str(i + 1) for i in mask.to_numpy().nonzero()[0][:5]]
+    more = " ..." if mask.sum() > 5 else ""
+    return ", ".join(positions) + more
+
+
+def clean_labelled(frame: pd.DataFrame, cfg: FileConfig, where: str) -> pd.DataFrame:
+    """Columns `text` and `label` (strings), or a DataError naming the rows at fault."""
+    missing = [c for c in (cfg.text_column, cfg.label_column) if c not in frame.columns]
+    if missing:
+        raise DataError(
+            f"{where} has no column {missing} (data.file.text_column/label_column); "
+            f"its columns are {list(frame.columns)}"
+        )
+    text, label = frame[cfg.text_column], frame[cfg.label_column]
+    empty = text.isna() | text.astype(str).str.strip().eq("")
+    if empty.any():
+        raise DataError(
+            f"{where}: {int(empty.sum())} row(s) have an empty text in column "
+            f"{cfg.text_column!r} (data rows {_row_numbers(empty)}); remove or fill them"
+        )
+    unlabelled = label.isna() | label.astype(str).str.strip().eq("")
+    if unlabelled.any():
+        raise DataError(
+            f"{where}: {int(unlabelled.sum())} row(s) have no label in column "
+            f"{cfg.label_column!r} (data rows {_row_numbers(unlabelled)}); label or remove them"
+        )
+    if pd.api.types.is_bool_dtype(label):
+        label = label.astype(int)
+    if pd.api.types.is_numeric_dtype(label):
+        if not (label == label.round()).all():
+            raise DataError(
+                f"{where}: labels must be classes (strings or integers), not {label.dtype}"
+            )
+        label = label.astype("int64")
+    names = {str(key): str(value) for key, value in cfg.label_names.items()}
+    labels = label.astype(str).str.strip().map(lambda value: names.get(value, value))
+    return pd.DataFrame(
+        {"text": text.astype(str).to_numpy(), "label": labels.to_numpy()}, index=frame.index
+    )
+
+
+def check_classes(train: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+    """The sorted classes; refuses a single class or test labels never seen in training."""
+    classes = sorted(train["label"].unique())
+    if len(classes) < 2:
+        raise DataError(
+            f"the training data has a single class ({classes}); a classifier needs two or more"
+        )
+    unseen = sorted(set(test["label"]) - set(classes))
+    if unseen:
+        raise DataError(f"test labels {unseen} never appear in the training data")
+    return classes
+
+
+def stratified_split(
+    frame: pd.DataFrame, size: float | int, seed: int, what: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split off `size` rows (or a fraction), stratified; a clear error when impossible."""
+    from sklearn.model_selection import train_test_split
+
+    counts = frame["label"].value_counts()
+    if counts.min() < 2:
+        rare = sorted(counts[counts < 2].index)
+        raise DataError(
+            f"cannot make the {what}: class(es) {rare} have a single example; "
+            "each class needs at least 2 (add examples or remove the class)"
+        )
+    try:
+        rest, part = train_test_split(
+            frame, test_size=size, stratify=frame["label"], random_state=seed
+        )
+    except ValueError as error:
+        raise DataError(f"cannot make the {what} from {len(frame)} rows: {error}") from error
+    return rest.reset_index(drop=True), part.reset_index(drop=True)
+
+
+def _limit(frame: pd.DataFrame, rows: int | None, seed: int, what: str) -> pd.DataFrame:
+    if rows is None or rows >= len(frame):
+        return frame
+    _, kept = stratified_split(frame, rows, seed, f"sample of {rows} {what} rows")
+    return kept
+
+
+def load_file_source(data: DataConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Train and test frames from the learner's own file."""
+    cfg = data.file
+    frame = read_table(cfg.path, cfg.format)
+    if frame.empty:
+        raise DataError(f"{cfg.path} holds no rows")
+    cleaned = clean_labelled(frame, cfg, cfg.path)
+    if cfg.split_column and cfg.split_column in frame.columns:
+        split = frame[cfg.split_column].astype(str).str.strip().str.lower()
+        odd = sorted(set(split) - {"train", "test"})
+        if odd:
+            raise DataError(
+                f"{cfg.path}: column {cfg.split_column!r} must hold train or test, also has {odd}"
+            )
+        train, test = cleaned[split == "train"], cleaned[split == "test"]
+        if train.empty or test.empty:
+            raise DataError(f"{cfg.path}: column {cfg.split_column!r} leaves train or test empty")
+        return train.reset_index(drop=True), test.reset_index(drop=True)
+    if cleaned["label"].nunique() < 2:
+        raise DataError(
+            f"{cfg.path} has a single class ({cleaned['label'].iloc[0]!r}); "
+            "a classifier needs two or more"
+        )
+    return stratified_split(cleaned, data.test_size, data.seed, "held-out test split")
+
+
+def prepare(config: Config) -> dict:
+    """Write data/processed/{train,test}.parquet and meta.json; return the summary."""
+    data = config.data
+    if data.source == "imdb":
+        archive = fetch(data.imdb.url, data.imdb.md5, data.imdb.cache_dir)
+        train, test = read_imdb_archive(archive)
+        origin = data.imdb.url
+    else:
+        train, test = load_file_source(data)
+        origin = data.file.path
+    classes = check_classes(train, test)
+    train = _limit(train, data.max_train_rows, data.seed, "training")
+    test = _limit(test, data.max_test_rows, data.seed, "test")
+    classes = check_classes(train, test)
+
+    out = Path(data.processed_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    train.to_parquet(out / "train.parquet", index=False)
+    test.to_parquet(out / "test.parquet", index=False)
+    summary = {
+        "source": data.source,
+        "origin": origin,
+        "classes": classes,
+        "train_rows": len(train),
+        "test_rows": len(test),
+        "train_counts": {c: int((train["label"] == c).sum()) for c in classes},
+        "test_counts": {c: int((test["label"] == c).sum()) for c in classes},
+        "median_chars": int(train["text"].str.len().median()),
+    }
+    (out / "meta.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}: {len(train)} train and {len(test)} test texts, classes {classes}")
+    return summary
+
+
+def read_split(processed_dir: str | Path, split: str) -> pd.DataFrame:
+    """A split written by this stage, or a DataError saying to run it."""
+    path = Path(processed_dir) / f"{split}.parquet"
+    if not path.is_file():
+        raise DataError(f"{path} not found: run the data stage first (`dvc repro data`)")
+    return pd.read_parquet(path)
+
+
+def main() -> None:
+    prepare(load_config())
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,103 @@
+"""The whole pipeline on a tiny IMDB-layout archive: runs, registry, metrics, README block."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import write_config
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.errors import ConfigError
+from {{ cookiecutter.package_name }}.report_blocks import END, START
+
+
+def test_each_model_is_saved_and_the_best_is_chosen(trained: Path) -> None:
+    best = json.loads((trained / "models" / "best.json").read_text())
+    assert best["models"] == ["baseline", "neural"]
+    assert best["best_model"] in best["models"] and best["selected_by"] == "val_accuracy"
+    winner = max(best["models"], key=lambda name: best["validation"][name]["accuracy"])
+    scores = best["validation"]
+    assert scores[best["best_model"]]["accuracy"] == scores[winner]["accuracy"]
+    assert (trained / "models" / "baseline" / "model.joblib").is_file()
+    assert (trained / "models" / "neural" / "vocab.json").is_file()
+
+
+def test_one_mlflow_run_per_model_and_the_best_registered(trained: Path) -> None:
+    import mlflow
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{trained / 'mlflow.db'}")
+    experiment = client.get_experiment_by_name("test-experiment")
+    runs = client.search_runs([experiment.experiment_id])
+    assert sorted(run.info.run_name for run in runs) == ["baseline", "neural"]
+    for run in runs:
+        assert {"val_accuracy", "test_accuracy", "test_roc_auc"} <= set(run.data.metrics)
+    record = json.loads((trained / "models" / "run.json").read_text())
+    version = client.get_model_version("test-model", record["model_version"])
+    assert version.run_id == record["run_id"]
+    best = json.loads((trained / "models" / "best.json").read_text())["best_model"]
+    assert client.get_run(record["run_id"]).info.run_name == best
+
+    mlflow.set_tracking_uri(f"sqlite:///{trained / 'mlflow.db'}")
+    model = mlflow.pyfunc.load_model(f"models:/test-model/{record['model_version']}")
+    out = model.predict(pd.DataFrame({"text": ["wonderful superb moving", "awful dreadful"]}))
+    assert list(out["label"]) == ["positive", "negative"]
+
+
+def test_metrics_figures_and_reports(trained: Path) -> None:
+    metrics = json.loads((trained / "reports" / "metrics.json").read_text())
+    assert set(metrics) == {"baseline", "neural", "best_model"}
+    for name in ("baseline", "neural"):
+        assert set(metrics[name]) == {
+            "accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "roc_auc",
+            "train_seconds",
+        }
+        assert metrics[name]["accuracy"] > 0.6
+    figures = trained / "reports" / "figures"
+    assert {p.name for p in figures.iterdir()} == {
+        "roc.png",
+        "confusion_baseline.png",
+        "confusion_neural.png",
+    }
+    ngrams = json.loads((trained / "reports" / "ngrams.json").read_text())
+    assert set(ngrams) == {"negative", "positive"} and len(ngrams["positive"]) == 5
+    mistakes = json.loads((trained / "reports" / "mistakes.json").read_text())
+    assert all(m["label"] != m["predicted"] for m in mistakes)
+    confidences = [m["probability"] for m in mistakes]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_readme_compares_the_models_with_the_exact_numbers(trained: Path) -> None:
+    metrics = json.loads((trained / "reports" / "metrics.json").read_text())
+    readme = (trained / "README.md").read_text()
+    block = readme[readme.index(START) : readme.index(END)]
+    for name in ("baseline", "neural"):
+        row = next(line for line in block.splitlines() if re.match(rf"\| (\*\*)?{name}\b", line))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        expected = [
+            f"{metrics[name][m]:.4f}" for m in ("accuracy", "precision", "recall", "f1", "roc_auc")
+        ]
+        assert cells[1:6] == expected
+    assert f"**Served model: `{metrics['best_model']}`**" in block
+    assert "What the baseline learned" in block and "roc.png" in block
+    card = (trained / "MODEL_CARD.md").read_text()
+    assert "| model | accuracy |" in card[card.index(START) :]
+
+
+def test_config_refuses_unknown_models(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="train.models must list one or more of"):
+        write_config(tmp_path, train={"models": ["baseline", "svm"]})
+
+
+def test_project_params_load() -> None:
+    config = load_config(Path(__file__).resolve().parent.parent / "params.yaml")
+    assert config.data.source == "imdb" and config.train.models == ["baseline", "neural"]
+    assert config.data.imdb.md5 == "7c2ac02c03563afcf9b574c7e56c153a"

@@ -1,0 +1,149 @@
+"""nlp-sentiment, generated and run for real: the pipeline on an IMDB-layout archive, a learner's
+CSV with string labels, and the API under uvicorn.
+
+The archive is built here (a few hundred short synthetic reviews in the aclImdb layout) and given
+to the data stage as a file:// URL with its MD5 through params.yaml, so nothing is downloaded; the
+HTTP download code itself is covered by the project's own tests against a server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import re
+import tarfile
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+import yaml
+
+from tests.slow.harness import Project, generate, served
+
+TEMPLATE = "nlp-sentiment"
+STAGES = ["data", "train", "evaluate", "report"]
+WORDS = {
+    "positive": ["wonderful", "moving", "superb", "charming", "gripping", "delightful", "funny"],
+    "negative": ["awful", "boring", "dreadful", "clumsy", "tedious", "pointless", "lifeless"],
+}
+FILLER = ["the", "film", "plot", "cast", "story", "was", "and", "a", "scene", "ending", "really"]
+
+
+def reviews(n: int, seed: int) -> list[tuple[str, str]]:
+    """`n` reviews per class: the class's words among filler, one word of the other, 5% flipped."""
+    rng = random.Random(seed)
+    rows = []
+    for label, other in (("positive", "negative"), ("negative", "positive")):
+        for _ in range(n):
+            words = [rng.choice(FILLER) for _ in range(rng.randint(8, 16))]
+            words += [rng.choice(WORDS[label]) for _ in range(3)] + [rng.choice(WORDS[other])]
+            rng.shuffle(words)
+            noisy = rng.random() < 0.05  # some mislabelled reviews, as in real data
+            rows.append((" ".join(words).capitalize() + ".", other if noisy else label))
+    return rows
+
+
+def imdb_archive(path: Path, n: int) -> str:
+    """aclImdb/{train,test}/{pos,neg}/ID_STARS.txt, plus unsup/ that must be skipped; its MD5."""
+    with tarfile.open(path, "w:gz") as archive:
+        for split, seed in (("train", 1), ("test", 2), ("unsup", 3)):
+            for i, (text, label) in enumerate(reviews(n, seed)):
+                folder = "unsup" if split == "unsup" else label[:3]
+                name = f"aclImdb/{split}/{folder}/{i}_{9 if folder == 'pos' else 1}.txt"
+                info = tarfile.TarInfo(name)
+                info.size = len(text.encode())
+                archive.addfile(info, io.BytesIO(text.encode()))
+    return hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def set_params(project: Project, **sections: dict) -> None:
+    """Edit params.yaml the way a learner does: only the keys that change."""
+    path = project.path / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for section, values in sections.items():
+        for key, value in values.items():
+            if isinstance(value, dict):
+                params[section][key].update(value)
+            else:
+                params[section][key] = value
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def imdb_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A fresh project whose data stage reads a local IMDB-layout archive; `dvc repro` run once."""
+    root = tmp_path_factory.mktemp("nlp")
+    archive = root / "aclImdb_v1.tar.gz"
+    md5 = imdb_archive(archive, n=150)
+    project = generate(TEMPLATE, root)
+    set_params(project, data={"imdb": {"url": archive.as_uri(), "md5": md5}})
+    project.dvc("repro")
+    return project
+
+
+def test_dvc_repro_runs_every_stage(imdb_project: Project) -> None:
+    lock = yaml.safe_load((imdb_project.path / "dvc.lock").read_text(encoding="utf-8"))
+    assert list(lock["stages"]) == STAGES
+    status = imdb_project.dvc("status")
+    assert "up to date" in status.stdout
+    processed = imdb_project.path / "data" / "processed"
+    assert len(pd.read_parquet(processed / "train.parquet")) == 300  # unsup/ left out
+    assert len(pd.read_parquet(processed / "test.parquet")) == 300
+    for name in ("baseline", "neural"):
+        assert (imdb_project.path / "models" / name / "meta.json").is_file()
+        assert (imdb_project.path / "reports" / "figures" / f"confusion_{name}.png").is_file()
+    assert (imdb_project.path / "reports" / "figures" / "roc.png").is_file()
+
+
+def test_readme_holds_the_side_by_side_comparison(imdb_project: Project) -> None:
+    metrics = imdb_project.metrics()
+    assert metrics["best_model"] in ("baseline", "neural")
+    block = imdb_project.results_block("README.md")
+    for name in ("baseline", "neural"):
+        assert metrics[name]["accuracy"] > 0.75, metrics
+        row = next(line for line in block.splitlines() if re.match(rf"\| (\*\*)?{name}\b", line))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        keys = ("accuracy", "precision", "recall", "f1", "roc_auc")
+        assert cells[1:6] == [f"{metrics[name][key]:.4f}" for key in keys]
+    assert f"Served model: `{metrics['best_model']}`" in block
+    assert "What the baseline learned" in block and "Most confident mistakes" in block
+    assert "reports/figures/roc.png" in block
+    assert "| model | accuracy |" in imdb_project.results_block("MODEL_CARD.md")
+
+
+def test_uvicorn_serves_the_best_model(imdb_project: Project) -> None:
+    best = imdb_project.metrics()["best_model"]
+    with served(imdb_project) as url:
+        response = httpx.post(f"{url}/predict", json={"text": "A superb, moving, charming film."})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["label"] == "positive" and body["model"] == best
+        assert set(body["probabilities"]) == {"negative", "positive"}
+        empty = httpx.post(f"{url}/predict", json={"text": ""})
+        assert empty.status_code == 422
+        assert "empty" in empty.text
+        batch = httpx.post(f"{url}/predict/batch", json={"texts": ["awful, tedious", "superb"]})
+        assert [p["label"] for p in batch.json()["predictions"]] == ["negative", "positive"]
+
+
+def test_learner_csv_with_string_labels_trains_through_params_alone(
+    tmp_path: Path,
+) -> None:
+    project = generate(TEMPLATE, tmp_path)
+    rows = [
+        {"review": text, "mood": {"positive": "happy", "negative": "grumpy"}[label]}
+        for text, label in reviews(80, seed=5)
+    ]
+    pd.DataFrame(rows).to_csv(project.path / "data" / "raw" / "reviews.csv", index=False)
+    own = {"path": "data/raw/reviews.csv", "text_column": "review", "label_column": "mood"}
+    set_params(project, data={"source": "file", "file": own})
+    project.dvc("repro")
+    metrics = project.metrics()
+    assert set(metrics) == {"baseline", "neural", "best_model"}
+    assert metrics[metrics["best_model"]]["accuracy"] > 0.75, metrics
+    summary = yaml.safe_load((project.path / "reports" / "summary.json").read_text())
+    assert summary["classes"] == ["grumpy", "happy"]
+    assert summary["data"]["test_rows"] == 32  # data.test_size 0.2 of 160 rows
+    assert "grumpy" in project.results_block("README.md")
