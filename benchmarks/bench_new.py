@@ -28,11 +28,27 @@ def run(*command: str, cwd: Path) -> None:
 
 
 def mlport_new(template: str, out: Path, git: bool) -> None:
-    run(str(BIN / "mlport"), "new", template, "--no-input", "-o", str(out), *([] if git else ["--no-git"]), cwd=out)
+    run(
+        str(BIN / "mlport"),
+        "new",
+        template,
+        "--no-input",
+        "-o",
+        str(out),
+        *([] if git else ["--no-git"]),
+        cwd=out,
+    )
 
 
 def cookiecutter_only(template: str, out: Path) -> Path:
-    run(str(BIN / "cookiecutter"), str(ROOT / "templates" / template), "--no-input", "-o", str(out), cwd=out)
+    run(
+        str(BIN / "cookiecutter"),
+        str(ROOT / "templates" / template),
+        "--no-input",
+        "-o",
+        str(out),
+        cwd=out,
+    )
     return next(path for path in out.iterdir() if path.is_dir())
 
 
@@ -68,12 +84,17 @@ def main() -> None:
     templates = args.template or [template.name for template in available_templates()]
     print(f"machine: {describe()}")
     print(f"median of {args.runs} runs, seconds (each a fresh process, as a user types it)\n")
-    header = f"{'template':<20}{'mlport new':>12}{'cc+git+dvc':>12}{'ratio':>8}{'--no-git':>11}{'cc only':>10}{'ratio':>8}"
+    header = (
+        f"{'template':<20}{'mlport new':>12}{'cc+git+dvc':>12}{'ratio':>8}"
+        f"{'--no-git':>11}{'cc only':>10}{'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for template in templates:
         full = median_seconds(lambda out, t=template: mlport_new(t, out, git=True), args.runs)
-        baseline = median_seconds(lambda out, t=template: cookiecutter_then_git_and_dvc(t, out), args.runs)
+        baseline = median_seconds(
+            lambda out, t=template: cookiecutter_then_git_and_dvc(t, out), args.runs
+        )
         bare = median_seconds(lambda out, t=template: mlport_new(t, out, git=False), args.runs)
         plain = median_seconds(lambda out, t=template: cookiecutter_only(t, out), args.runs)
         print(

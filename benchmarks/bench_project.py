@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import httpx
-
 from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +91,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("template")
     parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--set", action="append", default=[], help="key=value in params.yaml, e.g. train.epochs=5")
+    parser.add_argument(
+        "--set", action="append", default=[], help="key=value in params.yaml, e.g. train.epochs=5"
+    )
     args = parser.parse_args()
 
     print(f"machine: {describe()}")

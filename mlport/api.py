@@ -68,9 +68,7 @@ def _source_commit() -> str | None:
     source = Path(__file__).resolve().parent.parent
     if not (source / ".git").exists() or shutil.which("git") is None:
         return None
-    found = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True
-    )
+    found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True)
     return found.stdout.strip() or None if found.returncode == 0 else None
 
 
@@ -93,7 +91,9 @@ def _write_cruft_file(project: Path, template: Template, answers: dict) -> None:
     (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
-def _render(template: Template, staging: Path, context: dict, *, no_input: bool) -> tuple[Path, dict]:
+def _render(
+    template: Template, staging: Path, context: dict, *, no_input: bool
+) -> tuple[Path, dict]:
     from cookiecutter.config import get_user_config
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
@@ -148,7 +148,9 @@ def create_project(
                 rendered,
                 author_name=final_answers.get("author_name") or "mlport",
                 author_email=final_answers.get("author_email") or "mlport@localhost",
-                message=f"Start {final_answers['project_name']} from mlport's {chosen.name} template",
+                message=(
+                    f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
+                ),
                 warn=warn,
             )
         target = output_dir / rendered.name

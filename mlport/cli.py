@@ -13,7 +13,7 @@ from mlport import __version__
 
 app = typer.Typer(
     name="mlport",
-    help="Generate a portfolio-grade machine-learning project: trained, tracked, served, documented.",
+    help="Generate a portfolio-grade ML project: trained, tracked, served, documented.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,7 +30,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Generate a portfolio-grade machine-learning project: trained, tracked, served, documented."""
@@ -75,7 +77,8 @@ def _parse_sets(pairs: list[str]) -> dict[str, str]:
 def new(
     template: Annotated[str, typer.Argument(help="Template to use (see `mlport list`).")],
     name: Annotated[
-        str | None, typer.Option("--name", "-n", help="Project name; the folder and package derive from it.")
+        str | None,
+        typer.Option("--name", "-n", help="Project name; the folder and package derive from it."),
     ] = None,
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")

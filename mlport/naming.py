@@ -30,8 +30,8 @@ def check_slug(slug: str) -> ProjectNames:
     """Validate a folder name and derive the package name from it."""
     if not _SLUG.fullmatch(slug):
         raise InvalidNameError(
-            f"project name gives folder {slug!r}, which is no valid package name: it must start with "
-            "a letter and hold only letters, digits, spaces, '-' or '_'"
+            f"project name gives folder {slug!r}, which is no valid package name: it must "
+            "start with a letter and hold only letters, digits, spaces, '-' or '_'"
         )
     package = slug.replace("-", "_")
     if keyword.iskeyword(package):
@@ -50,7 +50,8 @@ def project_names(name: str) -> ProjectNames:
         or name.strip() in (".", "..")
     ):
         raise InvalidNameError(
-            f"project name {name!r} would escape the output directory: use a plain name, and --output-dir for the place"
+            f"project name {name!r} would escape the output directory: "
+            "use a plain name, and --output-dir for the place"
         )
     names = check_slug(slugify(name))
     return ProjectNames(title=name.strip(), slug=names.slug, package=names.package)

@@ -34,7 +34,9 @@ def templates_root() -> Path:
     for candidate in (package_dir / "templates", package_dir.parent / "templates"):
         if (candidate / SHARED_DIR_NAME).is_dir():
             return candidate
-    raise FileNotFoundError(f"mlport's templates are missing next to {package_dir}: reinstall mlport")
+    raise FileNotFoundError(
+        f"mlport's templates are missing next to {package_dir}: reinstall mlport"
+    )
 
 
 def load_template(path: Path) -> Template:

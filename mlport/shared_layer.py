@@ -50,7 +50,7 @@ def template_dirs(root: Path) -> list[Path]:
 
 
 def merged_config(template_config: dict, shared_config: dict) -> dict:
-    """The template's own keys first (they hold project_name, which the shared keys derive from), then the shared ones."""
+    """The template's own keys first (the shared keys derive from project_name), then shared."""
     own = {key: value for key, value in template_config.items() if key not in shared_config}
     prompts = {**template_config.get("__prompts__", {}), **shared_config.get("__prompts__", {})}
     merged = {**own, **shared_config}
@@ -94,7 +94,9 @@ def sync(root: Path | None = None) -> list[str]:
         config = json.loads(config_path.read_text(encoding="utf-8"))
         merged = merged_config(config, shared_config)
         if merged != config:
-            config_path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            config_path.write_text(
+                json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             written.append(f"{template.name}/{CONFIG_NAME}")
     return written
 

@@ -49,7 +49,7 @@ def init_repository(
     """git init, dvc init and a first commit; where git or DVC is missing, warn and carry on."""
     git = shutil.which("git")
     if git is None:
-        warn("git was not found: the project has no repository yet (run `git init && dvc init` in it)")
+        warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
         return
     _run([git, "init", "--quiet", "--initial-branch=main"], project)
     dvc = _dvc_command()

@@ -31,12 +31,14 @@ def test_help_on_every_command(command: list[str]) -> None:
 
 
 def test_help_does_not_import_heavy_modules() -> None:
-    # `mlport --help` must answer at once: cookiecutter, rich's console and dvc load inside commands.
+    # `mlport --help` must answer at once: cookiecutter and dvc load inside the commands.
     code = (
         "import sys; from mlport.cli import app; "
         "print(sorted(m for m in ('cookiecutter', 'dvc', 'mlport.api') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -53,7 +55,8 @@ def test_list_shows_each_template_with_its_own_description() -> None:
 
 def test_new_creates_a_committed_project_with_dvc(tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["new", "tabular-classifier", "--no-input", "--name", "Churn Model", "-o", str(tmp_path)]
+        app,
+        ["new", "tabular-classifier", "--no-input", "--name", "Churn Model", "-o", str(tmp_path)],
     )
     assert result.exit_code == 0, result.output
     project = tmp_path / "churn-model"
@@ -107,8 +110,15 @@ def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_pat
     result = runner.invoke(
         app,
         [
-            "new", "tabular-classifier", "--no-input", "-o", str(tmp_path),
-            "--set", "author_name=Ada Lovelace", "--set", "author_email=ada@example.com",
+            "new",
+            "tabular-classifier",
+            "--no-input",
+            "-o",
+            str(tmp_path),
+            "--set",
+            "author_name=Ada Lovelace",
+            "--set",
+            "author_email=ada@example.com",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -132,7 +142,10 @@ def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "mlport", "new", "rl-agent", "--no-git", "-o", str(tmp_path)],
-        stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
     )
     os.close(slave)
     answers = ["Lunar Lander Pilot"]  # then Enter for every other default

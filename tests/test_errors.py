@@ -58,8 +58,19 @@ def test_unknown_template_lists_the_known_ones(tmp_path: Path) -> None:
         ("class", "is a Python keyword"),
         ("Import", "is a Python keyword"),
     ],
-    ids=["empty", "blank", "parent", "absolute", "nested", "dotdot", "digit-first", "non-ascii",
-         "dot", "keyword", "keyword-capitalised"],
+    ids=[
+        "empty",
+        "blank",
+        "parent",
+        "absolute",
+        "nested",
+        "dotdot",
+        "digit-first",
+        "non-ascii",
+        "dot",
+        "keyword",
+        "keyword-capitalised",
+    ],
 )
 def test_invalid_names_name_the_rule(tmp_path: Path, name: str, rule: str) -> None:
     line = run_failing(["new", "tabular-classifier", "--name", name], tmp_path)
@@ -77,7 +88,9 @@ def test_existing_non_empty_target_is_left_untouched(tmp_path: Path) -> None:
 
 def test_existing_empty_target_is_used(tmp_path: Path) -> None:
     (tmp_path / "breast-cancer-classifier").mkdir()
-    result = runner.invoke(app, ["new", "tabular-classifier", "--no-input", "--no-git", "-o", str(tmp_path)])
+    result = runner.invoke(
+        app, ["new", "tabular-classifier", "--no-input", "--no-git", "-o", str(tmp_path)]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "breast-cancer-classifier" / "Makefile").is_file()
 

@@ -19,7 +19,12 @@ from mlport.api import create_project
         (None, "Cli Person", "Cli Person"),
         ("Config Person", "Cli Person", "Cli Person"),
     ],
-    ids=["template-default", "user-config-over-default", "set-over-default", "set-over-user-config"],
+    ids=[
+        "template-default",
+        "user-config-over-default",
+        "set-over-default",
+        "set-over-user-config",
+    ],
 )
 def test_answer_precedence(
     tmp_path: Path, user_config: str | None, cli_set: str | None, expected: str

@@ -11,8 +11,9 @@ from mlport.shared_layer import find_drift, shared_files, sync
 
 def test_templates_carry_the_shared_layer_unchanged() -> None:
     drift = find_drift()
-    assert drift == [], "run `python -m mlport.shared_layer` to copy _shared into the templates:\n" + "\n".join(
-        map(str, drift)
+    assert drift == [], (
+        "run `python -m mlport.shared_layer` to copy _shared into the templates:\n"
+        + "\n".join(map(str, drift))
     )
 
 

@@ -103,8 +103,16 @@ def served(project: Project, *, startup_timeout: float = 120) -> Iterator[str]:
     log = project.path / "uvicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", f"{project.package}.api.app:app",
-             "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{project.package}.api.app:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=project.path,
             env=project.env(),
             stdout=output,

@@ -1,0 +1,101 @@
+"""Training callbacks: record every episode and every periodic evaluation; send both to MLflow."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from stable_baselines3.common.callbacks import BaseCallback
+
+
+class MlflowSink:
+    """Buffers metrics and writes them to one MLflow run in batches (one call per ~hundreds)."""
+
+    BATCH = 1000  # MLflow's limit of metrics per log_batch call
+
+    def __init__(self, run_id: str) -> None:
+        from mlflow import MlflowClient
+
+        self.client, self.run_id, self.pending = MlflowClient(), run_id, []
+
+    def add(self, metrics: dict[str, float], step: int) -> None:
+        from mlflow.entities import Metric
+
+        now = int(time.time() * 1000)
+        self.pending += [Metric(key, float(value), now, step) for key, value in metrics.items()]
+
+    def flush(self) -> None:
+        while self.pending:
+            batch, self.pending = self.pending[: self.BATCH], self.pending[self.BATCH :]
+            self.client.log_batch(self.run_id, metrics=batch)
+
+
+class EpisodeRecorder(BaseCallback):
+    """Keeps the return and length of every finished training episode, with the step it ended at."""
+
+    def __init__(self, sink: MlflowSink | None = None, flush_every: int = 500) -> None:
+        super().__init__()
+        self.sink, self.flush_every = sink, flush_every
+        self.timesteps: list[int] = []
+        self.returns: list[float] = []
+        self.lengths: list[int] = []
+
+    def _on_step(self) -> bool:
+        for info in self.locals.get("infos", []):
+            episode = info.get("episode")  # added by the Monitor wrapper when an episode ends
+            if episode is None:
+                continue
+            self.timesteps.append(int(self.num_timesteps))
+            self.returns.append(float(episode["r"]))
+            self.lengths.append(int(episode["l"]))
+            if self.sink is not None:
+                self.sink.add(
+                    {"train/episode_return": episode["r"], "train/episode_length": episode["l"]},
+                    self.num_timesteps,
+                )
+        if self.sink is not None and len(self.sink.pending) >= self.flush_every:
+            self.sink.flush()
+        return True
+
+    def _on_training_end(self) -> None:
+        if self.sink is not None:
+            self.sink.flush()
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {"timesteps": self.timesteps, "returns": self.returns, "lengths": self.lengths}
+
+
+class EvaluationRecorder(BaseCallback):
+    """Run by EvalCallback after each periodic evaluation: keeps and logs its mean and spread."""
+
+    def __init__(self, sink: MlflowSink | None = None) -> None:
+        super().__init__()
+        self.sink = sink
+        self.timesteps: list[int] = []
+        self.means: list[float] = []
+        self.stds: list[float] = []
+
+    def _on_step(self) -> bool:
+        evaluation = self.parent  # the EvalCallback that just evaluated
+        returns = np.asarray(evaluation.evaluations_results[-1], dtype=float)
+        lengths = np.asarray(evaluation.evaluations_length[-1], dtype=float)
+        step = int(evaluation.num_timesteps)
+        self.timesteps.append(step)
+        self.means.append(float(returns.mean()))
+        self.stds.append(float(returns.std()))
+        if self.sink is not None:
+            self.sink.add(
+                {
+                    "eval/mean_return": returns.mean(),
+                    "eval/std_return": returns.std(),
+                    "eval/mean_length": lengths.mean(),
+                    "eval/best_mean_return": evaluation.best_mean_reward,
+                },
+                step,
+            )
+            self.sink.flush()  # so the MLflow UI follows a long training live
+        return True
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {"timesteps": self.timesteps, "mean_returns": self.means, "std_returns": self.stds}

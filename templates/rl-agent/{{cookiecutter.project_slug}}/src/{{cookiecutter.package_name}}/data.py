@@ -1,0 +1,37 @@
+"""Stage `data`: check the environment named in params.yaml and record what the agent will face.
+
+Reinforcement learning has no dataset: the agent makes its own data by acting. What the other
+stages need to agree on is the environment, so this stage writes its spec (spaces, episode
+limit, reward threshold) to data/env_spec.json, which train, evaluate and the API read.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .config import ENV_SPEC, Config, load_config
+from .envs import env_spec
+from .stage import run_stage
+
+
+def prepare(config: Config) -> dict[str, Any]:
+    """Build the environment once, describe it and write data/env_spec.json."""
+    spec = env_spec(config.env.id, config.env.kwargs)
+    ENV_SPEC.parent.mkdir(parents=True, exist_ok=True)
+    ENV_SPEC.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    observation, action = spec["observation_space"], spec["action_space"]
+    print(
+        f"{spec['env_id']}: observations {observation['type']} {observation.get('shape', '')}, "
+        f"actions {action['type']} {action.get('n', action.get('shape', ''))}, "
+        f"reward threshold {spec['reward_threshold']} -> {ENV_SPEC}"
+    )
+    return spec
+
+
+def main() -> None:
+    prepare(load_config())
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,65 @@
+"""Build the Gymnasium environment named in params.yaml, and describe it for the other stages."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+from .spaces import describe
+
+
+def make_env(env_id: str, kwargs: dict[str, Any] | None = None, render_mode: str | None = None):
+    """gymnasium.make, with its many failure modes turned into one DataError naming the problem."""
+    import gymnasium as gym
+
+    if render_mode is not None:
+        # Render off-screen: no display is needed, and SDL stays quiet about it.
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    try:
+        return gym.make(env_id, render_mode=render_mode, **(kwargs or {}))
+    except gym.error.Error as error:
+        raise DataError(f"env.id {env_id!r} cannot be made: {error}") from error
+    except ImportError as error:
+        raise DataError(f"env.id {env_id!r}: {error}") from error
+    except TypeError as error:
+        raise DataError(f"env.kwargs {kwargs!r} do not fit {env_id}: {error}") from error
+
+
+def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the agent will face: spaces, episode limit, reward threshold, rendering."""
+    import gymnasium as gym
+
+    env = make_env(env_id, kwargs)
+    try:
+        spec = env.spec
+        return {
+            "env_id": env_id,
+            "kwargs": dict(kwargs or {}),
+            "observation_space": describe(env.observation_space, "observation space"),
+            "action_space": describe(env.action_space, "action space"),
+            "reward_threshold": spec.reward_threshold if spec else None,
+            "max_episode_steps": spec.max_episode_steps if spec else None,
+            "render_modes": list(env.metadata.get("render_modes", [])),
+            "render_fps": env.metadata.get("render_fps"),
+            "gymnasium_version": gym.__version__,
+        }
+    finally:
+        env.close()
+
+
+def load_env_spec(path: str | Path) -> dict[str, Any]:
+    """The spec written by the data stage."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"{path} not found: run `dvc repro data` first")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def make_vec_env(spec: dict[str, Any], n_envs: int, seed: int):
+    """`n_envs` copies of the environment stepped together, in Monitors, seeded seed .. seed+n-1."""
+    from stable_baselines3.common.env_util import make_vec_env as sb3_make_vec_env
+
+    return sb3_make_vec_env(spec["env_id"], n_envs=n_envs, seed=seed, env_kwargs=spec["kwargs"])

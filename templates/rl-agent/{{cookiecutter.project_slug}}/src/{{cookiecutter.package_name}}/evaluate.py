@@ -1,0 +1,122 @@
+"""Stage `evaluate`: N deterministic episodes on fresh seeds, reward curve, GIF of the agent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from .config import (
+    AGENT_FILE,
+    AGENT_GIF,
+    AGENT_META,
+    METRICS,
+    MODEL_DIR,
+    REWARD_CURVE,
+    RUN_RECORD,
+    TRAINING_LOG,
+    Config,
+    load_config,
+)
+from .errors import ModelNotFoundError
+from .stage import run_stage
+from .tracking import load_run_record
+
+
+def load_agent(model_dir=MODEL_DIR) -> tuple[Any, dict[str, Any]]:
+    """The saved agent and what train recorded about it."""
+    agent_path, meta_path = model_dir / AGENT_FILE, model_dir / AGENT_META
+    if not agent_path.is_file() or not meta_path.is_file():
+        raise ModelNotFoundError(f"no trained agent in {model_dir}/ ({AGENT_FILE}, {AGENT_META})")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    from .agents import algorithm_class
+
+    return algorithm_class(meta["algorithm"]).load(agent_path, device="cpu"), meta
+
+
+def evaluate(config: Config) -> dict[str, Any]:
+    """Score the agent over evaluate.n_episodes episodes; write metrics.json and the figures."""
+    import torch
+    from stable_baselines3.common.evaluation import evaluate_policy
+
+    from .envs import make_vec_env
+    from .figures import agent_gif, placeholder_gif, reward_curve
+
+    torch.set_num_threads(config.train.torch_threads)
+    cfg = config.evaluate
+    agent, meta = load_agent()
+    spec = {"env_id": meta["env_id"], "kwargs": meta["env_kwargs"]}
+    # Episodes run side by side, so the agent predicts for a batch at each step.
+    env = make_vec_env(spec, min(cfg.n_envs, cfg.n_episodes), cfg.seed)
+    returns, lengths = evaluate_policy(
+        agent,
+        env,
+        n_eval_episodes=cfg.n_episodes,
+        deterministic=cfg.deterministic,
+        return_episode_rewards=True,
+    )
+    env.close()
+    metrics: dict[str, Any] = {
+        "mean_return": float(np.mean(returns)),
+        "std_return": float(np.std(returns)),
+        "min_return": float(np.min(returns)),
+        "max_return": float(np.max(returns)),
+        "mean_episode_length": float(np.mean(lengths)),
+        "n_episodes": len(returns),
+    }
+    if meta.get("reward_threshold") is not None:
+        metrics["reward_threshold"] = float(meta["reward_threshold"])
+        metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
+    METRICS.parent.mkdir(parents=True, exist_ok=True)
+    METRICS.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+
+    log = json.loads((MODEL_DIR / TRAINING_LOG).read_text(encoding="utf-8"))
+    reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE)
+    if cfg.gif_max_frames > 0 and "rgb_array" in meta.get("render_modes", []):
+        episode = agent_gif(
+            agent,
+            meta,
+            AGENT_GIF,
+            seed=cfg.seed,
+            max_frames=cfg.gif_max_frames,
+            width=cfg.gif_width,
+            deterministic=cfg.deterministic,
+        )
+        print(f"GIF: {episode['frames']} frames of a {episode['steps']}-step episode: {AGENT_GIF}")
+    else:
+        placeholder_gif(AGENT_GIF, f"{meta['env_id']}: no rgb_array rendering (or GIF turned off)")
+
+    _log_to_mlflow(metrics)
+    print(
+        f"{meta['algorithm']} on {meta['env_id']}: mean return {metrics['mean_return']:.2f} "
+        f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
+    )
+    return metrics
+
+
+def _log_to_mlflow(metrics: dict[str, Any]) -> None:
+    """Add the evaluation to the training run, so one MLflow run tells the whole story."""
+    record = load_run_record(MODEL_DIR / RUN_RECORD)
+    if record is None:
+        return
+    from .tracking import configure
+
+    configure(record.experiment)
+    import mlflow
+
+    with mlflow.start_run(run_id=record.run_id):
+        mlflow.log_metrics(
+            {f"test/{key}": float(value) for key, value in metrics.items() if key != "solved"}
+        )
+        mlflow.log_artifact(str(METRICS), "evaluation")
+        mlflow.log_artifact(str(REWARD_CURVE), "evaluation")
+        mlflow.log_artifact(str(AGENT_GIF), "evaluation")
+
+
+def main() -> None:
+    evaluate(load_config())
+
+
+if __name__ == "__main__":
+    run_stage(main)

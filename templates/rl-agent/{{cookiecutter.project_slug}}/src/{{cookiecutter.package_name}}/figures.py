@@ -1,0 +1,129 @@
+"""The figures of the report: the reward curve and an animated GIF of the trained agent."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .envs import make_env
+
+
+def reward_curve(
+    log: dict[str, Any], returns: list[float], meta: dict[str, Any], path: Path
+) -> None:
+    """Training episode returns and periodic evaluations (left), the final evaluation (right)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    episodes, evaluations = log["episodes"], log["evaluations"]
+    threshold = meta.get("reward_threshold")
+    fig, (curve, spread) = plt.subplots(
+        1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
+    )
+    steps, values = np.asarray(episodes["timesteps"]), np.asarray(episodes["returns"])
+    if values.size:
+        curve.scatter(steps, values, s=4, alpha=0.25, color="tab:blue", label="training episode")
+        window = max(1, values.size // 40)
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        curve.plot(steps[window - 1 :], smooth, color="tab:blue", label=f"mean of {window}")
+    if evaluations["timesteps"]:
+        curve.errorbar(
+            evaluations["timesteps"],
+            evaluations["mean_returns"],
+            yerr=evaluations["std_returns"],
+            fmt="o-",
+            color="tab:orange",
+            capsize=3,
+            label="periodic evaluation (deterministic)",
+        )
+    kept = meta["checkpoint"]
+    curve.axvline(
+        kept["timesteps"], color="grey", linestyle=":", label=f"agent kept: {kept['kind']}"
+    )
+    # Bins over the whole shared y range, so that 100 equal returns still show as one visible bar.
+    marks = [threshold] if threshold is not None else []
+    every = np.concatenate([values, returns, evaluations["mean_returns"], marks]).astype(float)
+    low, high = float(every.min()), float(every.max())
+    bins = np.linspace(low - 1, high + 1, 31) if high - low < 2 else np.linspace(low, high, 31)
+    spread.hist(returns, bins=bins, orientation="horizontal", color="tab:green", alpha=0.8)
+    spread.set_title(f"{len(returns)} evaluation episodes")
+    spread.set_xlabel("episodes")
+    for axis in (curve, spread):
+        if threshold is not None:
+            axis.axhline(threshold, color="tab:red", linestyle="--", linewidth=1)
+        axis.grid(alpha=0.3)
+    if threshold is not None:
+        curve.plot([], [], color="tab:red", linestyle="--", label=f"solved at {threshold:g}")
+    curve.set_title(f"{meta['algorithm']} on {meta['env_id']}")
+    curve.set_xlabel("environment steps")
+    curve.set_ylabel("episode return")
+    curve.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def agent_gif(
+    agent: Any,
+    meta: dict[str, Any],
+    path: Path,
+    *,
+    seed: int,
+    max_frames: int,
+    width: int,
+    deterministic: bool = True,
+) -> dict[str, Any]:
+    """Play one episode with the agent, render every k-th frame, and write a looping GIF."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    env = make_env(meta["env_id"], meta["env_kwargs"], render_mode="rgb_array")
+    try:
+        limit = meta.get("max_episode_steps") or 1000
+        stride = max(1, math.ceil(limit / max(max_frames, 1)))
+        observation, _ = env.reset(seed=seed)
+        frames, total, step, done = [_frame(env.render(), width)], 0.0, 0, False
+        while not done and step < limit:
+            action, _ = agent.predict(observation, deterministic=deterministic)
+            observation, reward, terminated, truncated, _ = env.step(action)
+            total, step, done = total + float(reward), step + 1, terminated or truncated
+            if step % stride == 0 or done:
+                frames.append(_frame(env.render(), width, f"step {step}  return {total:.0f}"))
+    finally:
+        env.close()
+    frames = frames[: max_frames + 1]
+    fps = meta.get("render_fps") or 30
+    frames[0].save(
+        path,
+        save_all=True,
+        append_images=frames[1:],
+        duration=max(20, round(1000 * stride / fps)),  # real time, within GIF's 10 ms steps
+        loop=0,
+    )
+    return {"frames": len(frames), "steps": step, "return": total}
+
+
+def placeholder_gif(path: Path, reason: str) -> None:
+    """A one-frame GIF saying why there is no animation (e.g. the env cannot render)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 80), "white")
+    ImageDraw.Draw(image).text((10, 30), reason[:70], fill="black")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+
+
+def _frame(rgb: np.ndarray, width: int, caption: str | None = None):
+    from PIL import Image, ImageDraw
+
+    image = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
+    height = max(1, round(image.height * width / image.width))
+    image = image.resize((width, height), Image.Resampling.BILINEAR)
+    if caption:
+        ImageDraw.Draw(image).text((6, 4), caption, fill=(40, 40, 40))
+    # One shared 64-colour palette per frame keeps the GIF small and fast to write.
+    return image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)

@@ -1,0 +1,267 @@
+"""Stage `train`: train the agent with Stable-Baselines3, evaluating it as it learns; track it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .agents import Plan, algorithm_class, check_algorithm, constructor_kwargs, plan
+from .config import (
+    AGENT_FILE,
+    AGENT_META,
+    ENV_SPEC,
+    MODEL_DIR,
+    RUN_RECORD,
+    TRAINING_LOG,
+    Config,
+    load_config,
+)
+from .envs import load_env_spec, make_vec_env
+from .errors import ConfigError, DataError
+from .stage import run_stage
+from .tracking import RunRecord, configure, save_run_record
+
+# Periodic evaluations run on their own envs, seeded apart from the training envs.
+EVAL_SEED_OFFSET = 10_000
+MAX_EVAL_ENVS = 5
+
+
+def train(config: Config) -> RunRecord:
+    """Train, keep the better of the final and the best evaluated agent, log and register it."""
+    spec = load_env_spec(ENV_SPEC)
+    if spec["env_id"] != config.env.id or spec["kwargs"] != config.env.kwargs:
+        raise DataError(
+            f"{ENV_SPEC} describes {spec['env_id']} but params.yaml names {config.env.id}: "
+            "run `dvc repro` (or the data stage) again"
+        )
+    cfg = config.train
+    # Refuse an impossible combination before anything slow happens.
+    check_algorithm(cfg.algorithm, spec)
+    todo = plan(
+        cfg.algorithm,
+        spec["env_id"],
+        tuned_defaults=cfg.tuned_defaults,
+        total_timesteps=cfg.total_timesteps,
+        n_envs=cfg.n_envs,
+        hyperparams=cfg.hyperparams,
+    )
+
+    import torch
+
+    # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
+    torch.set_num_threads(cfg.torch_threads)
+    env = make_vec_env(spec, todo.n_envs, cfg.seed)
+    model = _build(todo, env, cfg.seed)
+    print(
+        f"training {todo.algorithm} on {spec['env_id']}: {todo.total_timesteps:,} steps, "
+        f"{todo.n_envs} env(s), seed {cfg.seed}, hyper-parameters from "
+        f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+    )
+
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    uri = configure(config.mlflow.experiment)
+    import mlflow
+
+    from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
+
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    run_name = f"{todo.algorithm}-{spec['env_id']}-seed{cfg.seed}"
+    with tempfile.TemporaryDirectory() as scratch, mlflow.start_run(run_name=run_name) as run:
+        mlflow.set_tags({"env_id": spec["env_id"], "algorithm": todo.algorithm})
+        mlflow.log_params(_flat_params(config, todo))
+        sink = MlflowSink(run.info.run_id)
+        episodes, evaluations = EpisodeRecorder(sink), EvaluationRecorder(sink)
+        callbacks: list[Any] = [episodes]
+        eval_env = None
+        if cfg.eval_freq > 0:
+            from stable_baselines3.common.callbacks import EvalCallback
+
+            eval_env = make_vec_env(
+                spec, min(cfg.eval_episodes, MAX_EVAL_ENVS), cfg.seed + EVAL_SEED_OFFSET
+            )
+            callbacks.append(
+                EvalCallback(
+                    eval_env,
+                    n_eval_episodes=cfg.eval_episodes,
+                    eval_freq=max(cfg.eval_freq // todo.n_envs, 1),
+                    best_model_save_path=scratch,
+                    log_path=scratch,
+                    deterministic=True,
+                    callback_after_eval=evaluations,
+                    verbose=1,
+                )
+            )
+
+        started = time.perf_counter()
+        model.learn(todo.total_timesteps, callback=callbacks, progress_bar=cfg.progress_bar)
+        seconds = time.perf_counter() - started
+
+        checkpoint = _keep_better(model, todo, evaluations, eval_env, cfg, Path(scratch))
+        agent_path, meta_path = MODEL_DIR / AGENT_FILE, MODEL_DIR / AGENT_META
+        meta = _metadata(spec, todo, cfg.seed, checkpoint, seconds, model.num_timesteps)
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        log = {"episodes": episodes.as_dict(), "evaluations": evaluations.as_dict()}
+        (MODEL_DIR / TRAINING_LOG).write_text(json.dumps(log) + "\n", encoding="utf-8")
+
+        mlflow.log_metrics(
+            {
+                "train/seconds": seconds,
+                "train/steps_per_second": model.num_timesteps / seconds,
+                "train/episodes": len(episodes.returns),
+            }
+        )
+        mlflow.log_artifact(str(agent_path), "agent")
+        mlflow.log_artifact(str(meta_path), "agent")
+        version = _log_model(agent_path, meta_path, checkpoint["agent"], config)
+        record = RunRecord(
+            run_id=run.info.run_id,
+            experiment=config.mlflow.experiment,
+            tracking_uri=uri,
+            registered_model=config.mlflow.registered_model if version else None,
+            model_version=version,
+        )
+    env.close()
+    if eval_env is not None:
+        eval_env.close()
+    save_run_record(record, MODEL_DIR / RUN_RECORD)
+    print(
+        f"kept the {checkpoint['kind']} agent ({checkpoint['timesteps']:,} steps) -> {agent_path}; "
+        f"trained in {seconds:.1f} s; MLflow run {record.run_id}"
+    )
+    return record
+
+
+def _build(todo: Plan, env: Any, seed: int) -> Any:
+    cls = algorithm_class(todo.algorithm)
+    try:
+        # Multi-layer perceptrons learn these small observation vectors fastest on the CPU.
+        return cls(
+            "MlpPolicy",
+            env,
+            seed=seed,
+            device="cpu",
+            verbose=0,
+            **constructor_kwargs(todo.hyperparams),
+        )
+    except (TypeError, ValueError, AssertionError) as error:
+        raise ConfigError(f"train.hyperparams do not suit {todo.algorithm}: {error}") from error
+
+
+def _keep_better(model, todo, evaluations, eval_env, cfg, scratch: Path) -> dict[str, Any]:
+    """Save the final agent unless an earlier evaluation scored strictly better than it does."""
+    final = {"kind": "final", "timesteps": int(model.num_timesteps), "eval_mean_return": None}
+    target = MODEL_DIR / AGENT_FILE
+    if eval_env is None or not evaluations.means:
+        model.save(target)
+        return {**final, "agent": model}
+    from stable_baselines3.common.evaluation import evaluate_policy
+
+    if evaluations.timesteps[-1] == model.num_timesteps:
+        final_mean = evaluations.means[-1]
+    else:
+        final_mean, _ = evaluate_policy(model, eval_env, cfg.eval_episodes, deterministic=True)
+    best_index = max(range(len(evaluations.means)), key=evaluations.means.__getitem__)
+    best_mean = evaluations.means[best_index]
+    if best_mean > final_mean and (scratch / "best_model.zip").is_file():
+        shutil.copyfile(scratch / "best_model.zip", target)
+        agent = algorithm_class(todo.algorithm).load(target, device="cpu")
+        kept = {
+            "kind": "best",
+            "timesteps": evaluations.timesteps[best_index],
+            "eval_mean_return": best_mean,
+        }
+        return {**kept, "agent": agent}
+    model.save(target)
+    return {**final, "eval_mean_return": float(final_mean), "agent": model}
+
+
+def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:
+    params = {
+        "env_id": config.env.id,
+        "algorithm": todo.algorithm,
+        "total_timesteps": todo.total_timesteps,
+        "n_envs": todo.n_envs,
+        "seed": config.train.seed,
+        "eval_freq": config.train.eval_freq,
+        "eval_episodes": config.train.eval_episodes,
+        "preset": todo.preset or "none",
+    }
+    params.update({f"env.{key}": value for key, value in config.env.kwargs.items()})
+    params.update({f"hp.{key}": value for key, value in todo.hyperparams.items()})
+    return params
+
+
+def _metadata(spec, todo: Plan, seed: int, checkpoint, seconds: float, steps: int) -> dict:
+    import gymnasium
+    import stable_baselines3
+    import torch
+
+    return {
+        "env_id": spec["env_id"],
+        "env_kwargs": spec["kwargs"],
+        "algorithm": todo.algorithm,
+        "observation_space": spec["observation_space"],
+        "action_space": spec["action_space"],
+        "reward_threshold": spec["reward_threshold"],
+        "max_episode_steps": spec["max_episode_steps"],
+        "render_modes": spec["render_modes"],
+        "render_fps": spec["render_fps"],
+        "total_timesteps": todo.total_timesteps,
+        "trained_timesteps": int(steps),
+        "n_envs": todo.n_envs,
+        "seed": seed,
+        "hyperparams": todo.hyperparams,
+        "preset": todo.preset,
+        "checkpoint": {key: value for key, value in checkpoint.items() if key != "agent"},
+        "train_seconds": round(seconds, 2),
+        "versions": {
+            "stable_baselines3": stable_baselines3.__version__,
+            "gymnasium": gymnasium.__version__,
+            "torch": torch.__version__,
+        },
+    }
+
+
+def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) -> str | None:
+    """Log the agent as an MLflow pyfunc model and register it; return the registered version."""
+    import gymnasium
+    import mlflow
+    import numpy as np
+    import stable_baselines3
+    import torch
+    from mlflow.models import infer_signature
+
+    space = agent.observation_space
+    space.seed(config.train.seed)
+    example = np.asarray([space.sample()])
+    actions, _ = agent.predict(example, deterministic=True)
+    info = mlflow.pyfunc.log_model(
+        name="agent",
+        python_model=str(Path(__file__).with_name("mlflow_model.py")),
+        artifacts={"agent": str(agent_path), "metadata": str(meta_path)},
+        signature=infer_signature(example, np.asarray(actions)),
+        input_example=example,
+        # Pinned explicitly: faster than MLflow's inference, and exactly what trained the agent.
+        pip_requirements=[
+            f"mlflow=={mlflow.__version__}",
+            f"stable-baselines3=={stable_baselines3.__version__}",
+            f"gymnasium=={gymnasium.__version__}",
+            f"torch=={torch.__version__.split('+')[0]}",
+        ],
+        registered_model_name=config.mlflow.registered_model,
+    )
+    version = info.registered_model_version
+    return str(version) if version is not None else None
+
+
+def main() -> None:
+    train(load_config())
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,108 @@
+"""The data stage: environments are checked and described; observations are checked against them."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from {{ cookiecutter.package_name }}.config import ENV_SPEC, load_config
+from {{ cookiecutter.package_name }}.data import prepare
+from {{ cookiecutter.package_name }}.envs import env_spec
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.spaces import ObservationError, check_observation
+
+from .conftest import make_workspace
+
+CARTPOLE_OBS = env_spec("CartPole-v1")["observation_space"]
+
+
+def test_cartpole_spec_is_written(workspace: Path) -> None:
+    spec = prepare(load_config())
+    assert json.loads(ENV_SPEC.read_text()) == spec
+    assert spec["action_space"] == {"type": "Discrete", "n": 2, "start": 0}
+    assert spec["observation_space"]["shape"] == [4]
+    assert spec["reward_threshold"] == 475.0
+    assert spec["max_episode_steps"] == 500
+    assert "rgb_array" in spec["render_modes"]
+
+
+def test_continuous_env_is_described() -> None:
+    spec = env_spec("Pendulum-v1")
+    assert spec["action_space"] == {
+        "type": "Box",
+        "shape": [1],
+        "dtype": "float32",
+        "low": -2.0,
+        "high": 2.0,
+    }
+    assert spec["reward_threshold"] is None
+
+
+@pytest.mark.parametrize(
+    ("env_id", "kwargs", "message"),
+    [
+        ("CartPol-v1", {}, "Did you mean: `CartPole`"),
+        ("CartPole-v9", {}, "env.id 'CartPole-v9' cannot be made"),
+        ("no_such_module:Env-v0", {}, "No module named 'no_such_module'"),
+        ("CartPole-v1", {"gravity": 3}, "env.kwargs"),
+        ("Blackjack-v1", {}, "observation space is Tuple"),
+    ],
+    ids=["typo", "version", "module", "kwargs", "tuple-space"],
+)
+def test_unusable_envs_are_refused(env_id: str, kwargs: dict, message: str) -> None:
+    with pytest.raises(DataError, match=message.replace("(", r"\(")):
+        env_spec(env_id, kwargs)
+
+
+def test_the_stage_prints_one_error_line(tmp_path: Path) -> None:
+    folder = make_workspace(tmp_path / "project", env={"id": "CartPol-v1"})
+    result = subprocess.run(
+        [sys.executable, "-m", "{{ cookiecutter.package_name }}.data"],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors and "CartPol-v1" in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_good_observation_passes() -> None:
+    array = check_observation([0.01, -0.02, 0.03, 0.04], CARTPOLE_OBS)
+    assert array.shape == (4,)
+    assert array.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("observation", "message"),
+    [
+        ([0.0, 0.0, 0.0], "must have 4 value"),
+        ([0.0] * 5, "must have 4 value"),
+        ([0.0, math.nan, 0.0, 0.0], r"observation\[1\] is nan, not a finite number"),
+        ([9.0, 0.0, 0.0, 0.0], r"observation\[0\]=9 is above"),
+        ([0.0, 0.0, -1.0, 0.0], r"observation\[2\]=-1 is below"),
+    ],
+    ids=["short", "long", "nan", "above", "below"],
+)
+def test_bad_observations_say_why(observation: list[float], message: str) -> None:
+    with pytest.raises(ObservationError, match=message):
+        check_observation(observation, CARTPOLE_OBS)
+
+
+def test_discrete_observations() -> None:
+    space = env_spec("FrozenLake-v1")["observation_space"]
+    assert check_observation([5], space) == 5
+    with pytest.raises(ObservationError, match="whole number from 0 to 15"):
+        check_observation([16], space)
+    with pytest.raises(ObservationError, match="whole number"):
+        check_observation([1.5], space)
