@@ -1,117 +1,192 @@
-"""rl-agent, generated and run for real: it solves CartPole, learns Pendulum, serves actions."""
+"""rl-agent for real: the default pipeline solves CartPole-v1, Pendulum-v1 trains and serves through
+params.yaml alone, impossible settings stop with one line, and a real uvicorn serves the agent."""
 
 from __future__ import annotations
+
+import json
+import time
+import warnings
+from pathlib import Path
 
 import httpx
 import pytest
 import yaml
+from PIL import Image
 
 from tests.slow.harness import Project, generate, served
 
+TEMPLATE = "rl-agent"
+BUDGET_SECONDS = 180  # the issue's target for `dvc repro` on the default, on 2 cores
+
 
 def set_params(project: Project, **sections: dict) -> None:
-    params_path = project.path / "params.yaml"
-    params = yaml.safe_load(params_path.read_text())
+    """Change params.yaml the way a learner would, section by section."""
+    path = project.path / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
     for section, values in sections.items():
         params[section].update(values)
-    params_path.write_text(yaml.safe_dump(params, sort_keys=False))
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def cartpole(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    project = generate("rl-agent", tmp_path_factory.mktemp("cartpole"))
-    project.dvc("repro", timeout=900)
-    return project
+def cartpole(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, float]:
+    """A default project after one timed `dvc repro`."""
+    project = generate(TEMPLATE, tmp_path_factory.mktemp("rl-default"))
+    started = time.perf_counter()
+    project.dvc("repro")
+    return project, time.perf_counter() - started
 
 
 @pytest.fixture(scope="module")
 def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Continuous actions: SAC on Pendulum-v1, a short budget, set in params.yaml only."""
     project = generate(
-        "rl-agent", tmp_path_factory.mktemp("pendulum"), project_name="Pendulum Agent"
+        TEMPLATE, tmp_path_factory.mktemp("rl-pendulum"), project_name="Pendulum Agent"
     )
     set_params(
         project,
         env={"id": "Pendulum-v1"},
-        train={"algorithm": "SAC", "total_timesteps": 1500, "eval_freq": 0, "progress_bar": False},
-        evaluate={"n_episodes": 4, "n_envs": 2, "gif_max_frames": 30},
-        mlflow={"experiment": "pendulum-agent", "registered_model": "pendulum-agent"},
+        train={"algorithm": "SAC", "total_timesteps": 1000, "eval_freq": 500},
+        evaluate={"n_episodes": 10},
     )
-    project.dvc("repro", timeout=900)
+    project.dvc("repro")
     return project
 
 
-def test_default_pipeline_solves_cartpole_over_100_episodes(cartpole: Project) -> None:
-    metrics = cartpole.metrics()
+def test_default_repro_solves_cartpole(
+    cartpole: tuple[Project, float], record_property: pytest.RecordProperty
+) -> None:
+    project, seconds = cartpole
+    metrics = project.metrics()
+    record_property("dvc_repro_seconds", round(seconds, 1))
+    record_property("mean_return", metrics["mean_return"])
+    print(f"\n{TEMPLATE}: `dvc repro` on the default took {seconds:.1f} s; metrics {metrics}")
+    if seconds > BUDGET_SECONDS:
+        # Timing depends on the machine's load: reported (and by benchmarks/), not failed.
+        warnings.warn(
+            f"{TEMPLATE}: dvc repro took {seconds:.0f} s (target {BUDGET_SECONDS} s)", stacklevel=1
+        )
     assert metrics["n_episodes"] == 100
     assert metrics["mean_return"] >= 475, metrics
+    assert metrics["solved"] is True
+    meta = json.loads((project.path / "models" / "agent.json").read_text())
+    assert (meta["algorithm"], meta["env_id"]) == ("PPO", "CartPole-v1")
 
 
-def test_readme_and_model_card_show_the_metrics_and_the_gif(cartpole: Project) -> None:
-    from PIL import Image
-
-    metrics = cartpole.metrics()
+def test_readme_and_model_card_show_the_metrics_and_the_gif(
+    cartpole: tuple[Project, float],
+) -> None:
+    project, _ = cartpole
+    metrics = project.metrics()
+    with Image.open(project.path / "reports" / "figures" / "agent.gif") as gif:
+        assert gif.format == "GIF" and 50 < gif.n_frames <= 251
+    assert (project.path / "reports" / "figures" / "reward_curve.png").stat().st_size > 10_000
     for document in ("README.md", "MODEL_CARD.md"):
-        block = cartpole.results_block(document)
-        assert "reports/figures/agent.gif" in block
-        assert f"| mean_return | {metrics['mean_return']:.4f} |" in block
-        assert f"| std_return | {metrics['std_return']:.4f} |" in block
-    readme = cartpole.results_block("README.md")
-    assert readme.strip().startswith('<img src="reports/figures/agent.gif"'), (
-        "the GIF leads the results"
-    )
-    with Image.open(cartpole.path / "reports" / "figures" / "agent.gif") as gif:
-        assert gif.format == "GIF" and gif.n_frames > 10
+        block = project.results_block(document)
+        assert block.lstrip().startswith('<img src="reports/figures/agent.gif"'), document
+        for key in ("mean_return", "std_return", "min_return", "max_return"):
+            assert f"| {key} | {metrics[key]:.4f} |" in block, (document, key)
+        assert f"| n_episodes | {metrics['n_episodes']} |" in block
+        assert "reports/figures/reward_curve.png" in block
+        assert "MLflow run: `" in block
 
 
-def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: Project) -> None:
+def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: tuple[Project, float]) -> None:
     from mlflow import MlflowClient
 
-    client = MlflowClient(tracking_uri=f"sqlite:///{cartpole.path / 'mlflow.db'}")
+    project, _ = cartpole
+    client = MlflowClient(tracking_uri=f"sqlite:///{project.path / 'mlflow.db'}")
     versions = client.search_model_versions("name='cartpole-agent'")
     assert len(versions) == 1
     run = client.get_run(versions[0].run_id)
     assert run.data.params["env_id"] == "CartPole-v1"
     assert run.data.params["algorithm"] == "PPO"
-    assert run.data.metrics["test/mean_return"] >= 475, (
-        "evaluate adds its results to the training run"
-    )
+    assert run.data.metrics["test/mean_return"] >= 475, "evaluate adds to the training run"
+    assert len(client.get_metric_history(run.info.run_id, "eval/mean_return")) == 10
+    assert client.get_metric_history(run.info.run_id, "train/episode_return")
 
 
-def test_a_second_repro_does_nothing(cartpole: Project) -> None:
-    status = cartpole.dvc("status").stdout
-    assert "up to date" in status or status.strip() == ""
+def test_a_second_repro_has_nothing_to_do(cartpole: tuple[Project, float]) -> None:
+    project, _ = cartpole
+    status = project.dvc("status").stdout
+    assert "up to date" in status or status.strip() == "", status
 
 
-def test_real_server_acts_and_refuses_wrong_observations(cartpole: Project) -> None:
-    with served(cartpole) as url:
+def test_a_real_server_answers_predict(cartpole: tuple[Project, float]) -> None:
+    project, _ = cartpole
+    with served(project) as url:
+        assert httpx.get(f"{url}/health").json() == {"status": "ok", "model_loaded": True}
+        assert httpx.get(f"{url}/model-info").json()["env_id"] == "CartPole-v1"
         good = httpx.post(f"{url}/predict", json={"observation": [0.01, -0.02, 0.03, 0.04]})
         assert good.status_code == 200
         assert good.json()["action"] in (0, 1)
-        wrong_shape = httpx.post(f"{url}/predict", json={"observation": [0.1, 0.2]})
-        assert wrong_shape.status_code == 422
-        assert "4" in str(wrong_shape.json()["detail"])
-        not_numbers = httpx.post(f"{url}/predict", json={"observation": "left"})
-        assert not_numbers.status_code == 422
+        # A solved agent pushes the cart under a falling pole: right when it leans right.
+        right = httpx.post(f"{url}/predict", json={"observation": [0.0, 0.0, 0.15, 0.5]})
+        left = httpx.post(f"{url}/predict", json={"observation": [0.0, 0.0, -0.15, -0.5]})
+        assert (right.json()["action"], left.json()["action"]) == (1, 0)
+        wrong = httpx.post(f"{url}/predict", json={"observation": [0.01, -0.02, 0.03]})
+        assert wrong.status_code == 422
+        assert "observation must have 4 value(s)" in wrong.json()["detail"]
+        outside = httpx.post(f"{url}/predict", json={"observation": [0.0, 0.0, 3.0, 0.0]})
+        assert outside.status_code == 422
+        assert "upper bound" in outside.json()["detail"]
+        assert httpx.post(f"{url}/predict", json={"observation": "left"}).status_code == 422
 
 
-def test_continuous_actions_train_and_serve_through_params_alone(pendulum: Project) -> None:
+def test_pendulum_trains_and_evaluates_through_params_alone(pendulum: Project) -> None:
     metrics = pendulum.metrics()
-    assert metrics["n_episodes"] == 4
-    assert metrics["mean_return"] < 0, "Pendulum's rewards are costs: returns are negative"
-    assert "Pendulum-v1" in pendulum.results_block("README.md")
+    assert metrics["n_episodes"] == 10
+    assert metrics["mean_episode_length"] == 200
+    assert metrics["mean_return"] < 0, "Pendulum's rewards are costs"
+    assert "reward_threshold" not in metrics  # Pendulum-v1 has none
+    meta = json.loads((pendulum.path / "models" / "agent.json").read_text())
+    assert meta["algorithm"] == "SAC"
+    assert meta["action_space"]["type"] == "Box"
+    assert meta["trained_timesteps"] == 1000
+    with Image.open(pendulum.path / "reports" / "figures" / "agent.gif") as gif:
+        assert gif.n_frames > 1
+    block = pendulum.results_block("README.md")
+    assert "SAC on Pendulum-v1" in block
+    assert f"| mean_return | {metrics['mean_return']:.4f} |" in block
+    # ./mlruns may hold artifacts (MLflow's default beside a sqlite store), never run metadata.
+    assert not list(pendulum.path.rglob("meta.yaml")), "runs must all live in mlflow.db"
+
+
+def test_pendulum_is_served_with_continuous_actions(pendulum: Project) -> None:
     with served(pendulum) as url:
         answer = httpx.post(f"{url}/predict", json={"observation": [1.0, 0.0, 0.5]})
         assert answer.status_code == 200
         (torque,) = answer.json()["action"]
         assert -2.0 <= torque <= 2.0
-        out_of_bounds = httpx.post(f"{url}/predict", json={"observation": [1.0, 0.0, 99.0]})
-        assert out_of_bounds.status_code == 422
+        outside = httpx.post(f"{url}/predict", json={"observation": [1.0, 0.0, 99.0]})
+        assert outside.status_code == 422
+        assert "observation[2]=99 is above" in outside.json()["detail"]
 
 
-def test_pendulum_run_is_tracked_in_the_same_store(pendulum: Project) -> None:
-    from mlflow import MlflowClient
-
-    # ./mlruns may hold artifacts (MLflow's default next to a sqlite store), never run metadata.
-    assert not list(pendulum.path.rglob("meta.yaml")), "runs must all live in mlflow.db"
-    client = MlflowClient(tracking_uri=f"sqlite:///{pendulum.path / 'mlflow.db'}")
-    assert client.search_model_versions("name='pendulum-agent'")
+@pytest.mark.parametrize(
+    ("changes", "stage", "message"),
+    [
+        ({"env": {"id": "CartPol-v1"}}, "data", "Did you mean: `CartPole`"),
+        (
+            {"env": {"id": "Pendulum-v1"}, "train": {"algorithm": "DQN"}},
+            "train",
+            "DQN cannot act in Pendulum-v1: it needs discrete actions",
+        ),
+    ],
+    ids=["unknown-env", "algorithm-mismatch"],
+)
+def test_impossible_settings_stop_with_one_line(
+    tmp_path: Path, changes: dict, stage: str, message: str
+) -> None:
+    project = generate(TEMPLATE, tmp_path)
+    set_params(project, **changes)
+    started = time.perf_counter()
+    result = project.dvc("repro", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    assert any(message in line for line in errors), output[-3000:]
+    assert "Traceback" not in output
+    assert f"Running stage '{stage}'" in output
+    assert not (project.path / "models" / "agent.zip").exists()
+    assert time.perf_counter() - started < 60, "must stop before training"

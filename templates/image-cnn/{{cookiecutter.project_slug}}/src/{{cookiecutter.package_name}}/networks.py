@@ -1,0 +1,101 @@
+"""The networks in plain PyTorch: the API rebuilds them from models/model.json, no Lightning."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from .errors import ProjectError
+
+# The ImageNet statistics the pretrained ResNet-18 weights expect for RGB input.
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+class SmallCNN(nn.Module):
+    """Conv-BatchNorm-ReLU-MaxPool blocks, global average pooling, dropout, one linear layer."""
+
+    def __init__(
+        self, num_classes: int, in_channels: int, widths: Sequence[int], dropout: float
+    ) -> None:
+        super().__init__()
+        blocks: list[nn.Module] = []
+        channels = in_channels
+        for width in widths:
+            blocks += [
+                nn.Conv2d(channels, width, kernel_size=3, padding=1, bias=False),
+                # momentum=None: running statistics are the average over every batch seen. The
+                # default moving average still leans on its initial values after the few steps of
+                # a small image folder, and the network in eval mode then answers one class.
+                nn.BatchNorm2d(width, momentum=None),
+                nn.ReLU(inplace=True),
+                # ceil_mode: a 1x1 map stays 1x1, so small images work with any number of blocks.
+                nn.MaxPool2d(2, ceil_mode=True),
+            ]
+            channels = width
+        self.features = nn.Sequential(*blocks)
+        self.head = nn.Sequential(
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
+            nn.Dropout(dropout),
+            nn.Linear(channels, num_classes),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+class ResNet18(nn.Module):
+    """torchvision's ResNet-18 with a new final layer; grayscale input is repeated to 3 channels."""
+
+    def __init__(self, num_classes: int, in_channels: int, dropout: float) -> None:
+        super().__init__()
+        from torchvision.models import resnet18
+
+        self.in_channels = in_channels
+        self.body = resnet18(weights=None)
+        self.body.fc = nn.Sequential(nn.Dropout(dropout), nn.Linear(512, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[1] == 1:
+            x = x.expand(-1, 3, -1, -1)
+        return self.body(x)
+
+    def load_imagenet_weights(self) -> None:
+        """Start from torchvision's ImageNet weights (all layers but the new final one)."""
+        import torch.hub
+        from torchvision.models import ResNet18_Weights
+
+        weights = ResNet18_Weights.IMAGENET1K_V1
+        try:
+            state = torch.hub.load_state_dict_from_url(weights.url, progress=True, check_hash=True)
+        except Exception as error:  # network, proxy, disk or checksum: all mean the same here
+            raise ProjectError(
+                f"could not get the pretrained ResNet-18 weights from {weights.url} ({error}). "
+                "Set model.pretrained: false in params.yaml to train from scratch, or run once "
+                "with network access (the weights are then cached under ~/.cache/torch/hub)"
+            ) from error
+        state = {key: value for key, value in state.items() if not key.startswith("fc.")}
+        self.body.load_state_dict(state, strict=False)
+
+
+def build_network(
+    arch: str,
+    *,
+    num_classes: int,
+    in_channels: int,
+    widths: Sequence[int] = (32, 64, 128),
+    dropout: float = 0.2,
+) -> nn.Module:
+    """The network named by model.arch, randomly initialised."""
+    if arch == "small-cnn":
+        return SmallCNN(num_classes, in_channels, widths, dropout)
+    if arch == "resnet18":
+        return ResNet18(num_classes, in_channels, dropout)
+    raise ProjectError(f"unknown model.arch {arch!r}; use small-cnn or resnet18")
+
+
+def count_parameters(network: nn.Module) -> int:
+    return sum(parameter.numel() for parameter in network.parameters())

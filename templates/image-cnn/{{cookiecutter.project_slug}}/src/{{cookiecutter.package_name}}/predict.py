@@ -1,0 +1,114 @@
+"""Load the trained model once and classify images, with the preprocessing used in training."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from . import __version__
+from .config import META_FILE, METRICS_JSON, RUN_FILE, WEIGHTS_FILE, ServeConfig, load_serve_config
+from .errors import ModelNotFoundError
+from .images import IMAGE_SUFFIXES, ImageSpec, open_image, preprocess
+from .tracking import load_run_record
+
+
+class Predictor:
+    """A trained network with its classes and preprocessing."""
+
+    def __init__(
+        self,
+        network: Any,
+        meta: dict[str, Any],
+        *,
+        serve: ServeConfig | None = None,
+        run: dict[str, Any] | None = None,
+        metrics_path: Path = METRICS_JSON,
+    ) -> None:
+        self.network = network.eval()
+        self.meta = meta
+        self.classes: list[str] = list(meta["classes"])
+        self.spec = ImageSpec.from_dict(meta["preprocessing"])
+        self.serve = serve or ServeConfig()
+        self.run = run
+        self.metrics_path = metrics_path
+
+    def predict_proba(self, images: Sequence[Image.Image], batch_size: int = 256) -> np.ndarray:
+        """Class probabilities, one row per image (columns in the order of `classes`)."""
+        import torch
+
+        rows = []
+        with torch.inference_mode():
+            for start in range(0, len(images), batch_size):
+                batch = torch.stack(
+                    [preprocess(im, self.spec) for im in images[start : start + batch_size]]
+                )
+                rows.append(torch.softmax(self.network(batch), dim=1).numpy())
+        return np.concatenate(rows) if rows else np.empty((0, len(self.classes)))
+
+    def top_k(self, probabilities: np.ndarray, k: int) -> list[dict[str, Any]]:
+        """The k most likely classes of one probability row, most likely first."""
+        order = np.argsort(-probabilities, kind="stable")[: max(1, min(k, len(self.classes)))]
+        return [{"label": self.classes[i], "probability": float(probabilities[i])} for i in order]
+
+    def predict_bytes(self, content: bytes, top_k: int = 3) -> list[dict[str, Any]]:
+        """Decode an uploaded file, return its top-k classes; ImageReadError if it is no image."""
+        image = open_image(content, max_pixels=self.serve.max_image_pixels)
+        return self.top_k(self.predict_proba([image])[0], top_k)
+
+    def info(self) -> dict[str, Any]:
+        metrics = None
+        if self.metrics_path.is_file():
+            metrics = json.loads(self.metrics_path.read_text(encoding="utf-8"))
+            metrics = {key: value for key, value in metrics.items() if not isinstance(value, dict)}
+        return {
+            "version": __version__,
+            "model": {
+                "arch": self.meta["arch"],
+                "parameters": self.meta.get("parameters"),
+                "epochs_trained": self.meta.get("epochs_trained"),
+                "mlflow": self.run,
+            },
+            "classes": self.classes,
+            "input": {
+                "field": "file (multipart/form-data)",
+                "formats": sorted(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES),
+                "max_upload_bytes": self.serve.max_upload_bytes,
+                "preprocessing": self.spec.to_dict(),
+            },
+            "validation_accuracy": self.meta.get("val_accuracy"),
+            "test_metrics": metrics,
+        }
+
+
+def load_predictor(model_dir: str | Path) -> Predictor:
+    """Rebuild the network from model_dir/model.json and load its weights (no Lightning)."""
+    import torch
+
+    from .networks import build_network
+
+    model_dir = Path(model_dir)
+    weights, meta_path = model_dir / WEIGHTS_FILE, model_dir / META_FILE
+    if not weights.is_file() or not meta_path.is_file():
+        raise ModelNotFoundError(
+            f"no trained model in {model_dir}/ ({WEIGHTS_FILE} and {META_FILE})"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    spec = meta["preprocessing"]
+    network = build_network(
+        meta["arch"],
+        num_classes=len(meta["classes"]),
+        in_channels=spec["channels"],
+        widths=meta["widths"],
+        dropout=meta["dropout"],
+    )
+    network.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
+    record = load_run_record(model_dir / RUN_FILE)
+    return Predictor(
+        network, meta, serve=load_serve_config(), run=asdict(record) if record else None
+    )

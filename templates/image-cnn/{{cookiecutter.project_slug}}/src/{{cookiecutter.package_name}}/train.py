@@ -1,0 +1,282 @@
+"""Stage `train`: fit the network with Lightning, log the run to MLflow, save the model for serving.
+
+Output in models/: model.pt (the network's weights), model.json (classes, preprocessing,
+architecture), run.json (the MLflow run) and checkpoints/best.ckpt (the Lightning checkpoint).
+Under DDP every process runs this module; only the first one (rank 0) saves and logs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+from . import tracking
+from .config import (
+    CHECKPOINT_DIR,
+    META_FILE,
+    MODEL_DIR,
+    PARAMS_PATH,
+    RUN_FILE,
+    WEIGHTS_FILE,
+    Config,
+    load_config,
+)
+from .images import ImageSpec
+from .settings import read_params
+from .stage import run_stage
+
+# Noise that is expected here: small in-memory data needs no loader workers.
+QUIET = (r".*does not have many workers.*", r".*Checkpoint directory .* exists and is not empty.*")
+
+
+def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """{"train": {"lr": 0.1}} -> {"train.lr": 0.1}, the way MLflow shows parameters."""
+    flat: dict[str, Any] = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows
+        return os.cpu_count() or 1
+
+
+def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | None:
+    """Train, then (on rank 0) save the model and log it; return the MLflow run record."""
+    import lightning as L
+    import torch
+    from lightning.pytorch.callbacks import EarlyStopping, LearningRateMonitor, ModelCheckpoint
+    from lightning.pytorch.loggers import MLFlowLogger
+    from lightning.pytorch.utilities import rank_zero_only
+    from torch.utils.data import DataLoader
+
+    from .datasets import load_splits, make_augment
+    from .images import channel_stats
+    from .module import ImageClassifier
+    from .networks import IMAGENET_MEAN, IMAGENET_STD
+
+    for pattern in QUIET:
+        warnings.filterwarnings("ignore", message=pattern)
+    settings, data = config.train, config.data
+    L.seed_everything(config.seed, workers=True, verbose=False)
+
+    # Normalisation: the training images' own statistics, or ImageNet's for pretrained RGB weights.
+    spec = ImageSpec(
+        data.image_size, data.channels, data.fit, (0.0,) * data.channels, (1.0,) * data.channels
+    )
+    classes, splits = load_splits(
+        spec, augment=make_augment(settings.augment), cache=settings.cache_images
+    )
+    train_set = splits["train"]
+    if config.model.pretrained and data.channels == 3:
+        mean, std = IMAGENET_MEAN, IMAGENET_STD
+    else:
+        mean, std = channel_stats(train_set.pixels(i) for i in range(len(train_set)))
+    spec = ImageSpec(data.image_size, data.channels, data.fit, tuple(mean), tuple(std))
+    for dataset in splits.values():
+        dataset.spec = spec
+
+    module = ImageClassifier(
+        arch=config.model.arch,
+        num_classes=len(classes),
+        in_channels=data.channels,
+        widths=list(config.model.widths),
+        dropout=config.model.dropout,
+        lr=settings.lr,
+        weight_decay=settings.weight_decay,
+        label_smoothing=settings.label_smoothing,
+    )
+    if config.model.pretrained:
+        module.net.load_imagenet_weights()
+
+    uri = tracking.configure(config.mlflow.experiment)
+    logger = MLFlowLogger(
+        experiment_name=config.mlflow.experiment,
+        run_name="train",
+        tracking_uri=uri,
+        log_model=False,
+    )
+    logger.log_hyperparams(flatten(read_params(PARAMS_PATH)))  # rank 0 only, like all logging
+
+    checkpoints = model_dir / CHECKPOINT_DIR
+    if rank_zero_only.rank == 0 and checkpoints.exists():
+        shutil.rmtree(checkpoints)  # one best.ckpt per run, never best-v1.ckpt
+    checkpoint = ModelCheckpoint(
+        dirpath=checkpoints,
+        filename="best",
+        monitor=settings.checkpoint.monitor,
+        mode=settings.checkpoint.mode,
+        save_top_k=1,
+    )
+    callbacks = [checkpoint, LearningRateMonitor(logging_interval="epoch")]
+    if settings.early_stopping.enabled:
+        callbacks.append(
+            EarlyStopping(
+                monitor=settings.checkpoint.monitor,
+                mode=settings.checkpoint.mode,
+                patience=settings.early_stopping.patience,
+            )
+        )
+    trainer = L.Trainer(
+        max_epochs=settings.epochs,
+        accelerator=settings.accelerator,
+        devices=settings.devices,
+        strategy=settings.strategy,
+        precision=None if settings.precision == "auto" else settings.precision,
+        deterministic="warn" if settings.deterministic else False,
+        logger=logger,
+        callbacks=callbacks,
+        enable_progress_bar=settings.progress_bar,
+        num_sanity_val_steps=0,
+        log_every_n_steps=1,
+    )
+    # Share the CPU cores among the processes (DDP on a CPU starts one per device).
+    torch.set_num_threads(settings.num_threads or max(1, cpu_count() // trainer.num_devices))
+
+    loader_options = {
+        "batch_size": settings.batch_size,
+        "num_workers": settings.num_workers,
+        "persistent_workers": settings.num_workers > 0,
+    }
+    trainer.fit(
+        module,
+        DataLoader(train_set, shuffle=True, **loader_options),
+        DataLoader(splits["val"], shuffle=False, **loader_options),
+    )
+    if not trainer.is_global_zero:
+        return None
+
+    if checkpoint.best_model_path:
+        module = ImageClassifier.load_from_checkpoint(
+            checkpoint.best_model_path, map_location="cpu"
+        )
+    network = module.net.cpu().eval()
+    train_set.augment = None  # from here on, the training images as the model will see them
+    recalibrate_batch_norm(network, train_set, settings.batch_size)
+    val_accuracy = accuracy(network, splits["val"], settings.batch_size)
+    meta = {
+        "arch": config.model.arch,
+        "widths": list(config.model.widths),
+        "dropout": config.model.dropout,
+        "classes": classes,
+        "preprocessing": spec.to_dict(),
+        "parameters": sum(p.numel() for p in network.parameters()),
+        "epochs_trained": trainer.current_epoch,
+        "best_epoch_score": {settings.checkpoint.monitor: _number(checkpoint.best_model_score)},
+        "val_accuracy": val_accuracy,
+        "train_images": len(train_set),
+        "val_images": len(splits["val"]),
+    }
+    model_dir.mkdir(parents=True, exist_ok=True)
+    torch.save(network.state_dict(), model_dir / WEIGHTS_FILE)
+    (model_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+    record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, model_dir)
+    tracking.save_run_record(record, model_dir / RUN_FILE)
+    print(
+        f"train: {config.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
+        f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} "
+        f"({record.registered_model} v{record.model_version})"
+    )
+    return record
+
+
+def recalibrate_batch_norm(network: Any, dataset: Any, batch_size: int) -> None:
+    """Recompute the BatchNorm statistics of the final weights over the training images.
+
+    The statistics gathered while training mix in earlier weights (and augmented images); one
+    pass with the weights that are saved gives the ones the model meets when serving.
+    """
+    import torch
+    from torch.utils.data import DataLoader
+
+    norms = [m for m in network.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the pass
+        norm.train()
+    with torch.no_grad():
+        for images, _ in DataLoader(dataset, batch_size=batch_size):
+            network(images)
+    network.eval()
+
+
+def accuracy(network: Any, dataset: Any, batch_size: int) -> float:
+    """Share of a dataset the network classifies correctly."""
+    import torch
+    from torch.utils.data import DataLoader
+
+    correct = 0
+    with torch.inference_mode():
+        for images, targets in DataLoader(dataset, batch_size=batch_size):
+            correct += int((network(images).argmax(dim=1) == targets).sum())
+    return correct / len(dataset)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def log_model(
+    config: Config,
+    run_id: str,
+    uri: str,
+    network: Any,
+    spec: ImageSpec,
+    num_classes: int,
+    meta: dict[str, Any],
+    model_dir: Path,
+) -> tracking.RunRecord:
+    """Add the model to the run Lightning logged, and register it under mlflow.registered_model."""
+    import mlflow
+    import mlflow.pytorch
+    import numpy as np
+    from mlflow.models import infer_signature
+
+    example = np.zeros((1, spec.channels, spec.size, spec.size), dtype=np.float32)
+    signature = infer_signature(example, np.zeros((1, num_classes), dtype=np.float32))
+    # MLflow warns about pickled models; the API never unpickles: it loads models/model.pt with
+    # weights_only=True. The registry copy is for `mlflow.pytorch.load_model` in trusted hands.
+    logging.getLogger("mlflow.pytorch").setLevel(logging.ERROR)
+    with mlflow.start_run(run_id=run_id):
+        mlflow.log_metric("best_val_acc", meta["val_accuracy"])
+        mlflow.log_artifact(str(model_dir / META_FILE))
+        info = mlflow.pytorch.log_model(
+            network,
+            name="model",
+            signature=signature,
+            registered_model_name=config.mlflow.registered_model,
+            serialization_format="pickle",  # the network's class comes along in code_paths
+            code_paths=[str(Path(__file__).parent)],
+            # Named, not inferred: inference re-imports everything in a subprocess (~10 s).
+            pip_requirements=mlflow.pytorch.get_default_pip_requirements(),
+        )
+    return tracking.RunRecord(
+        run_id=run_id,
+        experiment=config.mlflow.experiment,
+        tracking_uri=uri,
+        registered_model=config.mlflow.registered_model,
+        model_version=str(info.registered_model_version),
+    )
+
+
+def main() -> None:
+    train(load_config())
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,53 @@
+"""Fixtures: a tiny project (36 drawn images, one epoch on the CPU) made once, copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .tiny import make_project
+
+
+def _use(path: Path, patch: pytest.MonkeyPatch) -> None:
+    """Work in `path` with MLflow writing inside it, the way the stages run from the root."""
+    patch.chdir(path)
+    patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{path / 'mlflow.db'}")
+    patch.delenv("MODEL_DIR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project, made once per session; tests get copies of it."""
+    return make_project(tmp_path_factory.mktemp("tiny-template"))
+
+
+@pytest.fixture
+def project(tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the tiny project as the working directory."""
+    path = tmp_path / "project"
+    shutil.copytree(tiny_template, path)
+    _use(path, monkeypatch)
+    return path
+
+
+@pytest.fixture(scope="session")
+def trained(tiny_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the tiny project that has run every stage once (shared: training is slow)."""
+    from {{ cookiecutter.package_name }}.config import load_config
+    from {{ cookiecutter.package_name }}.data import build_dataset
+    from {{ cookiecutter.package_name }}.evaluate import evaluate
+    from {{ cookiecutter.package_name }}.report import write_report
+    from {{ cookiecutter.package_name }}.train import train
+
+    path = tmp_path_factory.mktemp("trained") / "project"
+    shutil.copytree(tiny_template, path)
+    with pytest.MonkeyPatch.context() as patch:
+        _use(path, patch)
+        config = load_config()
+        build_dataset(config)
+        train(config)
+        evaluate(config)
+        write_report()
+    return path

@@ -1,0 +1,49 @@
+"""params.yaml: the project's own file loads, and mistakes are named."""
+
+from __future__ import annotations
+
+import pytest
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.errors import ConfigError
+
+from .tiny import ROOT, edit_params
+
+
+def test_the_shipped_params_yaml_loads_with_its_defaults():
+    config = load_config(ROOT / "params.yaml")
+    assert config.data.source == "sklearn-digits"
+    assert config.model.arch == "small-cnn"
+    assert (config.train.accelerator, config.train.devices, config.train.strategy) == (
+        "auto",
+        "auto",
+        "auto",
+    )
+    assert config.serve.max_upload_bytes > 0
+
+
+def test_several_cpu_processes_are_a_params_change(project):
+    edit_params({"train": {"accelerator": "cpu", "devices": 2, "strategy": "ddp"}})
+    train = load_config().train
+    assert (train.accelerator, train.devices, train.strategy) == ("cpu", 2, "ddp")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"train": {"epoch": 3}}, "params.train: unknown key(s) ['epoch']"),
+        ({"data": {"fit": "squash"}}, "params.data.fit must be one of ['crop', 'pad', 'stretch']"),
+        ({"model": {"pretrained": True}}, "model.pretrained: true needs model.arch: resnet18"),
+        ({"data": {"test_fraction": 0.8}}, "must leave 10% or more to train on"),
+        (
+            {"data": {"fashion_mnist": {"checksums": {"train-images-idx3-ubyte.gz": "abc"}}}},
+            "must look like md5:<hex> or sha256:<hex>",
+        ),
+    ],
+    ids=["unknown key", "unknown choice", "pretrained small-cnn", "no training share", "checksum"],
+)
+def test_a_mistake_in_params_yaml_is_named(project, change, message):
+    edit_params(change)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert message in str(caught.value)

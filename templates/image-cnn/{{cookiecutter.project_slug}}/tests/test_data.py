@@ -1,0 +1,130 @@
+"""The data stage on a learner's image folder: a uniform, split image folder, or one clear error."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.data import build_dataset, main
+from {{ cookiecutter.package_name }}.errors import DataError
+from {{ cookiecutter.package_name }}.stage import run_stage
+
+from .tiny import CLASSES, IMAGE_SIZE, PER_CLASS, draw, edit_params
+
+
+def read_rows() -> list[dict[str, str]]:
+    with open("data/splits.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_png_and_jpeg_of_mixed_sizes_become_one_uniform_image_folder(project):
+    summary = build_dataset(load_config())
+
+    assert summary["classes"] == list(CLASSES)
+    assert summary["images"] == len(CLASSES) * PER_CLASS
+    assert summary["splits"] == {"train": 24, "val": 6, "test": 6}
+    assert json.loads(Path("data/dataset.json").read_text(encoding="utf-8")) == summary
+    written = sorted(Path("data/images").rglob("*"))
+    files = [path for path in written if path.is_file()]
+    assert len(files) == summary["images"]
+    for path in files:
+        with Image.open(path) as image:
+            assert (image.format, image.mode, image.size) == ("PNG", "L", (IMAGE_SIZE, IMAGE_SIZE))
+    sources = {Path(row["source"]).suffix for row in read_rows()}
+    assert sources == {".png", ".jpg"}
+
+
+def test_the_split_is_stratified_and_the_same_for_the_same_seed(project):
+    build_dataset(load_config())
+    first = read_rows()
+    for label in CLASSES:
+        splits = [row["split"] for row in first if row["label"] == label]
+        assert (splits.count("train"), splits.count("val"), splits.count("test")) == (8, 2, 2)
+
+    build_dataset(load_config())
+    assert read_rows() == first
+    edit_params({"seed": 7})
+    build_dataset(load_config())
+    assert read_rows() != first
+
+
+def test_other_files_are_ignored_and_nested_folders_are_read(project):
+    (project / "data/raw/circle/notes.txt").write_text("not an image", encoding="utf-8")
+    (project / "data/raw/circle/.hidden.png").write_bytes(b"")
+    (project / "data/raw/circle/more").mkdir()
+    draw("circle", (30, 30), seed=99).save(project / "data/raw/circle/more/extra.png")
+
+    summary = build_dataset(load_config())
+    assert summary["per_class"]["circle"] == PER_CLASS + 1
+
+
+def test_corrupt_images_stop_the_stage_naming_every_file(project):
+    (project / "data/raw/cross/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n this is not a png")
+    whole = (project / "data/raw/square/001.jpg").read_bytes()
+    (project / "data/raw/square/cut.jpg").write_bytes(whole[: len(whole) // 2])
+
+    with pytest.raises(DataError) as caught:
+        build_dataset(load_config())
+    message = str(caught.value)
+    assert "2 image file(s) cannot be read" in message
+    assert "cross/broken.png" in message and "square/cut.jpg" in message
+    assert not Path("data/images").exists()  # nothing half-written is left behind
+
+
+def test_an_empty_class_folder_is_named(project):
+    (project / "data/raw/triangle").mkdir()
+    (project / "data/raw/triangle/readme.md").write_text("todo", encoding="utf-8")
+
+    with pytest.raises(DataError, match="class folder\\(s\\) with no images in .*: triangle"):
+        build_dataset(load_config())
+
+
+def test_a_single_class_is_refused(project, tmp_path):
+    single = tmp_path / "single"
+    single.mkdir()
+    (project / "data/raw/cross").rename(single / "cross")
+    edit_params({"data": {"folder": str(single)}})
+
+    with pytest.raises(DataError, match="only one class \\('cross'\\).*two or more"):
+        build_dataset(load_config())
+
+
+def test_a_class_with_too_few_images_is_named(project):
+    for path in sorted((project / "data/raw/square").iterdir())[2:]:
+        path.unlink()
+
+    with pytest.raises(DataError, match="class 'square' has 2 image\\(s\\); each class needs 3"):
+        build_dataset(load_config())
+
+
+def test_a_missing_folder_says_where_images_go(project):
+    edit_params({"data": {"folder": "data/photos"}})
+
+    with pytest.raises(DataError, match="'data/photos' is not a folder.*one sub-folder per class"):
+        build_dataset(load_config())
+
+
+def test_the_stage_prints_one_error_line_and_exits_1(project, capsys, monkeypatch):
+    monkeypatch.delenv("DEBUG", raising=False)
+    (project / "data/raw/cross/broken.png").write_bytes(b"junk")
+
+    with pytest.raises(SystemExit) as caught:
+        run_stage(main)
+    assert caught.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: 1 image file(s) cannot be read") and "Traceback" not in error
+
+
+def test_the_default_digits_are_written_as_an_image_folder(project):
+    edit_params({"data": {"source": "sklearn-digits", "max_images_per_class": 5}})
+
+    summary = build_dataset(load_config())
+    assert summary["classes"] == [str(digit) for digit in range(10)]
+    assert summary["images"] == 50
+    with Image.open(next(Path("data/images/7").iterdir())) as image:
+        assert image.size == (IMAGE_SIZE, IMAGE_SIZE)

@@ -1,0 +1,29 @@
+"""The report stage: README.md and MODEL_CARD.md show exactly the numbers of metrics.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.report import write_report
+from {{ cookiecutter.package_name }}.report_blocks import END, START
+
+
+@pytest.mark.parametrize("document", ["README.md", "MODEL_CARD.md"])
+def test_the_documents_show_the_metrics_figures_and_run(trained, document):
+    metrics = json.loads((trained / "reports/metrics.json").read_text(encoding="utf-8"))
+    run_id = json.loads((trained / "models/run.json").read_text(encoding="utf-8"))["run_id"]
+    text = (trained / document).read_text(encoding="utf-8")
+    block = text[text.index(START) : text.index(END)]
+    for name in ("accuracy", "macro_precision", "macro_recall", "macro_f1", "val_accuracy"):
+        assert f"| {name} | {metrics[name]:.4f} |" in block, name
+    assert f"**{metrics['accuracy']:.4f} accuracy** on 6 held-out test images" in block
+    assert "reports/figures/worst_mistakes.png" in block
+    assert run_id in block
+
+
+def test_without_an_evaluation_the_report_says_which_stage_to_run(project):
+    with pytest.raises(ProjectError, match="reports/metrics.json not found: run the evaluate"):
+        write_report()
