@@ -111,18 +111,10 @@ def build_blocks(reports: Path) -> tuple[str, str]:
         ]
     )
 
-    readme = [
-        "### Model comparison on the held-out test split",
-        "",
-        table,
-        "",
-        _metric_note(summary),
-        "",
-        _selection(summary),
-        "",
-        pictures,
-        "",
-    ]
+    # What README and model card both show, in the same order.
+    comparison = [table, "", _metric_note(summary), "", _selection(summary), "", pictures, ""]
+
+    readme = ["### Model comparison on the held-out test split", "", *comparison]
     if ngrams:
         readme += [
             "### What the baseline learned",
@@ -148,14 +140,7 @@ def build_blocks(reports: Path) -> tuple[str, str]:
     card = [
         "Held-out test split; every number below comes from `reports/metrics.json`.",
         "",
-        table,
-        "",
-        _metric_note(summary),
-        "",
-        _selection(summary),
-        "",
-        pictures,
-        "",
+        *comparison,
         _data_line(summary),
         "",
         origin,
