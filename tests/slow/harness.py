@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import yaml
 
 from mlport.api import create_project
 
@@ -77,6 +79,26 @@ class Project:
     def metrics(self, path: str = "reports/metrics.json") -> dict:
         return json.loads((self.path / path).read_text(encoding="utf-8"))
 
+    def set_params(self, **sections: dict) -> None:
+        """Edit params.yaml the way a learner does: only the keys that change.
+
+        A mapping given for a key that holds a mapping is merged into it, one level deep.
+        """
+        path = self.path / "params.yaml"
+        params = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for section, values in sections.items():
+            for key, value in values.items():
+                if isinstance(value, dict) and isinstance(params[section].get(key), dict):
+                    params[section][key].update(value)
+                else:
+                    params[section][key] = value
+        path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+
+    def copy_to(self, destination: Path) -> Project:
+        """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
+        shutil.copytree(self.path, destination / self.path.name, symlinks=True)
+        return Project(path=destination / self.path.name, package=self.package)
+
     def results_block(self, document: str = "README.md") -> str:
         """What the report stage wrote between the results markers."""
         found = RESULTS_BLOCK.search((self.path / document).read_text(encoding="utf-8"))
@@ -88,6 +110,25 @@ def generate(template: str, output_dir: Path, **context: str) -> Project:
     """Generate a project the way `mlport new TEMPLATE --no-input --set k=v` does."""
     path = create_project(template, output_dir, context=context, no_input=True, git=True)
     return Project(path=path, package=path.name.replace("-", "_"))
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A project after its first `dvc repro`, with what that run printed and how long it took."""
+
+    project: Project
+    output: str
+    seconds: float
+
+
+def generate_and_repro(template: str, output_dir: Path) -> Trained:
+    """Generate a project and run its whole pipeline once, timing it."""
+    project = generate(template, output_dir)
+    start = time.monotonic()
+    result = project.dvc("repro")
+    seconds = time.monotonic() - start
+    print(f"\n{template}: first `dvc repro` took {seconds:.1f} s")
+    return Trained(project, result.stdout + result.stderr, seconds)
 
 
 def free_port() -> int:

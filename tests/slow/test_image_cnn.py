@@ -11,16 +11,14 @@ import io
 import json
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
-import yaml
 from PIL import Image
 
-from tests.slow.harness import Project, generate, served
+from tests.slow.harness import Trained, generate_and_repro, served
 
 TEMPLATE = "image-cnn"
 STAGES = ["data", "train", "evaluate", "report"]
@@ -29,38 +27,9 @@ FIGURES = ["confusion_matrix", "learning_curves", "sample_predictions", "worst_m
 LEARNER_CLASSES = ["0", "1", "2", "3"]
 
 
-@dataclass(frozen=True)
-class Trained:
-    """The project after its first `dvc repro`, with what that run printed and how long it took."""
-
-    project: Project
-    output: str
-    seconds: float
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
-    project = generate(TEMPLATE, tmp_path_factory.mktemp("image-cnn"))
-    start = time.monotonic()
-    result = project.dvc("repro")
-    seconds = time.monotonic() - start
-    print(f"\n{TEMPLATE}: first `dvc repro` took {seconds:.1f} s")
-    return Trained(project, result.stdout + result.stderr, seconds)
-
-
-def copy_of(project: Project, destination: Path) -> Project:
-    """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
-    shutil.copytree(project.path, destination / project.path.name, symlinks=True)
-    return Project(path=destination / project.path.name, package=project.package)
-
-
-def edit_params(project: Project, changes: dict[str, dict]) -> None:
-    """Change sections of params.yaml, keeping every other value."""
-    path = project.path / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for section, values in changes.items():
-        params[section].update(values)
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return generate_and_repro(TEMPLATE, tmp_path_factory.mktemp("image-cnn"))
 
 
 def png(image: Image.Image) -> bytes:
@@ -155,9 +124,9 @@ def test_training_logs_one_run_into_the_one_mlflow_store(trained):
 
 
 def test_a_learner_image_folder_trains_through_params_yaml(trained, tmp_path):
-    project = copy_of(trained.project, tmp_path)
+    project = trained.project.copy_to(tmp_path)
     counts = write_learner_folder(project.path / "data/raw")
-    edit_params(project, {"data": {"source": "folder"}, "train": {"epochs": 6}})
+    project.set_params(data={"source": "folder"}, train={"epochs": 6})
 
     rerun = project.dvc("repro").stdout
     for stage in STAGES:
@@ -179,7 +148,7 @@ def test_a_learner_image_folder_trains_through_params_yaml(trained, tmp_path):
 def test_ddp_on_two_cpu_processes_trains_and_logs_one_mlflow_run(trained, tmp_path):
     from mlflow import MlflowClient
 
-    project = copy_of(trained.project, tmp_path)
+    project = trained.project.copy_to(tmp_path)
     for store in ("mlflow.db", "mlruns"):  # start from an empty MLflow store
         path = project.path / store
         if path.is_dir():
@@ -187,9 +156,8 @@ def test_ddp_on_two_cpu_processes_trains_and_logs_one_mlflow_run(trained, tmp_pa
         else:
             path.unlink()
     epochs = 3
-    edit_params(
-        project,
-        {"train": {"accelerator": "cpu", "devices": 2, "strategy": "ddp", "epochs": epochs}},
+    project.set_params(
+        train={"accelerator": "cpu", "devices": 2, "strategy": "ddp", "epochs": epochs}
     )
 
     result = project.dvc("repro")

@@ -58,19 +58,6 @@ def imdb_archive(path: Path, n: int) -> str:
     return hashlib.md5(path.read_bytes()).hexdigest()
 
 
-def set_params(project: Project, **sections: dict) -> None:
-    """Edit params.yaml the way a learner does: only the keys that change."""
-    path = project.path / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for section, values in sections.items():
-        for key, value in values.items():
-            if isinstance(value, dict):
-                params[section][key].update(value)
-            else:
-                params[section][key] = value
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def imdb_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A fresh project whose data stage reads a local IMDB-layout archive; `dvc repro` run once."""
@@ -78,7 +65,7 @@ def imdb_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     archive = root / "aclImdb_v1.tar.gz"
     md5 = imdb_archive(archive, n=150)
     project = generate(TEMPLATE, root)
-    set_params(project, data={"imdb": {"url": archive.as_uri(), "md5": md5}})
+    project.set_params(data={"imdb": {"url": archive.as_uri(), "md5": md5}})
     project.dvc("repro")
     return project
 
@@ -138,7 +125,7 @@ def test_learner_csv_with_string_labels_trains_through_params_alone(
     ]
     pd.DataFrame(rows).to_csv(project.path / "data" / "raw" / "reviews.csv", index=False)
     own = {"path": "data/raw/reviews.csv", "text_column": "review", "label_column": "mood"}
-    set_params(project, data={"source": "file", "file": own})
+    project.set_params(data={"source": "file", "file": own})
     project.dvc("repro")
     metrics = project.metrics()
     assert set(metrics) == {"baseline", "neural", "best_model"}

@@ -10,22 +10,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from PIL import Image
 
 from tests.slow.harness import Project, generate, served
 
 TEMPLATE = "rl-agent"
 BUDGET_SECONDS = 180  # the issue's target for `dvc repro` on the default, on 2 cores
-
-
-def set_params(project: Project, **sections: dict) -> None:
-    """Change params.yaml the way a learner would, section by section."""
-    path = project.path / "params.yaml"
-    params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for section, values in sections.items():
-        params[section].update(values)
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +33,7 @@ def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
     project = generate(
         TEMPLATE, tmp_path_factory.mktemp("rl-pendulum"), project_name="Pendulum Agent"
     )
-    set_params(
-        project,
+    project.set_params(
         env={"id": "Pendulum-v1"},
         train={"algorithm": "SAC", "total_timesteps": 1000, "eval_freq": 500},
         evaluate={"n_episodes": 10},
@@ -179,7 +168,7 @@ def test_impossible_settings_stop_with_one_line(
     tmp_path: Path, changes: dict, stage: str, message: str
 ) -> None:
     project = generate(TEMPLATE, tmp_path)
-    set_params(project, **changes)
+    project.set_params(**changes)
     started = time.perf_counter()
     result = project.dvc("repro", check=False)
     assert result.returncode != 0

@@ -4,9 +4,6 @@ DVC's bookkeeping, its API under uvicorn, and a learner's own CSV."""
 from __future__ import annotations
 
 import json
-import shutil
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -14,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.slow.harness import Project, generate, served
+from tests.slow.harness import Project, Trained, generate_and_repro, served
 
 TEMPLATE = "tabular-classifier"
 STAGES = ["data", "train", "evaluate", "report"]
@@ -28,29 +25,9 @@ FIGURES = [
 ]
 
 
-@dataclass(frozen=True)
-class Trained:
-    """The project after its first `dvc repro`, with what that run printed and how long it took."""
-
-    project: Project
-    output: str
-    seconds: float
-
-
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
-    project = generate(TEMPLATE, tmp_path_factory.mktemp("tabular"))
-    start = time.monotonic()
-    result = project.dvc("repro")
-    seconds = time.monotonic() - start
-    print(f"\n{TEMPLATE}: first `dvc repro` took {seconds:.1f} s")
-    return Trained(project, result.stdout + result.stderr, seconds)
-
-
-def copy_of(project: Project, destination: Path) -> Project:
-    """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
-    shutil.copytree(project.path, destination / project.path.name, symlinks=True)
-    return Project(path=destination / project.path.name, package=project.package)
+    return generate_and_repro(TEMPLATE, tmp_path_factory.mktemp("tabular"))
 
 
 def edit_params(project: Project, old: str, new: str) -> None:
@@ -141,7 +118,7 @@ def test_a_real_server_answers_health_predict_and_422(trained):
 
 
 def test_changing_a_train_param_reruns_from_train_not_data(trained, tmp_path):
-    project = copy_of(trained.project, tmp_path)
+    project = trained.project.copy_to(tmp_path)
     edit_params(project, "cv_folds: 5", "cv_folds: 4")
     status = project.dvc("status").stdout
     assert "train:" in status and "data:" not in status
@@ -153,7 +130,7 @@ def test_changing_a_train_param_reruns_from_train_not_data(trained, tmp_path):
 
 
 def test_two_runs_give_identical_metrics(trained, tmp_path):
-    project = copy_of(trained.project, tmp_path)
+    project = trained.project.copy_to(tmp_path)
     (project.path / "reports/metrics.json").unlink()
     rerun = project.dvc("repro", "--force").stdout
     for stage in STAGES:
@@ -182,7 +159,7 @@ def write_flowers_csv(path: Path) -> None:
 
 
 def test_a_csv_with_categories_gaps_and_text_labels_trains_through_params_yaml(trained, tmp_path):
-    project = copy_of(trained.project, tmp_path)
+    project = trained.project.copy_to(tmp_path)
     write_flowers_csv(project.path / "data/raw/flowers.csv")
     project.dvc("add", "data/raw/flowers.csv")  # as the README says: data in DVC, not git
     edit_params(project, "source: sklearn-breast-cancer", "source: data/raw/flowers.csv")
