@@ -91,6 +91,12 @@ def _write_cruft_file(project: Path, template: Template, answers: dict) -> None:
     (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
+def _drop_bytecode(project: Path) -> None:
+    """Remove `__pycache__` folders a template picked up where its code was once imported."""
+    for cache in sorted(project.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def _render(
     template: Template, staging: Path, context: dict, *, no_input: bool
 ) -> tuple[Path, dict]:
@@ -142,6 +148,7 @@ def create_project(
     staging = Path(tempfile.mkdtemp(prefix=".mlport-", dir=output_dir))
     try:
         rendered, final_answers = _render(chosen, staging, answers, no_input=no_input)
+        _drop_bytecode(rendered)
         _write_cruft_file(rendered, chosen, final_answers)
         if git:
             init_repository(

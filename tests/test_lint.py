@@ -15,7 +15,7 @@ RUFF = Path(sys.executable).parent / "ruff"
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
 def test_ruff(command: list[str]) -> None:
     result = subprocess.run(
-        [str(RUFF), *command, "--no-cache", "mlport", "tests", "benchmarks"],
+        [str(RUFF), *command, "--no-cache", "mlport", "tests", "benchmarks", "scripts"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 from mlport.registry import templates_root
-from mlport.shared_layer import find_drift, shared_files, sync
+from scripts.sync_shared import find_drift, shared_files, sync
 
 
 def test_templates_carry_the_shared_layer_unchanged() -> None:
     drift = find_drift()
     assert drift == [], (
-        "run `python -m mlport.shared_layer` to copy _shared into the templates:\n"
+        "run `python scripts/sync_shared.py` to copy _shared into the templates:\n"
         + "\n".join(map(str, drift))
     )
 

@@ -22,6 +22,7 @@ from mlport.api import create_project
 
 BIN = Path(sys.executable).parent
 RESULTS_BLOCK = re.compile(r"<!-- results:start -->(.*?)<!-- results:end -->", re.S)
+EXP_RUN = re.compile(r"`dvc exp run((?: -S [\w.\-]+=[^`\s]+)+)`")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,29 @@ class Project:
         """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
         shutil.copytree(self.path, destination / self.path.name, symlinks=True)
         return Project(path=destination / self.path.name, package=self.package)
+
+    def readme_experiments(self) -> list[dict[str, str]]:
+        """Every `dvc exp run -S key=value ...` example of the README, as its overrides."""
+        readme = (self.path / "README.md").read_text(encoding="utf-8")
+        examples = [
+            dict(flag.split("=", 1) for flag in found.split(" -S ")[1:])
+            for found in EXP_RUN.findall(readme)
+        ]
+        assert examples, "README.md shows no `dvc exp run -S ...` example"
+        return examples
+
+    def exp_run(self, overrides: Mapping[str, str], *budget: str) -> None:
+        """`dvc exp run` with these overrides (and a smaller budget); each lands in params.yaml."""
+        flags = [part for key, value in overrides.items() for part in ("-S", f"{key}={value}")]
+        for extra in budget:
+            flags += ["-S", extra]
+        self.dvc("exp", "run", *flags)
+        params = yaml.safe_load((self.path / "params.yaml").read_text(encoding="utf-8"))
+        for key, value in overrides.items():
+            held = params
+            for part in key.split("."):
+                held = held[part]
+            assert held == yaml.safe_load(value), f"{key} is {held!r} after the experiment"
 
     def results_block(self, document: str = "README.md") -> str:
         """What the report stage wrote between the results markers."""

@@ -209,3 +209,10 @@ def test_a_real_server_answers_predict_for_a_png_and_4xx_for_junk(trained):
         junk = client.post("/predict", files={"file": ("x.png", b"junk" * 100, "image/png")})
         assert 400 <= junk.status_code < 500
         assert "not an image" in junk.json()["detail"]
+
+
+def test_the_readme_dvc_exp_run_examples_run(trained, tmp_path):
+    project = trained.project.copy_to(tmp_path)
+    for overrides in project.readme_experiments():
+        project.exp_run(overrides, "train.epochs=2")  # the README's change, on a short budget
+    assert project.metrics()["accuracy"] > 0.5

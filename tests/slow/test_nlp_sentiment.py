@@ -134,3 +134,10 @@ def test_learner_csv_with_string_labels_trains_through_params_alone(
     assert summary["classes"] == ["grumpy", "happy"]
     assert summary["data"]["test_rows"] == 32  # data.test_size 0.2 of 160 rows
     assert "grumpy" in project.results_block("README.md")
+
+
+def test_the_readme_dvc_exp_run_examples_run(imdb_project: Project, tmp_path: Path) -> None:
+    project = imdb_project.copy_to(tmp_path)
+    for overrides in project.readme_experiments():
+        project.exp_run(overrides)
+    assert project.metrics()["best_model"] in ("baseline", "neural")

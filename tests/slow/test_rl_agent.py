@@ -34,7 +34,7 @@ def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
         TEMPLATE, tmp_path_factory.mktemp("rl-pendulum"), project_name="Pendulum Agent"
     )
     project.set_params(
-        env={"id": "Pendulum-v1"},
+        data={"env": {"id": "Pendulum-v1"}},
         train={"algorithm": "SAC", "total_timesteps": 1000, "eval_freq": 500},
         evaluate={"n_episodes": 10},
     )
@@ -155,9 +155,9 @@ def test_pendulum_is_served_with_continuous_actions(pendulum: Project) -> None:
 @pytest.mark.parametrize(
     ("changes", "stage", "message"),
     [
-        ({"env": {"id": "CartPol-v1"}}, "data", "Did you mean: `CartPole`"),
+        ({"data": {"env": {"id": "CartPol-v1"}}}, "data", "Did you mean: `CartPole`"),
         (
-            {"env": {"id": "Pendulum-v1"}, "train": {"algorithm": "DQN"}},
+            {"data": {"env": {"id": "Pendulum-v1"}}, "train": {"algorithm": "DQN"}},
             "train",
             "DQN cannot act in Pendulum-v1: it needs discrete actions",
         ),
@@ -179,3 +179,11 @@ def test_impossible_settings_stop_with_one_line(
     assert f"Running stage '{stage}'" in output
     assert not (project.path / "models" / "agent.zip").exists()
     assert time.perf_counter() - started < 60, "must stop before training"
+
+
+def test_the_readme_dvc_exp_run_examples_run(pendulum: Project, tmp_path: Path) -> None:
+    # The short-budget pendulum project: the README's overrides run as written, in seconds.
+    project = pendulum.copy_to(tmp_path)
+    for overrides in project.readme_experiments():
+        project.exp_run(overrides)
+    assert project.metrics()["n_episodes"] == 10

@@ -181,3 +181,10 @@ def test_a_csv_with_categories_gaps_and_text_labels_trains_through_params_yaml(t
         answer = httpx.post(f"{url}/predict", json=row)
         assert answer.status_code == 200, answer.text
         assert set(answer.json()["probabilities"]) == {"setosa", "versicolor", "virginica"}
+
+
+def test_the_readme_dvc_exp_run_examples_run(trained, tmp_path):
+    project = trained.project.copy_to(tmp_path)
+    for overrides in project.readme_experiments():
+        project.exp_run(overrides)
+    assert project.metrics()["accuracy"] >= 0.9

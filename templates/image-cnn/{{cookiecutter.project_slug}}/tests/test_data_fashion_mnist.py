@@ -8,7 +8,6 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -102,13 +101,14 @@ def test_the_files_are_downloaded_verified_read_and_cached(settings, served, tmp
     cached = sorted(path.name for path in (tmp_path / "fashion-mnist").iterdir())
     assert cached == sorted(settings.checksums)  # and no .part file left
 
-    offline = replace(settings, url=dead_url())
+    offline = settings.model_copy(update={"url": dead_url()})
     assert len(fashion_mnist_examples(offline, cache_dir=tmp_path)) == 12  # no network needed
 
 
 def test_a_checksum_mismatch_deletes_the_download_and_says_so(settings, tmp_path):
     name = "train-labels-idx1-ubyte.gz"
-    wrong = replace(settings, checksums={**settings.checksums, name: "md5:" + "0" * 32})
+    checksums = {**settings.checksums, name: "md5:" + "0" * 32}
+    wrong = settings.model_copy(update={"checksums": checksums})
 
     with pytest.raises(DataError) as caught:
         fashion_mnist_examples(wrong, cache_dir=tmp_path)
@@ -121,7 +121,7 @@ def test_a_checksum_mismatch_deletes_the_download_and_says_so(settings, tmp_path
 
 def test_an_unreachable_server_gives_a_clear_message(settings, tmp_path):
     url = dead_url()
-    offline = replace(settings, url=url)
+    offline = settings.model_copy(update={"url": url})
 
     with pytest.raises(DataError, match=f"could not download {url}train-images") as caught:
         fashion_mnist_examples(offline, cache_dir=tmp_path)
@@ -130,7 +130,7 @@ def test_an_unreachable_server_gives_a_clear_message(settings, tmp_path):
 
 
 def test_a_file_missing_on_the_server_is_named(settings, tmp_path):
-    moved = replace(settings, url=settings.url + "elsewhere/")
+    moved = settings.model_copy(update={"url": settings.url + "elsewhere/"})
 
     with pytest.raises(DataError, match="could not download .*elsewhere/train-images.*: HTTP 404"):
         fashion_mnist_examples(moved, cache_dir=tmp_path)

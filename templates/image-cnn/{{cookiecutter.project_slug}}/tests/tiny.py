@@ -81,8 +81,8 @@ def tiny_params() -> dict[str, Any]:
         params,
         {
             "data": {"source": "folder", "folder": "data/raw", "image_size": IMAGE_SIZE},
-            "model": {"widths": [8, 16]},
             "train": {
+                "model": {"widths": [8, 16]},
                 "epochs": 1,
                 "batch_size": 16,
                 "accelerator": "cpu",

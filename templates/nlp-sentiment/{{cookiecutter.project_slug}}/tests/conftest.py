@@ -15,6 +15,8 @@ from {{ cookiecutter.package_name }}.config import Config, load_config
 
 POSITIVE = ["wonderful", "brilliant", "moving", "superb", "charming", "delightful", "gripping"]
 NEGATIVE = ["awful", "boring", "dreadful", "clumsy", "tedious", "pointless", "terrible"]
+PROJECT = Path(__file__).resolve().parent.parent
+
 FILLER = ["the", "film", "plot", "actors", "story", "was", "and", "a", "scene", "ending", "really"]
 
 
@@ -49,35 +51,42 @@ def make_imdb_archive(path: Path, n: int = 20, seed: int = 0) -> str:
     return hashlib.md5(path.read_bytes()).hexdigest()
 
 
+def shipped(*keys: str) -> dict:
+    """A section of the project's own params.yaml, e.g. shipped("train", "neural")."""
+    params = yaml.safe_load((PROJECT / "params.yaml").read_text(encoding="utf-8"))
+    for key in keys:
+        params = params[key]
+    return params
+
+
 def tiny_params(root: Path, **sections: dict) -> dict:
-    """A params.yaml mapping for seconds-long runs, every path under `root`."""
-    params = {
+    """The project's params.yaml shrunk for seconds-long runs, every path under `root`."""
+    tiny = {
+        "seed": 0,
         "data": {
             "source": "imdb",
             "imdb": {"url": str(root / "imdb.tar.gz"), "md5": "", "cache_dir": str(root / "cache")},
             "processed_dir": str(root / "data" / "processed"),
-            "seed": 0,
         },
         "train": {
             "models": ["baseline", "neural"],
             "val_size": 0.2,
-            "seed": 0,
-            "experiment": "test-experiment",
-            "registered_model": "test-model",
             "model_dir": str(root / "models"),
-        },
-        "baseline": {"char_ngrams": [2, 4], "min_df": 1, "C_grid": [1.0, 4.0], "cv_folds": 2},
-        "neural": {
-            "min_freq": 1,
-            "embedding_dim": 16,
-            "epochs": 4,
-            "batch_size": 16,
-            "learning_rate": 0.05,
-            "accelerator": "cpu",
-            "devices": 1,
+            "baseline": {"char_ngrams": [2, 4], "min_df": 1, "C_grid": [1.0, 4.0], "cv_folds": 2},
+            "neural": {
+                "min_freq": 1,
+                "embedding_dim": 16,
+                "epochs": 4,
+                "batch_size": 16,
+                "learning_rate": 0.05,
+                "accelerator": "cpu",
+                "devices": 1,
+            },
         },
         "evaluate": {"reports_dir": str(root / "reports"), "n_mistakes": 3, "top_ngrams": 5},
+        "mlflow": {"experiment": "test-experiment", "registered_model": "test-model"},
     }
+    params = _merge(shipped(), tiny)
     return _merge(params, sections)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_imdb_archive, write_config
 
 from {{ cookiecutter.package_name }}.config import FileConfig
 from {{ cookiecutter.package_name }}.data import (
@@ -28,6 +27,8 @@ from {{ cookiecutter.package_name }}.data import (
     read_table,
 )
 from {{ cookiecutter.package_name }}.errors import DataError
+
+from .conftest import make_imdb_archive, shipped, write_config
 
 ROWS = [
     {"review": f"{word} film number {i}", "sentiment": label}
@@ -56,7 +57,7 @@ def test_each_format_is_read_and_split(tmp_path: Path, fmt: str) -> None:
             "file": {"path": str(path), "text_column": "review", "label_column": "sentiment"},
         },
     )
-    train, test = load_file_source(config.data)
+    train, test = load_file_source(config.data, config.seed)
     assert (len(train), len(test)) == (15, 5)
     assert set(train["label"]) == set(test["label"]) == {"negative", "positive"}
     assert train["text"].str.contains("film").all()
@@ -65,9 +66,10 @@ def test_each_format_is_read_and_split(tmp_path: Path, fmt: str) -> None:
 def test_integer_labels_become_named_classes(tmp_path: Path) -> None:
     rows = [{"text": r["review"], "label": int(r["sentiment"] == "positive")} for r in ROWS]
     frame = read_table(_write(tmp_path / "r.csv", rows, "csv"))
-    cleaned = clean_labelled(frame, FileConfig(label_names={0: "neg", 1: "pos"}), "r.csv")
+    named = FileConfig(**shipped("data", "file") | {"label_names": {0: "neg", 1: "pos"}})
+    cleaned = clean_labelled(frame, named, "r.csv")
     assert sorted(cleaned["label"].unique()) == ["neg", "pos"]
-    plain = clean_labelled(frame, FileConfig(), "r.csv")
+    plain = clean_labelled(frame, FileConfig(**shipped("data", "file")), "r.csv")
     assert sorted(plain["label"].unique()) == ["0", "1"]
 
 
@@ -81,7 +83,7 @@ def test_split_column_is_respected(tmp_path: Path) -> None:
             "file": {"path": str(path), "text_column": "review", "label_column": "sentiment"},
         },
     )
-    train, test = load_file_source(config.data)
+    train, test = load_file_source(config.data, config.seed)
     assert (len(train), len(test)) == (16, 4)
 
 
@@ -107,7 +109,7 @@ def test_bad_data_gets_one_clear_message(tmp_path: Path, change, message: str) -
         },
     )
     with pytest.raises(DataError, match=re.escape(message)):
-        load_file_source(config.data)
+        load_file_source(config.data, config.seed)
 
 
 def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import synthetic_reviews
 
 from {{ cookiecutter.package_name }} import baseline, neural
 from {{ cookiecutter.package_name }}.config import BaselineConfig, NeuralConfig, TransformerConfig
 from {{ cookiecutter.package_name }}.errors import ConfigError
 from {{ cookiecutter.package_name }}.metrics import classification_metrics, positive_class
 from {{ cookiecutter.package_name }}.predict import load_model
+
+from .conftest import shipped, synthetic_reviews
 
 CLASSES = ["negative", "positive"]
 
@@ -24,13 +25,19 @@ def _split(n: int, seed: int) -> tuple[list[str], list[str]]:
     return [t for t, _ in rows], [y for _, y in rows]
 
 
+TRANSFORMER = TransformerConfig(**shipped("train", "transformer"))
+
+
 def _write_meta(directory: Path, kind: str) -> None:
     (directory / "meta.json").write_text(json.dumps({"kind": kind}))
 
 
 def test_baseline_learns_and_names_its_ngrams(tmp_path: Path) -> None:
     texts, labels = _split(40, 0)
-    cfg = BaselineConfig(char_ngrams=[2, 4], min_df=1, C_grid=[1.0, 4.0], cv_folds=2)
+    cfg = BaselineConfig(
+        **shipped("train", "baseline")
+        | dict(char_ngrams=[2, 4], min_df=1, C_grid=[1.0, 4.0], cv_folds=2)
+    )
     pipeline, info = baseline.fit(texts, labels, cfg, seed=0)
     assert info["best_C"] in (1.0, 4.0) and info["n_features"] > 0
     test_texts, test_labels = _split(30, 1)
@@ -49,13 +56,16 @@ def test_baseline_learns_and_names_its_ngrams(tmp_path: Path) -> None:
 
 def test_neural_learns_and_round_trips(tmp_path: Path) -> None:
     cfg = NeuralConfig(
-        min_freq=1,
-        embedding_dim=16,
-        epochs=6,
-        batch_size=16,
-        learning_rate=0.05,
-        accelerator="cpu",
-        devices=1,
+        **shipped("train", "neural")
+        | dict(
+            min_freq=1,
+            embedding_dim=16,
+            epochs=6,
+            batch_size=16,
+            learning_rate=0.05,
+            accelerator="cpu",
+            devices=1,
+        )
     )
     model, info = neural.fit(_split(40, 0), _split(10, 2), CLASSES, cfg, seed=0)
     assert info["vocab_size"] > 0 and 1 <= info["best_epoch"] <= 6
@@ -75,7 +85,8 @@ def test_neural_learns_and_round_trips(tmp_path: Path) -> None:
 
 def test_neural_is_seeded() -> None:
     cfg = NeuralConfig(
-        min_freq=1, embedding_dim=8, epochs=2, batch_size=16, accelerator="cpu", devices=1
+        **shipped("train", "neural")
+        | dict(min_freq=1, embedding_dim=8, epochs=2, batch_size=16, accelerator="cpu", devices=1)
     )
     first, _ = neural.fit(_split(20, 0), _split(5, 2), CLASSES, cfg, seed=3)
     second, _ = neural.fit(_split(20, 0), _split(5, 2), CLASSES, cfg, seed=3)
@@ -90,7 +101,7 @@ def test_transformer_without_the_library_is_one_clear_message() -> None:
     from {{ cookiecutter.package_name }} import transformer
 
     with pytest.raises(ConfigError, match=r"transformers library is not installed: run `pip"):
-        transformer.fit(_split(4, 0), _split(2, 1), CLASSES, TransformerConfig(), seed=0)
+        transformer.fit(_split(4, 0), _split(2, 1), CLASSES, TRANSFORMER, seed=0)
 
 
 def test_transformer_weights_unreachable_is_one_clear_message(monkeypatch) -> None:
@@ -105,7 +116,7 @@ def test_transformer_weights_unreachable_is_one_clear_message(monkeypatch) -> No
 
     monkeypatch.setattr(transformer, "_transformers", lambda: Offline)
     with pytest.raises(DataError, match="could not load the pretrained weights 'distilbert"):
-        transformer.fit(_split(4, 0), _split(2, 1), CLASSES, TransformerConfig(), seed=0)
+        transformer.fit(_split(4, 0), _split(2, 1), CLASSES, TRANSFORMER, seed=0)
 
 
 def test_metrics_binary_and_multiclass() -> None:

@@ -7,11 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
-from conftest import write_config
 
-from {{ cookiecutter.package_name }}.config import load_config
-from {{ cookiecutter.package_name }}.errors import ConfigError
 from {{ cookiecutter.package_name }}.report_blocks import END, START
 
 
@@ -90,14 +86,3 @@ def test_readme_compares_the_models_with_the_exact_numbers(trained: Path) -> Non
     assert "What the baseline learned" in block and "roc.png" in block
     card = (trained / "MODEL_CARD.md").read_text()
     assert "| model | accuracy |" in card[card.index(START) :]
-
-
-def test_config_refuses_unknown_models(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="train.models must list one or more of"):
-        write_config(tmp_path, train={"models": ["baseline", "svm"]})
-
-
-def test_project_params_load() -> None:
-    config = load_config(Path(__file__).resolve().parent.parent / "params.yaml")
-    assert config.data.source == "imdb" and config.train.models == ["baseline", "neural"]
-    assert config.data.imdb.md5 == "7c2ac02c03563afcf9b574c7e56c153a"

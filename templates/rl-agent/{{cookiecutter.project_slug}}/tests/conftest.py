@@ -24,7 +24,7 @@ TINY: dict[str, dict[str, Any]] = {
     "evaluate": {"n_episodes": 4, "n_envs": 2, "gif_max_frames": 8, "gif_width": 96},
 }
 PENDULUM: dict[str, dict[str, Any]] = {
-    "env": {"id": "Pendulum-v1"},
+    "data": {"env": {"id": "Pendulum-v1", "kwargs": {}}},
     "train": {
         "algorithm": "SAC",
         "total_timesteps": 300,

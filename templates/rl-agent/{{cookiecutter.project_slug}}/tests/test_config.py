@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_shipped_params_load() -> None:
     config = load_config(ROOT / "params.yaml")
-    assert config.env.id == "CartPole-v1"
+    assert config.data.env.id == "CartPole-v1"
     assert config.train.algorithm == "PPO"
     assert config.evaluate.n_episodes == 100
     assert config.evaluate.deterministic
@@ -24,7 +24,10 @@ def test_the_shipped_params_load() -> None:
 
 def _write(tmp_path: Path, section: str, key: str, value: object) -> Path:
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
-    params[section][key] = value
+    place = params
+    for name in section.split(".") if section else ():
+        place = place[name]
+    place[key] = value
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(params))
     return path
@@ -33,13 +36,28 @@ def _write(tmp_path: Path, section: str, key: str, value: object) -> Path:
 @pytest.mark.parametrize(
     ("section", "key", "value", "message"),
     [
-        ("train", "algorithm", "TRPO", "train.algorithm must be one of"),
-        ("train", "learning_rate", 0.1, "unknown key(s) ['learning_rate']"),
-        ("train", "total_timesteps", "many", "train.total_timesteps"),
-        ("evaluate", "n_episodes", 0, "evaluate.n_episodes must be at least 1"),
-        ("env", "id", " ", "env.id is empty"),
+        ("train", "algorithm", "TRPO", "train.algorithm: input should be 'PPO', 'A2C'"),
+        ("train", "learning_rate", 0.1, "params.yaml: unknown key train.learning_rate"),
+        (
+            "train",
+            "total_timesteps",
+            "many",
+            "timesteps: input should be a valid integer, got 'many'",
+        ),
+        ("evaluate", "n_episodes", 0, "evaluate.n_episodes: input should be greater than or equal"),
+        ("data.env", "id", " ", "data.env.id: is empty"),
+        ("train", "seed", 1, "params.yaml: unknown key train.seed"),
+        ("", "environment", {}, "params.yaml: unknown key environment"),
     ],
-    ids=["unknown-algorithm", "misplaced-key", "wrong-type", "zero-episodes", "empty-env"],
+    ids=[
+        "unknown-algorithm",
+        "misplaced-key",
+        "wrong-type",
+        "zero-episodes",
+        "empty-env",
+        "seed-is-top-level",
+        "unknown-top-level",
+    ],
 )
 def test_mistakes_are_named(
     tmp_path: Path, section: str, key: str, value: object, message: str

@@ -62,7 +62,7 @@ def test_unusable_envs_are_refused(env_id: str, kwargs: dict, message: str) -> N
 
 
 def test_the_stage_prints_one_error_line(tmp_path: Path) -> None:
-    folder = make_workspace(tmp_path / "project", env={"id": "CartPol-v1"})
+    folder = make_workspace(tmp_path / "project", data={"env": {"id": "CartPol-v1", "kwargs": {}}})
     result = subprocess.run(
         [sys.executable, "-m", "{{ cookiecutter.package_name }}.data"],
         cwd=folder,

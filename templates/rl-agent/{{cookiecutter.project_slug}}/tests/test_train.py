@@ -35,7 +35,7 @@ def _set(section: str, **values: object) -> None:
 
 
 def test_a_mismatch_stops_before_training(workspace: Path) -> None:
-    _set("env", id="Pendulum-v1")
+    _set("data", env={"id": "Pendulum-v1", "kwargs": {}})
     _set("train", algorithm="DQN")
     config = load_config()
     prepare(config)

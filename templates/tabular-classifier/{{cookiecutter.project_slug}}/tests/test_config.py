@@ -30,18 +30,32 @@ def test_the_shipped_params_load_and_name_known_models():
 @pytest.mark.parametrize(
     ("section", "change", "message"),
     [
-        ("data", {"test_sise": 0.2}, "unknown key(s) ['test_sise']"),
-        ("data", {"test_size": 1.5}, "data.test_size must be between 0 and 1"),
-        ("train", {"cv_folds": 1}, "train.cv_folds must be 2 or more"),
-        ("train", {"scoring": "auc"}, "train.scoring must be one of"),
-        ("serve", {"max_batch": 0}, "serve.max_batch must be 1 or more"),
+        ("data", {"test_sise": 0.2}, "params.yaml: unknown key data.test_sise"),
+        ("data", {"test_size": 1.5}, "data.test_size: input should be less than 1, got 1.5"),
+        ("train", {"cv_folds": 1}, "train.cv_folds: input should be greater than or equal to 2"),
+        ("train", {"scoring": "auc"}, "train.scoring: input should be 'roc_auc', 'accuracy'"),
+        ("train", {"cv_folds": "5"}, "train.cv_folds: input should be a valid integer, got '5'"),
+        ("train", {"preprocess": {"max_categories": 1}}, "train.preprocess.max_categories: "),
+        (None, {"preprocesss": {}}, "params.yaml: unknown key preprocesss"),
     ],
+    ids=["unknown", "range", "minimum", "choice", "type", "nested", "unknown-top-level"],
 )
-def test_mistakes_are_reported_by_name(tmp_path, section, change, message):
+def test_mistakes_are_reported_in_one_line_by_name(tmp_path, section, change, message):
     params = tiny_params()
-    params[section] |= change
-    with pytest.raises(ConfigError, match=re.escape(message)):
+    if section:
+        params[section] |= change
+    else:
+        params |= change
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
         load_config(write(tmp_path / "params.yaml", params))
+    assert "\n" not in str(caught.value)
+
+
+def test_the_serving_limits_are_checked_when_read(tmp_path):
+    params = tiny_params()
+    params["serve"] |= {"max_batch": 0}
+    with pytest.raises(ConfigError, match=re.escape("serve.max_batch: input should be greater")):
+        load_serve_config(write(tmp_path / "params.yaml", params))
 
 
 @pytest.mark.parametrize(

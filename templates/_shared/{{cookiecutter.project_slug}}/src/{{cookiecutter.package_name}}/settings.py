@@ -1,21 +1,44 @@
-"""Read params.yaml into typed, frozen dataclasses; unknown or mistyped keys are named."""
+"""Read params.yaml into frozen pydantic models; a mistake stops with one line naming its key."""
 
 from __future__ import annotations
 
-import dataclasses
-import types
-import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import ConfigError
 
-T = TypeVar("T")
+PARAMS_PATH = Path("params.yaml")
+
+M = TypeVar("M", bound=BaseModel)
 
 
-def read_params(path: str | Path) -> dict[str, Any]:
+class Section(BaseModel):
+    """A mapping of params.yaml: unknown keys refused, no silent type changes, read-only."""
+
+    # strict: "5" is not an int and 1 is not True; an int still counts as a float.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class MlflowConfig(Section):
+    """Where runs are grouped, and the name the model is registered under."""
+
+    experiment: str
+    registered_model: str
+
+
+class Params(Section):
+    """The sections every project's params.yaml has; each project adds data, train, evaluate."""
+
+    seed: int  # the one seed of the whole pipeline, so `dvc exp run -S seed=1` reruns it all
+    # Read by the API alone (api/), which defines its keys; the pipeline does not look inside.
+    serve: dict[str, Any] = {}
+    mlflow: MlflowConfig
+
+
+def read_params(path: str | Path = PARAMS_PATH) -> dict[str, Any]:
     """Return the mapping stored in a YAML file."""
     path = Path(path)
     if not path.is_file():
@@ -29,63 +52,64 @@ def read_params(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def build(cls: type[T], data: Any, where: str = "params") -> T:
-    """Build dataclass `cls` from a mapping, checking each value against its annotation."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where} must be a mapping, got {type(data).__name__}")
-    fields = {field.name: field for field in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - set(fields))
-    if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {unknown}; known keys: {sorted(fields)}")
-    hints = typing.get_type_hints(cls)
-    values = {name: _coerce(hints[name], value, f"{where}.{name}") for name, value in data.items()}
-    missing = [
-        name
-        for name, field in fields.items()
-        if name not in values
-        and field.default is dataclasses.MISSING
-        and field.default_factory is dataclasses.MISSING
-    ]
-    if missing:
-        raise ConfigError(f"{where}: missing key(s) {missing}")
-    return cls(**values)
+def load_params(model: type[M], path: str | Path = PARAMS_PATH) -> M:
+    """Read `path` into `model`; the first problem becomes a ConfigError naming its key."""
+    return parse(model, read_params(path), source=str(path))
 
 
-def _coerce(hint: Any, value: Any, where: str) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
-        return build(hint, value, where)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        errors = []
-        for option in (arg for arg in args if arg is not type(None)):
-            try:
-                return _coerce(option, value, where)
-            except ConfigError as error:
-                errors.append(str(error))
-        if len(errors) == 1:
-            raise ConfigError(errors[0])
-        raise ConfigError(f"{where}: {value!r} fits none of {args}")
-    if origin is typing.Literal:
-        if value not in args:
-            raise ConfigError(f"{where} must be one of {list(args)}, got {value!r}")
-        return value
-    if origin in (list, tuple):
-        if not isinstance(value, list | tuple):
-            raise ConfigError(f"{where} must be a list, got {value!r}")
-        item = args[0] if args else Any
-        items = [_coerce(item, element, f"{where}[{i}]") for i, element in enumerate(value)]
-        return tuple(items) if origin is tuple else items
-    if origin is dict:
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where} must be a mapping, got {value!r}")
-        return dict(value)
-    if hint is Any:
-        return value
-    if hint is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if (hint is int and isinstance(value, bool)) or not isinstance(value, hint):
-        raise ConfigError(f"{where} must be {hint.__name__}, got {value!r}")
-    return value
+def load_section(model: type[M], section: str, path: str | Path = PARAMS_PATH) -> M:
+    """One section alone, so a mistake elsewhere cannot stop its reader (e.g. the API); the
+    model's defaults where there is no params.yaml (the Docker image)."""
+    if not Path(path).is_file():
+        return model()
+    return parse(model, read_params(path).get(section) or {}, source=str(path), section=section)
+
+
+def parse(model: type[M], data: Any, *, source: str, section: str = "") -> M:
+    """Check `data` (all of params.yaml, or its `section`) against `model`, or say what is wrong."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        nested = {section: data} if section else data
+        prefix = (section,) if section else ()
+        raise ConfigError(f"{source}: {describe(error, nested, prefix)}") from None
+
+
+def describe(error: ValidationError, data: Any, prefix: tuple[str, ...] = ()) -> str:
+    """One line for the first problem pydantic found, named by its dotted key."""
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    where, exact = _key_path(prefix + tuple(first["loc"]), data)
+    if first["type"] == "extra_forbidden":
+        line = f"unknown key {where}"
+    elif first["type"] == "missing":
+        line = f"{where} is missing"
+    elif not exact:  # a union: pydantic's message is about one of the options only
+        line = f"{where} cannot be {_short(first['input'])}"
+    else:
+        message = first["msg"].removeprefix("Value error, ")
+        line = f"{where}: {message[0].lower()}{message[1:]}"
+        if not isinstance(first["input"], dict):  # a whole section says nothing more
+            line += f", got {_short(first['input'])}"
+    more = len({_key_path(prefix + tuple(p["loc"]), data)[0] for p in problems}) - 1
+    return line + (f" (and {more} more)" if more > 0 else "")
+
+
+def _key_path(loc: tuple[Any, ...], data: Any) -> tuple[str, bool]:
+    """The dotted key a pydantic location points at, and whether all of it is a key of `data`."""
+    parts: list[str] = []
+    for index, step in enumerate(loc):
+        in_mapping = isinstance(data, dict) and step in data
+        if in_mapping or (isinstance(data, list) and isinstance(step, int) and step < len(data)):
+            data = data[step]
+        elif index == len(loc) - 1 and isinstance(data, dict):
+            data = None  # a key that is missing or unknown: still the key the line names
+        else:
+            return ".".join(parts) or "params", False
+        parts.append(f"[{step}]" if isinstance(step, int) else str(step))
+    return ".".join(parts).replace(".[", "[") or "params", True
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

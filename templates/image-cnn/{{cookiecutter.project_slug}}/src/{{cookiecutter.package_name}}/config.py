@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .errors import ConfigError
-from .settings import build, read_params
+from pydantic import Field, field_validator, model_validator
 
-PARAMS_PATH = Path("params.yaml")
+from .settings import PARAMS_PATH, Params, Section, load_params, load_section
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 IMAGES_DIR = Path("data/images")
@@ -31,100 +29,86 @@ FOLDER = "folder"
 FASHION_MNIST = "fashion-mnist"
 
 
-@dataclass(frozen=True)
-class FashionMnistConfig:
+class FashionMnistConfig(Section):
     url: str
     checksums: dict[str, str]
-    timeout_seconds: float = 60.0
+    timeout_seconds: float = Field(gt=0)
 
-    def __post_init__(self) -> None:
-        for name, checksum in self.checksums.items():
-            algorithm, _, digest = str(checksum).partition(":")
+    @field_validator("checksums")
+    @classmethod
+    def _algorithm_and_digest(cls, checksums: dict[str, str]) -> dict[str, str]:
+        for name, checksum in checksums.items():
+            algorithm, _, digest = checksum.partition(":")
             if algorithm not in ("md5", "sha256") or not digest:
-                raise ConfigError(
-                    f"data.fashion_mnist.checksums.{name} must look like md5:<hex> or "
-                    f"sha256:<hex>, got {checksum!r}"
-                )
+                raise ValueError(f"{name} must look like md5:<hex> or sha256:<hex>, not {checksum}")
+        return checksums
 
 
-@dataclass(frozen=True)
-class DataConfig:
+class DataConfig(Section):
     source: Literal["sklearn-digits", "folder", "fashion-mnist"]
     folder: str
-    image_size: int
+    image_size: int = Field(ge=4, le=1024)
     channels: Literal[1, 3]
     fit: Literal["crop", "pad", "stretch"]
-    val_fraction: float
-    test_fraction: float
+    val_fraction: float = Field(gt=0, lt=1)
+    test_fraction: float = Field(gt=0, lt=1)
+    max_images_per_class: int | None = Field(ge=3)
     fashion_mnist: FashionMnistConfig
-    max_images_per_class: int | None = None
 
-    def __post_init__(self) -> None:
-        if not 4 <= self.image_size <= 1024:
-            raise ConfigError(f"data.image_size must be between 4 and 1024, got {self.image_size}")
-        for name in ("val_fraction", "test_fraction"):
-            if not 0 < getattr(self, name) < 1:
-                raise ConfigError(f"data.{name} must be between 0 and 1, got {getattr(self, name)}")
+    @model_validator(mode="after")
+    def _leaves_a_training_share(self) -> DataConfig:
         if self.val_fraction + self.test_fraction >= 0.9:
-            raise ConfigError(
-                "data.val_fraction + data.test_fraction must leave 10% or more to train on"
-            )
-        if self.max_images_per_class is not None and self.max_images_per_class < 3:
-            raise ConfigError("data.max_images_per_class must be 3 or more (or null for all)")
+            raise ValueError("val_fraction + test_fraction must leave 10% or more to train on")
+        return self
 
 
-@dataclass(frozen=True)
-class ModelConfig:
+class ModelConfig(Section):
     arch: Literal["small-cnn", "resnet18"]
     pretrained: bool
-    widths: list[int]
-    dropout: float
+    widths: list[int] = Field(min_length=1)
+    dropout: float = Field(ge=0, lt=1)
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _pretrained_needs_resnet(self) -> ModelConfig:
         if self.pretrained and self.arch != "resnet18":
-            raise ConfigError("model.pretrained: true needs model.arch: resnet18")
-        if not self.widths or any(width < 1 for width in self.widths):
-            raise ConfigError(f"model.widths must list positive channel counts, got {self.widths}")
-        if not 0 <= self.dropout < 1:
-            raise ConfigError(f"model.dropout must be in [0, 1), got {self.dropout}")
+            raise ValueError("pretrained: true needs arch: resnet18")
+        if any(width < 1 for width in self.widths):
+            raise ValueError(f"widths must list positive channel counts, not {self.widths}")
+        return self
 
 
-@dataclass(frozen=True)
-class AugmentConfig:
+class AugmentConfig(Section):
     enabled: bool
     rotation_degrees: float
-    translate: float
-    scale: list[float]
+    translate: float = Field(ge=0, lt=1)
+    scale: list[float] = Field(min_length=2, max_length=2)
     horizontal_flip: bool
 
-    def __post_init__(self) -> None:
-        if len(self.scale) != 2 or not 0 < self.scale[0] <= self.scale[1]:
-            raise ConfigError(
-                f"train.augment.scale must be [low, high] with 0 < low <= high, got {self.scale}"
-            )
-        if not 0 <= self.translate < 1:
-            raise ConfigError(f"train.augment.translate must be in [0, 1), got {self.translate}")
+    @field_validator("scale")
+    @classmethod
+    def _low_high(cls, scale: list[float]) -> list[float]:
+        if not 0 < scale[0] <= scale[1]:
+            raise ValueError("must be [low, high] with 0 < low <= high")
+        return scale
 
 
-@dataclass(frozen=True)
-class EarlyStoppingConfig:
+class EarlyStoppingConfig(Section):
     enabled: bool
-    patience: int
+    patience: int = Field(ge=1)
 
 
-@dataclass(frozen=True)
-class CheckpointConfig:
+class CheckpointConfig(Section):
     monitor: Literal["val_loss", "val_acc"]
     mode: Literal["min", "max"]
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int
-    batch_size: int
-    lr: float
-    weight_decay: float
-    label_smoothing: float
+class TrainConfig(Section):
+    model: ModelConfig
+    epochs: int = Field(ge=1)
+    batch_size: int = Field(ge=1)
+    lr: float = Field(gt=0)
+    weight_decay: float = Field(ge=0)
+    label_smoothing: float = Field(ge=0, lt=1)
     augment: AugmentConfig
     early_stopping: EarlyStoppingConfig
     checkpoint: CheckpointConfig
@@ -133,67 +117,34 @@ class TrainConfig:
     strategy: str
     precision: str
     deterministic: bool
-    num_threads: int
-    num_workers: int
+    num_threads: int = Field(ge=0)
+    num_workers: int = Field(ge=0)
     cache_images: bool
     progress_bar: bool
 
-    def __post_init__(self) -> None:
-        if self.epochs < 1:
-            raise ConfigError(f"train.epochs must be 1 or more, got {self.epochs}")
-        if self.batch_size < 1:
-            raise ConfigError(f"train.batch_size must be 1 or more, got {self.batch_size}")
-        if self.lr <= 0:
-            raise ConfigError(f"train.lr must be positive, got {self.lr}")
-        if self.num_threads < 0 or self.num_workers < 0:
-            raise ConfigError("train.num_threads and train.num_workers must be 0 or more")
+
+class EvaluateConfig(Section):
+    batch_size: int = Field(ge=1)
+    grid_size: int = Field(ge=1, le=100)
 
 
-@dataclass(frozen=True)
-class EvaluateConfig:
-    batch_size: int
-    grid_size: int
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.grid_size <= 100:
-            raise ConfigError(f"evaluate.grid_size must be between 1 and 100, got {self.grid_size}")
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    # Defaults, unlike the other sections: the Docker image serves without params.yaml.
-    max_upload_bytes: int = 5_000_000
-    max_image_pixels: int = 25_000_000
-
-    def __post_init__(self) -> None:
-        if self.max_upload_bytes < 1 or self.max_image_pixels < 1:
-            raise ConfigError("serve.max_upload_bytes and serve.max_image_pixels must be positive")
-
-
-@dataclass(frozen=True)
-class MlflowConfig:
-    experiment: str
-    registered_model: str
-
-
-@dataclass(frozen=True)
-class Config:
-    seed: int
+class Config(Params):
     data: DataConfig
-    model: ModelConfig
     train: TrainConfig
     evaluate: EvaluateConfig
-    mlflow: MlflowConfig
-    serve: ServeConfig = field(default_factory=ServeConfig)
+
+
+class ServeConfig(Section):
+    # Defaults, unlike the other sections: the Docker image serves without params.yaml.
+    max_upload_bytes: int = Field(default=5_000_000, ge=1)
+    max_image_pixels: int = Field(default=25_000_000, ge=1)
 
 
 def load_config(path: str | Path = PARAMS_PATH) -> Config:
     """Read and check params.yaml."""
-    return build(Config, read_params(path))
+    return load_params(Config, path)
 
 
 def load_serve_config(path: str | Path = PARAMS_PATH) -> ServeConfig:
     """The `serve` section, or its defaults where there is no params.yaml (the Docker image)."""
-    if not Path(path).is_file():
-        return ServeConfig()
-    return load_config(path).serve
+    return load_section(ServeConfig, "serve", path)

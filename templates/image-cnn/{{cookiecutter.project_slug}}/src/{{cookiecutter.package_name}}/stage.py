@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/stage.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """Run a pipeline stage from the command line: one clear error line, no traceback, non-zero exit."""
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         spec, augment=make_augment(settings.augment), cache=settings.cache_images
     )
     train_set = splits["train"]
-    if config.model.pretrained and data.channels == 3:
+    if config.train.model.pretrained and data.channels == 3:
         mean, std = IMAGENET_MEAN, IMAGENET_STD
     else:
         mean, std = channel_stats(train_set.pixels(i) for i in range(len(train_set)))
@@ -89,16 +89,16 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         dataset.spec = spec
 
     module = ImageClassifier(
-        arch=config.model.arch,
+        arch=config.train.model.arch,
         num_classes=len(classes),
         in_channels=data.channels,
-        widths=list(config.model.widths),
-        dropout=config.model.dropout,
+        widths=list(config.train.model.widths),
+        dropout=config.train.model.dropout,
         lr=settings.lr,
         weight_decay=settings.weight_decay,
         label_smoothing=settings.label_smoothing,
     )
-    if config.model.pretrained:
+    if config.train.model.pretrained:
         module.net.load_imagenet_weights()
 
     uri = tracking.configure(config.mlflow.experiment)
@@ -167,9 +167,9 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     recalibrate_batch_norm(network, train_set, settings.batch_size)
     val_accuracy = accuracy(network, splits["val"], settings.batch_size)
     meta = {
-        "arch": config.model.arch,
-        "widths": list(config.model.widths),
-        "dropout": config.model.dropout,
+        "arch": config.train.model.arch,
+        "widths": list(config.train.model.widths),
+        "dropout": config.train.model.dropout,
         "classes": classes,
         "preprocessing": spec.to_dict(),
         "parameters": sum(p.numel() for p in network.parameters()),
@@ -186,7 +186,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, model_dir)
     tracking.save_run_record(record, model_dir / RUN_FILE)
     print(
-        f"train: {config.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
+        f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
         f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} "
         f"({record.registered_model} v{record.model_version})"
     )

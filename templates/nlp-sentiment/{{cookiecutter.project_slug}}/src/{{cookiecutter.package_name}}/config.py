@@ -1,167 +1,143 @@
-"""Typed view of params.yaml: one frozen dataclass per section, checked when loaded."""
+"""Typed view of params.yaml: one frozen pydantic model per section, checked when loaded."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from .errors import ConfigError
-from .settings import build, read_params
+from pydantic import Field, field_validator
+
+from .settings import PARAMS_PATH, Params, Section, load_params, load_section
 
 MODEL_NAMES = ("baseline", "neural", "transformer")
 
+# Folders the stages share with dvc.yaml (not knobs: dvc.yaml names the same paths).
+PROCESSED_DIR = "data/processed"
+MODEL_DIR = "models"
+REPORTS_DIR = "reports"
 
-@dataclass(frozen=True)
-class ImdbConfig:
-    url: str = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
-    md5: str = "7c2ac02c03563afcf9b574c7e56c153a"
-    cache_dir: str = "data/cache"
-
-
-@dataclass(frozen=True)
-class FileConfig:
-    path: str = "data/raw/example.csv"
-    format: Literal["auto", "csv", "tsv", "jsonl"] = "auto"
-    text_column: str = "text"
-    label_column: str = "label"
-    split_column: str | None = "split"
-    label_names: dict = field(default_factory=dict)
+NgramRange = list[int]
 
 
-@dataclass(frozen=True)
-class DataConfig:
-    source: Literal["imdb", "file"] = "imdb"
-    imdb: ImdbConfig = field(default_factory=ImdbConfig)
-    file: FileConfig = field(default_factory=FileConfig)
-    test_size: float = 0.2
-    max_train_rows: int | None = None
-    max_test_rows: int | None = None
-    seed: int = 42
-    processed_dir: str = "data/processed"
+def _ngram_range(pair: NgramRange | None) -> NgramRange | None:
+    if pair is not None and (len(pair) != 2 or not 1 <= pair[0] <= pair[1]):
+        raise ValueError("must be [low, high] with 1 <= low <= high")
+    return pair
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    models: list[str] = field(default_factory=lambda: ["baseline", "neural"])
-    val_size: float = 0.1
-    select_by: Literal["accuracy", "f1", "roc_auc"] = "accuracy"
-    seed: int = 42
-    experiment: str = "{{ cookiecutter.project_slug }}"
-    registered_model: str = "{{ cookiecutter.project_slug }}"
-    model_dir: str = "models"
+class ImdbConfig(Section):
+    url: str
+    md5: str
+    cache_dir: str
 
 
-@dataclass(frozen=True)
-class BaselineConfig:
-    word_ngrams: list[int] = field(default_factory=lambda: [1, 2])
-    char_ngrams: list[int] | None = field(default_factory=lambda: [2, 5])
-    min_df: int = 2
-    max_features: int | None = 200_000
-    C_grid: list[float] = field(default_factory=lambda: [1.0, 4.0, 16.0])
-    cv_folds: int = 3
-    max_iter: int = 1000
+class FileConfig(Section):
+    path: str
+    format: Literal["auto", "csv", "tsv", "jsonl"]
+    text_column: str
+    label_column: str
+    split_column: str | None
+    label_names: dict[Any, Any]
 
 
-@dataclass(frozen=True)
-class NeuralConfig:
-    ngrams: int = 2
-    min_freq: int = 2
-    max_vocab: int = 100_000
-    embedding_dim: int = 50
-    dropout: float = 0.2
-    epochs: int = 8
-    patience: int = 2
-    batch_size: int = 64
-    learning_rate: float = 0.005
-    weight_decay: float = 0.0
-    accelerator: str = "auto"
-    devices: int | str | list[int] = "auto"
-    strategy: str = "auto"
+class DataConfig(Section):
+    source: Literal["imdb", "file"]
+    imdb: ImdbConfig
+    file: FileConfig
+    test_size: float = Field(gt=0, lt=1)
+    max_train_rows: int | None = Field(ge=2)
+    max_test_rows: int | None = Field(ge=2)
+    processed_dir: str = PROCESSED_DIR  # tests point it elsewhere
 
 
-@dataclass(frozen=True)
-class TransformerConfig:
-    model_name: str = "distilbert-base-uncased"
-    max_length: int = 256
-    epochs: int = 1
-    batch_size: int = 16
-    learning_rate: float = 5e-5
-    weight_decay: float = 0.01
-    accelerator: str = "auto"
-    devices: int | str | list[int] = "auto"
-    strategy: str = "auto"
+class BaselineConfig(Section):
+    word_ngrams: NgramRange
+    char_ngrams: NgramRange | None
+    min_df: int = Field(ge=1)
+    max_features: int | None = Field(ge=1)
+    C_grid: list[float] = Field(min_length=1)
+    cv_folds: int = Field(ge=2)
+    max_iter: int = Field(ge=1)
+
+    _ranges = field_validator("word_ngrams", "char_ngrams")(_ngram_range)
+
+    @field_validator("C_grid")
+    @classmethod
+    def _positive(cls, grid: list[float]) -> list[float]:
+        if min(grid) <= 0:
+            raise ValueError("must list one or more positive values")
+        return grid
 
 
-@dataclass(frozen=True)
-class EvaluateConfig:
-    top_ngrams: int = 12
-    n_mistakes: int = 8
-    mistake_chars: int = 240
-    reports_dir: str = "reports"
+class NeuralConfig(Section):
+    ngrams: int = Field(ge=1)
+    min_freq: int = Field(ge=1)
+    max_vocab: int = Field(ge=1)
+    embedding_dim: int = Field(ge=1)
+    dropout: float = Field(ge=0, lt=1)
+    epochs: int = Field(ge=1)
+    patience: int = Field(ge=1)
+    batch_size: int = Field(ge=1)
+    learning_rate: float = Field(gt=0)
+    weight_decay: float = Field(ge=0)
+    accelerator: str
+    devices: int | str | list[int]
+    strategy: str
 
 
-@dataclass(frozen=True)
-class ServeConfig:
-    max_batch: int = 64
-    max_chars: int = 20_000
+class TransformerConfig(Section):
+    model_name: str
+    max_length: int = Field(ge=8)
+    epochs: int = Field(ge=1)
+    batch_size: int = Field(ge=1)
+    learning_rate: float = Field(gt=0)
+    weight_decay: float = Field(ge=0)
+    accelerator: str
+    devices: int | str | list[int]
+    strategy: str
 
 
-@dataclass(frozen=True)
-class Config:
-    data: DataConfig = field(default_factory=DataConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    baseline: BaselineConfig = field(default_factory=BaselineConfig)
-    neural: NeuralConfig = field(default_factory=NeuralConfig)
-    transformer: TransformerConfig = field(default_factory=TransformerConfig)
-    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig)
-    serve: ServeConfig = field(default_factory=ServeConfig)
+class TrainConfig(Section):
+    models: list[Literal["baseline", "neural", "transformer"]] = Field(min_length=1)
+    val_size: float = Field(gt=0, lt=1)
+    select_by: Literal["accuracy", "f1", "roc_auc"]
+    baseline: BaselineConfig
+    neural: NeuralConfig
+    transformer: TransformerConfig
+    model_dir: str = MODEL_DIR  # tests point it elsewhere
+
+    @field_validator("models")
+    @classmethod
+    def _once_each(cls, models: list[str]) -> list[str]:
+        if len(set(models)) != len(models):
+            raise ValueError("lists a model twice")
+        return models
 
 
-def load_config(path: str | Path = "params.yaml") -> Config:
+class EvaluateConfig(Section):
+    top_ngrams: int = Field(ge=1)
+    n_mistakes: int = Field(ge=0)
+    mistake_chars: int = Field(ge=1)
+    reports_dir: str = REPORTS_DIR  # tests point it elsewhere
+
+
+class Config(Params):
+    data: DataConfig
+    train: TrainConfig
+    evaluate: EvaluateConfig
+
+
+class ServeConfig(Section):
+    # Defaults: the Docker image serves without params.yaml.
+    max_batch: int = Field(default=64, ge=1)
+    max_chars: int = Field(default=20_000, ge=1)
+
+
+def load_config(path: str | Path = PARAMS_PATH) -> Config:
     """Read and check params.yaml."""
-    config = build(Config, read_params(path))
-    _check(config)
-    return config
+    return load_params(Config, path)
 
 
-def load_serve_config(path: str | Path = "params.yaml") -> ServeConfig:
+def load_serve_config(path: str | Path = PARAMS_PATH) -> ServeConfig:
     """The `serve` section alone (defaults when params.yaml is absent, as in the Docker image)."""
-    if not Path(path).is_file():
-        return ServeConfig()
-    config = build(ServeConfig, read_params(path).get("serve") or {}, "serve")
-    if config.max_batch < 1 or config.max_chars < 1:
-        raise ConfigError("serve.max_batch and serve.max_chars must be at least 1")
-    return config
-
-
-def _check(config: Config) -> None:
-    unknown = [name for name in config.train.models if name not in MODEL_NAMES]
-    if unknown or not config.train.models:
-        raise ConfigError(
-            f"train.models must list one or more of {list(MODEL_NAMES)}, got {config.train.models}"
-        )
-    if len(set(config.train.models)) != len(config.train.models):
-        raise ConfigError(f"train.models lists a model twice: {config.train.models}")
-    for name, value in (
-        ("data.test_size", config.data.test_size),
-        ("train.val_size", config.train.val_size),
-    ):
-        if not 0 < value < 1:
-            raise ConfigError(f"{name} must be between 0 and 1, got {value}")
-    for name, pair in (
-        ("baseline.word_ngrams", config.baseline.word_ngrams),
-        ("baseline.char_ngrams", config.baseline.char_ngrams),
-    ):
-        if pair is not None and (len(pair) != 2 or not 1 <= pair[0] <= pair[1]):
-            raise ConfigError(f"{name} must be [low, high] with 1 <= low <= high, got {pair}")
-    if not config.baseline.C_grid or min(config.baseline.C_grid) <= 0:
-        raise ConfigError("baseline.C_grid must list one or more positive values")
-    if config.baseline.cv_folds < 2:
-        raise ConfigError("baseline.cv_folds must be at least 2")
-    if config.neural.ngrams < 1 or config.neural.epochs < 1 or config.neural.embedding_dim < 1:
-        raise ConfigError("neural.ngrams, neural.epochs and neural.embedding_dim must be >= 1")
-    for name in ("max_train_rows", "max_test_rows"):
-        value = getattr(config.data, name)
-        if value is not None and value < 2:
-            raise ConfigError(f"data.{name} must be null or at least 2, got {value}")
+    return load_section(ServeConfig, "serve", path)

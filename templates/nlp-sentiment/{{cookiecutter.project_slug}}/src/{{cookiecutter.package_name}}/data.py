@@ -221,7 +221,7 @@ def _limit(frame: pd.DataFrame, rows: int | None, seed: int, what: str) -> pd.Da
     return kept
 
 
-def load_file_source(data: DataConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_file_source(data: DataConfig, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train and test frames from the learner's own file."""
     cfg = data.file
     frame = read_table(cfg.path, cfg.format)
@@ -244,7 +244,7 @@ def load_file_source(data: DataConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
             f"{cfg.path} has a single class ({cleaned['label'].iloc[0]!r}); "
             "a classifier needs two or more"
         )
-    return stratified_split(cleaned, data.test_size, data.seed, "held-out test split")
+    return stratified_split(cleaned, data.test_size, seed, "held-out test split")
 
 
 def prepare(config: Config) -> dict:
@@ -255,11 +255,11 @@ def prepare(config: Config) -> dict:
         train, test = read_imdb_archive(archive)
         origin = data.imdb.url
     else:
-        train, test = load_file_source(data)
+        train, test = load_file_source(data, config.seed)
         origin = data.file.path
     classes = check_classes(train, test)
-    train = _limit(train, data.max_train_rows, data.seed, "training")
-    test = _limit(test, data.max_test_rows, data.seed, "test")
+    train = _limit(train, data.max_train_rows, config.seed, "training")
+    test = _limit(test, data.max_test_rows, config.seed, "test")
     classes = check_classes(train, test)
 
     out = Path(data.processed_dir)

@@ -157,7 +157,7 @@ def evaluate(config: Config) -> dict:
             json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
 
-    configure(config.train.experiment)
+    configure(config.mlflow.experiment)
     for name in best["models"]:
         record = load_run_record(root / name / "run.json")
         if record is None:

@@ -36,21 +36,21 @@ def _fit(
     name: str, config: Config, fit: tuple, val: tuple, classes: list[str], logger: Any
 ) -> tuple[Any, dict, dict]:
     """Train one model; returns it, details worth logging, and its hyper-parameters."""
-    seed = config.train.seed
+    seed = config.seed
     if name == "baseline":
         from . import baseline
 
-        pipeline, details = baseline.fit(fit[0], fit[1], config.baseline, seed)
-        return baseline.BaselineModel(pipeline), details, dataclasses.asdict(config.baseline)
+        pipeline, details = baseline.fit(fit[0], fit[1], config.train.baseline, seed)
+        return baseline.BaselineModel(pipeline), details, config.train.baseline.model_dump()
     if name == "neural":
         from . import neural
 
-        model, details = neural.fit(fit, val, classes, config.neural, seed, logger)
-        return model, details, dataclasses.asdict(config.neural)
+        model, details = neural.fit(fit, val, classes, config.train.neural, seed, logger)
+        return model, details, config.train.neural.model_dump()
     from . import transformer
 
-    model, details = transformer.fit(fit, val, classes, config.transformer, seed, logger)
-    return model, details, dataclasses.asdict(config.transformer)
+    model, details = transformer.fit(fit, val, classes, config.train.transformer, seed, logger)
+    return model, details, config.train.transformer.model_dump()
 
 
 def _save(name: str, model: Any, directory: Path) -> None:
@@ -67,7 +67,7 @@ def _splits(config: Config) -> tuple[tuple, tuple, list[str]]:
     train_frame = read_split(config.data.processed_dir, "train")
     classes = sorted(train_frame["label"].unique())
     rest, held_out = stratified_split(
-        train_frame, config.train.val_size, config.train.seed, "validation split (train.val_size)"
+        train_frame, config.train.val_size, config.seed, "validation split (train.val_size)"
     )
     fit = (rest["text"].tolist(), rest["label"].tolist())
     val = (held_out["text"].tolist(), held_out["label"].tolist())
@@ -86,7 +86,7 @@ def train(config: Config) -> dict:
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    uri = configure(config.train.experiment)
+    uri = configure(config.mlflow.experiment)
     results: dict[str, dict] = {}
     for name in config.train.models:
         directory = root / name
@@ -98,7 +98,7 @@ def train(config: Config) -> dict:
                 from lightning.pytorch.loggers import MLFlowLogger
 
                 logger = MLFlowLogger(
-                    experiment_name=config.train.experiment,
+                    experiment_name=config.mlflow.experiment,
                     tracking_uri=uri,
                     run_id=run.info.run_id,
                 )
@@ -112,7 +112,7 @@ def train(config: Config) -> dict:
             print(f"{name}: {seconds} s, validation {scores}", flush=True)
             mlflow.log_params(
                 {f"{name}.{k}": str(v)[:250] for k, v in hyper.items()}
-                | {"train_rows": len(fit[0]), "val_rows": len(val[0]), "seed": config.train.seed}
+                | {"train_rows": len(fit[0]), "val_rows": len(val[0]), "seed": config.seed}
             )
             mlflow.log_metrics(
                 {f"val_{k}": v for k, v in scores.items()}
@@ -131,18 +131,18 @@ def train(config: Config) -> dict:
             from .mlflow_model import log_model
 
             model_uri = log_model(directory, val[0][:3], _requirements(name))
-            record = RunRecord(run.info.run_id, config.train.experiment, uri)
+            record = RunRecord(run.info.run_id, config.mlflow.experiment, uri)
         results[name] = {"scores": scores, "uri": model_uri, "record": record}
 
     metric = config.train.select_by
     best = max(config.train.models, key=lambda n: results[n]["scores"][metric])  # ties: first
-    version = mlflow.register_model(results[best]["uri"], config.train.registered_model)
+    version = mlflow.register_model(results[best]["uri"], config.mlflow.registered_model)
     for name, result in results.items():
         record = result["record"]
         if name == best:
             record = dataclasses.replace(
                 record,
-                registered_model=config.train.registered_model,
+                registered_model=config.mlflow.registered_model,
                 model_version=str(version.version),
             )
             save_run_record(record, root / "run.json")
@@ -153,7 +153,7 @@ def train(config: Config) -> dict:
         "models": list(config.train.models),
         "classes": classes,
         "validation": {name: result["scores"] for name, result in results.items()},
-        "registered_model": config.train.registered_model,
+        "registered_model": config.mlflow.registered_model,
         "model_version": str(version.version),
         "train_rows": len(fit[0]),
         "val_rows": len(val[0]),
@@ -161,7 +161,7 @@ def train(config: Config) -> dict:
     (root / BEST_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(
         f"best on validation {metric}: {best}, registered as "
-        f"{config.train.registered_model} v{version.version}"
+        f"{config.mlflow.registered_model} v{version.version}"
     )
     return summary
 

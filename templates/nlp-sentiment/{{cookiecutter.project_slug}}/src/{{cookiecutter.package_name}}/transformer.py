@@ -38,9 +38,10 @@ def _pretrained(name: str, n_classes: int) -> tuple[Any, Any]:
         )
     except (OSError, ValueError) as error:
         raise DataError(
-            f"could not load the pretrained weights {name!r} (transformer.model_name): they are "
-            "downloaded from the Hugging Face Hub the first time, which needs the network; or set "
-            f"transformer.model_name to a local folder saved with save_pretrained(). ({error})"
+            f"could not load the pretrained weights {name!r} (train.transformer.model_name): they "
+            "are downloaded from the Hugging Face Hub the first time, which needs the network; or "
+            "set train.transformer.model_name to a local folder saved with save_pretrained(). "
+            f"({error})"
         ) from error
     return tokenizer, model
 

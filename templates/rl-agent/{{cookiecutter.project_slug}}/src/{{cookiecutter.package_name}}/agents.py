@@ -156,7 +156,7 @@ def check_algorithm(algorithm: str, spec: dict[str, Any]) -> None:
     raise ConfigError(
         f"train.algorithm {algorithm} cannot act in {spec['env_id']}: it needs {needs} actions, "
         f"and {spec['env_id']} has {KIND[action_type]} ones ({action_type}). "
-        f"Use {', '.join(fitting)} for this environment, or pick another env.id"
+        f"Use {', '.join(fitting)} for this environment, or pick another data.env.id"
     )
 
 

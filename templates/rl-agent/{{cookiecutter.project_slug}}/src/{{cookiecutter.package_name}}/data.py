@@ -17,7 +17,7 @@ from .stage import run_stage
 
 def prepare(config: Config) -> dict[str, Any]:
     """Build the environment once, describe it and write data/env_spec.json."""
-    spec = env_spec(config.env.id, config.env.kwargs)
+    spec = env_spec(config.data.env.id, config.data.env.kwargs)
     ENV_SPEC.parent.mkdir(parents=True, exist_ok=True)
     ENV_SPEC.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
     observation, action = spec["observation_space"], spec["action_space"]

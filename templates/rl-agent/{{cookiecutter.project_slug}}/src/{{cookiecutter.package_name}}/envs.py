@@ -21,11 +21,11 @@ def make_env(env_id: str, kwargs: dict[str, Any] | None = None, render_mode: str
     try:
         return gym.make(env_id, render_mode=render_mode, **(kwargs or {}))
     except gym.error.Error as error:
-        raise DataError(f"env.id {env_id!r} cannot be made: {error}") from error
+        raise DataError(f"data.env.id {env_id!r} cannot be made: {error}") from error
     except ImportError as error:
-        raise DataError(f"env.id {env_id!r}: {error}") from error
+        raise DataError(f"data.env.id {env_id!r}: {error}") from error
     except TypeError as error:
-        raise DataError(f"env.kwargs {kwargs!r} do not fit {env_id}: {error}") from error
+        raise DataError(f"data.env.kwargs {kwargs!r} do not fit {env_id}: {error}") from error
 
 
 def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/errors.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """Errors a user can cause; each stage turns them into one clear line instead of a traceback."""
 
 

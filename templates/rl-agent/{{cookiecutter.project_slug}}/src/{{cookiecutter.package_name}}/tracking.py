@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/tracking.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """One MLflow store for every stage: sqlite:///mlflow.db, or MLFLOW_TRACKING_URI when set."""
 
 from __future__ import annotations

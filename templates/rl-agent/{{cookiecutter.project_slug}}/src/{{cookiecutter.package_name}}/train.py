@@ -34,9 +34,9 @@ MAX_EVAL_ENVS = 5
 def train(config: Config) -> RunRecord:
     """Train, keep the better of the final and the best evaluated agent, log and register it."""
     spec = load_env_spec(ENV_SPEC)
-    if spec["env_id"] != config.env.id or spec["kwargs"] != config.env.kwargs:
+    if spec["env_id"] != config.data.env.id or spec["kwargs"] != config.data.env.kwargs:
         raise DataError(
-            f"{ENV_SPEC} describes {spec['env_id']} but params.yaml names {config.env.id}: "
+            f"{ENV_SPEC} describes {spec['env_id']} but params.yaml names {config.data.env.id}: "
             "run `dvc repro` (or the data stage) again"
         )
     cfg = config.train
@@ -55,11 +55,11 @@ def train(config: Config) -> RunRecord:
 
     # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
     torch.set_num_threads(cfg.torch_threads)
-    env = make_vec_env(spec, todo.n_envs, cfg.seed)
-    model = _build(todo, env, cfg.seed)
+    env = make_vec_env(spec, todo.n_envs, config.seed)
+    model = _build(todo, env, config.seed)
     print(
         f"training {todo.algorithm} on {spec['env_id']}: {todo.total_timesteps:,} steps, "
-        f"{todo.n_envs} env(s), seed {cfg.seed}, hyper-parameters from "
+        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from "
         f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
     )
 
@@ -70,7 +70,7 @@ def train(config: Config) -> RunRecord:
     from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
 
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    run_name = f"{todo.algorithm}-{spec['env_id']}-seed{cfg.seed}"
+    run_name = f"{todo.algorithm}-{spec['env_id']}-seed{config.seed}"
     with tempfile.TemporaryDirectory() as scratch, mlflow.start_run(run_name=run_name) as run:
         mlflow.set_tags({"env_id": spec["env_id"], "algorithm": todo.algorithm})
         mlflow.log_params(_flat_params(config, todo))
@@ -82,7 +82,7 @@ def train(config: Config) -> RunRecord:
             from stable_baselines3.common.callbacks import EvalCallback
 
             eval_env = make_vec_env(
-                spec, min(cfg.eval_episodes, MAX_EVAL_ENVS), cfg.seed + EVAL_SEED_OFFSET
+                spec, min(cfg.eval_episodes, MAX_EVAL_ENVS), config.seed + EVAL_SEED_OFFSET
             )
             callbacks.append(
                 EvalCallback(
@@ -103,7 +103,7 @@ def train(config: Config) -> RunRecord:
 
         checkpoint = _keep_better(model, todo, evaluations, eval_env, cfg, Path(scratch))
         agent_path, meta_path = MODEL_DIR / AGENT_FILE, MODEL_DIR / AGENT_META
-        meta = _metadata(spec, todo, cfg.seed, checkpoint, seconds, model.num_timesteps)
+        meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
         meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         log = {"episodes": episodes.as_dict(), "evaluations": evaluations.as_dict()}
         (MODEL_DIR / TRAINING_LOG).write_text(json.dumps(log) + "\n", encoding="utf-8")
@@ -182,16 +182,16 @@ def _keep_better(model, todo, evaluations, eval_env, cfg, scratch: Path) -> dict
 
 def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:
     params = {
-        "env_id": config.env.id,
+        "env_id": config.data.env.id,
         "algorithm": todo.algorithm,
         "total_timesteps": todo.total_timesteps,
         "n_envs": todo.n_envs,
-        "seed": config.train.seed,
+        "seed": config.seed,
         "eval_freq": config.train.eval_freq,
         "eval_episodes": config.train.eval_episodes,
         "preset": todo.preset or "none",
     }
-    params.update({f"env.{key}": value for key, value in config.env.kwargs.items()})
+    params.update({f"env.{key}": value for key, value in config.data.env.kwargs.items()})
     params.update({f"hp.{key}": value for key, value in todo.hyperparams.items()})
     return params
 
@@ -237,7 +237,7 @@ def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) ->
     from mlflow.models import infer_signature
 
     space = agent.observation_space
-    space.seed(config.train.seed)
+    space.seed(config.seed)
     example = np.asarray([space.sample()])
     actions, _ = agent.predict(example, deterministic=True)
     info = mlflow.pyfunc.log_model(

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from .errors import ConfigError
-from .settings import build, read_params
+from pydantic import Field
 
-PARAMS_PATH = Path("params.yaml")
+from .settings import PARAMS_PATH, Params, Section, load_params, load_section
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 RAW_DIR = Path("data/raw")
@@ -29,87 +27,47 @@ BREAST_CANCER = "sklearn-breast-cancer"
 Scoring = Literal["roc_auc", "accuracy", "balanced_accuracy", "f1_macro", "neg_log_loss"]
 
 
-@dataclass(frozen=True)
-class DataConfig:
+class DataConfig(Section):
     source: str
     target: str
     drop_columns: list[str]
-    test_size: float
-
-    def __post_init__(self) -> None:
-        if not 0 < self.test_size < 1:
-            raise ConfigError(f"data.test_size must be between 0 and 1, got {self.test_size}")
+    test_size: float = Field(gt=0, lt=1)
 
 
-@dataclass(frozen=True)
-class PreprocessConfig:
-    max_categories: int
-
-    def __post_init__(self) -> None:
-        if self.max_categories < 2:
-            raise ConfigError(
-                f"preprocess.max_categories must be 2 or more, got {self.max_categories}"
-            )
+class PreprocessConfig(Section):
+    max_categories: int = Field(ge=2)
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    cv_folds: int
+class TrainConfig(Section):
+    preprocess: PreprocessConfig
+    cv_folds: int = Field(ge=2)
     scoring: Scoring
     n_jobs: int
-    candidates: dict[str, dict[str, list]]
-
-    def __post_init__(self) -> None:
-        if self.cv_folds < 2:
-            raise ConfigError(f"train.cv_folds must be 2 or more, got {self.cv_folds}")
-        if not self.candidates:
-            raise ConfigError("train.candidates is empty: list at least one model to try")
+    # A model's grid is checked against the estimator itself, in candidates.build_candidate.
+    candidates: dict[str, dict[str, Any]] = Field(min_length=1)
 
 
-@dataclass(frozen=True)
-class EvaluateConfig:
+class EvaluateConfig(Section):
     positive_class: str | None
-    permutation_repeats: int
-
-    def __post_init__(self) -> None:
-        if self.permutation_repeats < 1:
-            raise ConfigError("evaluate.permutation_repeats must be 1 or more")
+    permutation_repeats: int = Field(ge=1)
 
 
-@dataclass(frozen=True)
-class ServeConfig:
-    # Defaults, unlike the other sections: the Docker image serves without params.yaml.
-    max_batch: int = 1000
-
-    def __post_init__(self) -> None:
-        if self.max_batch < 1:
-            raise ConfigError(f"serve.max_batch must be 1 or more, got {self.max_batch}")
-
-
-@dataclass(frozen=True)
-class MlflowConfig:
-    experiment: str
-    registered_model: str
-
-
-@dataclass(frozen=True)
-class Config:
-    seed: int
+class Config(Params):
     data: DataConfig
-    preprocess: PreprocessConfig
     train: TrainConfig
     evaluate: EvaluateConfig
-    mlflow: MlflowConfig
-    serve: ServeConfig = field(default_factory=ServeConfig)
+
+
+class ServeConfig(Section):
+    # Defaults, unlike the other sections: the Docker image serves without params.yaml.
+    max_batch: int = Field(default=1000, ge=1)
 
 
 def load_config(path: str | Path = PARAMS_PATH) -> Config:
     """Read and check params.yaml."""
-    return build(Config, read_params(path))
+    return load_params(Config, path)
 
 
 def load_serve_config(path: str | Path = PARAMS_PATH) -> ServeConfig:
     """The `serve` section, or its defaults where there is no params.yaml (the Docker image)."""
-    if not Path(path).is_file():
-        return ServeConfig()
-    return load_config(path).serve
+    return load_section(ServeConfig, "serve", path)

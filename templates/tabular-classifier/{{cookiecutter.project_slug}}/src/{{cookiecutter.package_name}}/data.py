@@ -140,5 +140,10 @@ def prepare_data(config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     return train, test
 
 
+def main() -> None:
+    """`python -m ...data`: prepare the train and test splits from params.yaml."""
+    prepare_data(load_config())
+
+
 if __name__ == "__main__":
-    run_stage(lambda: prepare_data(load_config()))
+    run_stage(main)

@@ -127,5 +127,10 @@ def log_evaluation(metrics: dict[str, float], drawn: list[Path], record: RunReco
         ) from error
 
 
+def main() -> None:
+    """`python -m ...evaluate`: score the model on the held-out split."""
+    evaluate(load_config())
+
+
 if __name__ == "__main__":
-    run_stage(lambda: evaluate(load_config()))
+    run_stage(main)

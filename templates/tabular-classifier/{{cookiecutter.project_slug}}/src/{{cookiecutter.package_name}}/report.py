@@ -157,5 +157,10 @@ def report(config: Config) -> None:
     print(f"report: results written into {README} and {MODEL_CARD}")
 
 
+def main() -> None:
+    """`python -m ...report`: write the results into README.md and MODEL_CARD.md."""
+    report(load_config())
+
+
 if __name__ == "__main__":
-    run_stage(lambda: report(load_config()))
+    run_stage(main)

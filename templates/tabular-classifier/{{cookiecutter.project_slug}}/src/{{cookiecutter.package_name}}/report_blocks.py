@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/report_blocks.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """Write the pipeline's results into marked blocks of README.md and MODEL_CARD.md."""
 
 from __future__ import annotations

@@ -94,7 +94,7 @@ def select_model(
             estimator, grid = build_candidate(name, grid, config.seed)
             pipeline = Pipeline(
                 [
-                    ("preprocess", build_preprocessor(schema, config.preprocess)),
+                    ("preprocess", build_preprocessor(schema, config.train.preprocess)),
                     ("model", estimator),
                 ]
             )

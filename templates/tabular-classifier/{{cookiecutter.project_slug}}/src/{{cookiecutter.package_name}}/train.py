@@ -49,7 +49,7 @@ def run_params(selection: Selection, config: Config) -> dict[str, Any]:
         "data.source": config.data.source,
         "data.target": config.data.target,
         "data.test_size": config.data.test_size,
-        "preprocess.max_categories": config.preprocess.max_categories,
+        "preprocess.max_categories": config.train.preprocess.max_categories,
         "train.cv_folds": config.train.cv_folds,
         "train.scoring": config.train.scoring,
         "model": selection.best.name,
@@ -98,5 +98,10 @@ def log_run(
     )
 
 
+def main() -> None:
+    """`python -m ...train`: select, fit and register the model params.yaml describes."""
+    train(load_config())
+
+
 if __name__ == "__main__":
-    run_stage(lambda: train(load_config()))
+    run_stage(main)

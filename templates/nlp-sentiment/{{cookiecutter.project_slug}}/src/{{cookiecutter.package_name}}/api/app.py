@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/api/app.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """The FastAPI app: the model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations

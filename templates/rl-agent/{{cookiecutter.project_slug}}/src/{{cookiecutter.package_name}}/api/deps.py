@@ -1,3 +1,4 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/api/deps.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """What every route may depend on: the model, loaded once at start-up."""
 
 from __future__ import annotations

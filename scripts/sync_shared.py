@@ -1,8 +1,12 @@
 """Keep what the templates share in one place: templates/_shared, copied into every template.
 
 Each template stays a complete Cookiecutter template (usable with plain `cookiecutter`), while
-`_shared` is the one source of truth: `python -m mlport.shared_layer` copies it into every
-template, and the test suite fails when a copy drifts from it.
+`_shared` is the one source of truth: `python scripts/sync_shared.py` copies it into every
+template, and the test suite fails when a copy drifts from it. A development tool: it is not part
+of the mlport wheel.
+
+Copies are marked as generated: a first-line Jinja comment (gone once rendered, so projects do not
+carry it) and `linguist-generated` in templates/.gitattributes.
 """
 
 from __future__ import annotations
@@ -13,9 +17,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlport.registry import SHARED_DIR_NAME, templates_root
+if __package__ in (None, ""):  # run as a file: make the checkout's mlport importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mlport.registry import SHARED_DIR_NAME, templates_root  # noqa: E402
 
 CONFIG_NAME = "cookiecutter.json"
+ATTRIBUTES_NAME = ".gitattributes"
+# Cookiecutter renders hooks too, but the hook keeps its bytes: it is run as written by plain tools.
+UNMARKED = ("hooks/",)
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,30 @@ def shared_files(root: Path) -> list[Path]:
         for path in shared.rglob("*")
         if path.is_file() and path.name != CONFIG_NAME and "__pycache__" not in path.parts
     )
+
+
+def header(relative: Path) -> bytes:
+    """The first line of a copy: a Jinja comment, so rendering removes it with its newline."""
+    if str(relative).startswith(UNMARKED):
+        return b""
+    return (
+        f"{{# generated from templates/_shared/{relative.as_posix()}: edit it there, then run "
+        "`python scripts/sync_shared.py` -#}\n"
+    ).encode()
+
+
+def copy_bytes(shared: Path, relative: Path) -> bytes:
+    """What a template's copy of a shared file must hold."""
+    return header(relative) + (shared / relative).read_bytes()
+
+
+def attributes(root: Path) -> str:
+    """templates/.gitattributes: every copy marked linguist-generated (GitHub folds it in diffs)."""
+    lines = ["# Written by scripts/sync_shared.py: copies of templates/_shared, edit the source."]
+    for template in template_dirs(root):
+        for relative in shared_files(root):
+            lines.append(f"{template.name}/{relative.as_posix()} linguist-generated")
+    return "\n".join(lines) + "\n"
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -69,11 +103,14 @@ def find_drift(root: Path | None = None) -> list[Drift]:
             copy = template / relative
             if not copy.is_file():
                 drift.append(Drift(template.name, str(relative), "missing"))
-            elif copy.read_bytes() != (shared / relative).read_bytes():
+            elif copy.read_bytes() != copy_bytes(shared, relative):
                 drift.append(Drift(template.name, str(relative), "differs from _shared"))
         config = json.loads((template / CONFIG_NAME).read_text(encoding="utf-8"))
         if config != merged_config(config, shared_config):
             drift.append(Drift(template.name, CONFIG_NAME, "shared keys differ from _shared"))
+    marks = root / ATTRIBUTES_NAME
+    if not marks.is_file() or marks.read_text(encoding="utf-8") != attributes(root):
+        drift.append(Drift("templates", ATTRIBUTES_NAME, "does not mark every copy"))
     return drift
 
 
@@ -85,10 +122,11 @@ def sync(root: Path | None = None) -> list[str]:
     written = []
     for template in template_dirs(root):
         for relative in shared_files(root):
-            source, copy = shared / relative, template / relative
-            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+            copy, content = template / relative, copy_bytes(shared, relative)
+            if not copy.is_file() or copy.read_bytes() != content:
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, copy)
+                copy.write_bytes(content)
+                shutil.copymode(shared / relative, copy)
                 written.append(f"{template.name}/{relative}")
         config_path = template / CONFIG_NAME
         config = json.loads(config_path.read_text(encoding="utf-8"))
@@ -98,11 +136,15 @@ def sync(root: Path | None = None) -> list[str]:
                 json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
             written.append(f"{template.name}/{CONFIG_NAME}")
+    marks = root / ATTRIBUTES_NAME
+    if not marks.is_file() or marks.read_text(encoding="utf-8") != attributes(root):
+        marks.write_text(attributes(root), encoding="utf-8")
+        written.append(ATTRIBUTES_NAME)
     return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m mlport.shared_layer [--check]`: copy the shared layer, or only report drift."""
+    """`python scripts/sync_shared.py [--check]`: copy the shared layer, or only report drift."""
     argv = sys.argv[1:] if argv is None else argv
     if "--check" in argv:
         drift = find_drift()
