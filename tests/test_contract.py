@@ -1,0 +1,161 @@
+"""Every template keeps the contract of templates/README.md, checked on its rendered project."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mlport.registry import templates_root
+from tests.conftest import TEMPLATE_NAMES
+
+STAGES = ["data", "train", "evaluate", "report"]
+SECTIONS = {"seed", "data", "train", "evaluate", "serve", "mlflow"}
+REQUIRED_SECTIONS = SECTIONS - {"serve"}
+MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
+TESTS = ["__init__.py", "conftest.py", "test_config.py", "test_api.py"]
+
+
+def package(project: Path) -> Path:
+    return project / "src" / project.name.replace("-", "_")
+
+
+def module(project: Path, name: str) -> ast.Module:
+    path = package(project) / f"{name}.py"
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
+def top_level(tree: ast.Module, kind: type) -> dict[str, ast.AST]:
+    return {node.name: node for node in tree.body if isinstance(node, kind)}
+
+
+def test_the_contract_is_written_down() -> None:
+    contract = (templates_root() / "README.md").read_text(encoding="utf-8")
+    for promise in [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]:
+        assert promise in contract, promise
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_cookiecutter_json_declares_what_mlport_and_the_shared_layer_read(template: str) -> None:
+    config = json.loads((templates_root() / template / "cookiecutter.json").read_text())
+    assert isinstance(config["_description"], str) and config["_description"]
+    assert isinstance(config["_deep_learning"], bool)
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_pipeline_has_the_four_stages_each_a_module_run_the_same_way(rendered, template):
+    project = rendered[template]
+    stages = yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert list(stages) == STAGES
+    for name, stage in stages.items():
+        assert stage["cmd"] == f"python -m {package(project).name}.{name}"
+        tree = module(project, name)
+        assert "main" in top_level(tree, ast.FunctionDef), f"{name}.py has no main()"
+        last = tree.body[-1]
+        assert isinstance(last, ast.If) and ast.unparse(last) == (
+            "if __name__ == '__main__':\n    run_stage(main)"
+        ), f"{name}.py does not end with the one __main__ idiom"
+    metrics = [next(iter(entry)) for entry in stages["evaluate"].get("metrics", [])]
+    assert "reports/metrics.json" in metrics
+    report_outs = [next(iter(entry)) for entry in stages["report"]["outs"]]
+    assert report_outs == ["README.md", "MODEL_CARD.md"]
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_params_yaml_has_the_shared_sections_read_by_a_params_model(rendered, template):
+    project = rendered[template]
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    assert REQUIRED_SECTIONS <= set(params) <= SECTIONS, sorted(params)
+    assert isinstance(params["seed"], int)
+    config = module(project, "config")
+    classes = top_level(config, ast.ClassDef)
+    assert [ast.unparse(base) for base in classes["Config"].bases] == ["Params"]
+    assert "load_config" in top_level(config, ast.FunctionDef)
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_api_finds_a_predictor_loader_and_a_router(rendered, template):
+    project = rendered[template]
+    predict = module(project, "predict")
+    loader = top_level(predict, ast.FunctionDef)["load_predictor"]
+    assert [arg.arg for arg in loader.args.args] == ["model_dir"]
+    returned = top_level(predict, ast.ClassDef)[ast.unparse(loader.returns)]
+    assert "info" in top_level(returned, ast.FunctionDef), f"{returned.name} has no info()"
+    routes = module(project, "api/routes")
+    assigned = {
+        target.id
+        for node in routes.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    assert "router" in assigned
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_readme_and_model_card_hold_one_results_block(rendered, template):
+    for document in ("README.md", "MODEL_CARD.md"):
+        text = (rendered[template] / document).read_text(encoding="utf-8")
+        for marker in MARKERS:
+            assert text.count(marker) == 1, f"{document}: {marker}"
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_tests_are_a_package_with_config_and_api_tests(rendered, template):
+    for name in TESTS:
+        assert (rendered[template] / "tests" / name).is_file(), name
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_no_rendered_file_keeps_the_generated_copy_header(rendered, template):
+    for path in rendered[template].rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "generated from templates/_shared" not in text, path
+
+
+# tracking.py is shared by every template; its docstring names the logger the deep-learning
+# templates use. Any other mention of PyTorch or Lightning in this project fails the test.
+KNOWN_MENTION = ("tracking.py", "the Lightning logger")
+DEEP_LEARNING = re.compile(r"torch|lightning", re.IGNORECASE)
+
+
+def test_no_generated_tabular_file_mentions_pytorch_or_lightning(rendered):
+    project = rendered["tabular-classifier"]
+    mentions = []
+    for path in sorted(project.rglob("*")):
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            known = path.name == KNOWN_MENTION[0] and KNOWN_MENTION[1] in line
+            if DEEP_LEARNING.search(line) and not known:
+                mentions.append(f"{path.relative_to(project)}:{number}: {line.strip()}")
+    assert mentions == []
+
+
+def test_the_deep_learning_templates_keep_the_cpu_wheel_index(rendered):
+    for template in ("image-cnn", "nlp-sentiment", "rl-agent"):
+        for name in ("Dockerfile", ".github/workflows/ci.yml"):
+            text = (rendered[template] / name).read_text(encoding="utf-8")
+            assert "download.pytorch.org/whl/cpu" in text, f"{template}/{name}"
+
+
+def test_bytecode_caches_in_a_template_are_not_copied_into_projects(tmp_path, monkeypatch):
+    from mlport import registry
+    from mlport.api import create_project
+
+    root = tmp_path / "templates"
+    shutil.copytree(templates_root(), root)
+    source = root / "tabular-classifier" / "{{cookiecutter.project_slug}}"
+    for folder in (source / "src" / "{{cookiecutter.package_name}}", source / "tests"):
+        (folder / "__pycache__").mkdir(exist_ok=True)
+        (folder / "__pycache__" / "config.cpython-311.pyc").write_bytes(b"\x00bytecode")
+    monkeypatch.setattr(registry, "templates_root", lambda: root)
+    project = create_project("tabular-classifier", tmp_path / "out", git=False)
+    assert (project / "src").is_dir()
+    assert list(project.rglob("__pycache__")) == []
