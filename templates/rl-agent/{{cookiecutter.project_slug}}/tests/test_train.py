@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from {{ cookiecutter.package_name }}.agents import PRESETS, check_algorithm, plan
+from {{ cookiecutter.package_name }}.agents import PRESETS, check_algorithm, load_presets, plan
 from {{ cookiecutter.package_name }}.config import MODEL_DIR, load_config
 from {{ cookiecutter.package_name }}.data import prepare
 from {{ cookiecutter.package_name }}.envs import env_spec
@@ -120,3 +120,20 @@ def test_the_registered_model_acts(trained: Path) -> None:
     model = mlflow.pyfunc.load_model(uri)
     actions = model.predict(np.zeros((3, 4), dtype=np.float32))
     assert set(np.asarray(actions).tolist()) <= {0, 1}
+
+
+def test_the_tuned_presets_are_yaml_tables_of_the_zoo(tmp_path: Path) -> None:
+    presets = load_presets()
+    assert presets[("PPO", "CartPole-v1")]["n_envs"] == 8
+    assert presets[("SAC", "Pendulum-v1")]["hyperparams"] == {"learning_rate": 1e-3}
+    for algorithm in ("PPO", "A2C", "DQN", "SAC"):
+        (tmp_path / f"{algorithm.lower()}.yml").write_text("{}\n")
+    zoo_entry = "LunarLander-v3:\n  n_envs: 16\n  n_timesteps: 1e6\n  gamma: 0.999\n"
+    (tmp_path / "ppo.yml").write_text(zoo_entry)
+    assert load_presets(tmp_path) == {
+        ("PPO", "LunarLander-v3"): {
+            "n_envs": 16,
+            "total_timesteps": 1_000_000,
+            "hyperparams": {"gamma": 0.999},
+        }
+    }

@@ -69,32 +69,30 @@ class BaselineConfig(Section):
         return grid
 
 
-class NeuralConfig(Section):
+class LightningFit(Section):
+    """What both network models pass to Lightning's Trainer and optimiser."""
+
+    epochs: int = Field(ge=1)
+    batch_size: int = Field(ge=1)
+    learning_rate: float = Field(gt=0)
+    weight_decay: float = Field(ge=0)
+    accelerator: str
+    devices: int | str | list[int]
+    strategy: str
+
+
+class NeuralConfig(LightningFit):
     ngrams: int = Field(ge=1)
     min_freq: int = Field(ge=1)
     max_vocab: int = Field(ge=1)
     embedding_dim: int = Field(ge=1)
     dropout: float = Field(ge=0, lt=1)
-    epochs: int = Field(ge=1)
     patience: int = Field(ge=1)
-    batch_size: int = Field(ge=1)
-    learning_rate: float = Field(gt=0)
-    weight_decay: float = Field(ge=0)
-    accelerator: str
-    devices: int | str | list[int]
-    strategy: str
 
 
-class TransformerConfig(Section):
+class TransformerConfig(LightningFit):
     model_name: str
     max_length: int = Field(ge=8)
-    epochs: int = Field(ge=1)
-    batch_size: int = Field(ge=1)
-    learning_rate: float = Field(gt=0)
-    weight_decay: float = Field(ge=0)
-    accelerator: str
-    devices: int | str | list[int]
-    strategy: str
 
 
 class TrainConfig(Section):

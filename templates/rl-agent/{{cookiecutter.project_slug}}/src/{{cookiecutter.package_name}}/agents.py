@@ -9,7 +9,10 @@ environments that need no observation normalisation. Anything in params.yaml's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from .errors import ConfigError
 
@@ -22,117 +25,27 @@ ACTION_SPACES: dict[str, tuple[str, ...]] = {
 }
 KIND = {"Discrete": "discrete", "Box": "continuous"}
 
-# (algorithm, env id) -> n_envs, budget in environment steps, constructor arguments.
-# "lin_X" means a value decaying linearly from X to 0 over training.
-PRESETS: dict[tuple[str, str], dict[str, Any]] = {
-    ("PPO", "CartPole-v1"): {
-        "n_envs": 8,
-        "total_timesteps": 100_000,
-        "hyperparams": {
-            "n_steps": 32,
-            "batch_size": 256,
-            "gae_lambda": 0.8,
-            "gamma": 0.98,
-            "n_epochs": 20,
-            "ent_coef": 0.0,
-            "learning_rate": "lin_0.001",
-            "clip_range": "lin_0.2",
-        },
-    },
-    ("A2C", "CartPole-v1"): {
-        "n_envs": 8,
-        "total_timesteps": 500_000,
-        "hyperparams": {"ent_coef": 0.0},
-    },
-    ("DQN", "CartPole-v1"): {
-        "n_envs": 1,
-        "total_timesteps": 50_000,
-        "hyperparams": {
-            "learning_rate": 2.3e-3,
-            "batch_size": 64,
-            "buffer_size": 100_000,
-            "learning_starts": 1000,
-            "gamma": 0.99,
-            "target_update_interval": 10,
-            "train_freq": 256,
-            "gradient_steps": 128,
-            "exploration_fraction": 0.16,
-            "exploration_final_eps": 0.04,
-            "policy_kwargs": {"net_arch": [256, 256]},
-        },
-    },
-    ("DQN", "Acrobot-v1"): {
-        "n_envs": 1,
-        "total_timesteps": 100_000,
-        "hyperparams": {
-            "learning_rate": 6.3e-4,
-            "batch_size": 128,
-            "buffer_size": 50_000,
-            "learning_starts": 0,
-            "gamma": 0.99,
-            "target_update_interval": 250,
-            "train_freq": 4,
-            "gradient_steps": -1,
-            "exploration_fraction": 0.12,
-            "exploration_final_eps": 0.1,
-            "policy_kwargs": {"net_arch": [256, 256]},
-        },
-    },
-    ("DQN", "MountainCar-v0"): {
-        "n_envs": 1,
-        "total_timesteps": 120_000,
-        "hyperparams": {
-            "learning_rate": 4e-3,
-            "batch_size": 128,
-            "buffer_size": 10_000,
-            "learning_starts": 1000,
-            "gamma": 0.98,
-            "target_update_interval": 600,
-            "train_freq": 16,
-            "gradient_steps": 8,
-            "exploration_fraction": 0.2,
-            "exploration_final_eps": 0.07,
-            "policy_kwargs": {"net_arch": [256, 256]},
-        },
-    },
-    ("PPO", "Pendulum-v1"): {
-        "n_envs": 4,
-        "total_timesteps": 100_000,
-        "hyperparams": {
-            "n_steps": 1024,
-            "gae_lambda": 0.95,
-            "gamma": 0.9,
-            "n_epochs": 10,
-            "ent_coef": 0.0,
-            "learning_rate": 1e-3,
-            "clip_range": 0.2,
-            "use_sde": True,
-            "sde_sample_freq": 4,
-        },
-    },
-    ("SAC", "Pendulum-v1"): {
-        "n_envs": 1,
-        "total_timesteps": 20_000,
-        "hyperparams": {"learning_rate": 1e-3},
-    },
-    ("SAC", "MountainCarContinuous-v0"): {
-        "n_envs": 1,
-        "total_timesteps": 50_000,
-        "hyperparams": {
-            "learning_rate": 3e-4,
-            "buffer_size": 50_000,
-            "batch_size": 512,
-            "ent_coef": 0.1,
-            "train_freq": 32,
-            "gradient_steps": 32,
-            "gamma": 0.9999,
-            "tau": 0.01,
-            "learning_starts": 0,
-            "use_sde": True,
-            "policy_kwargs": {"log_std_init": -3.67, "net_arch": [64, 64]},
-        },
-    },
-}
+# (algorithm, env id) -> the tuned run: one YAML table per algorithm in hyperparams/, keyed by
+# environment, as RL Baselines3 Zoo keeps them.
+HYPERPARAMS_DIR = Path(__file__).parent / "hyperparams"
+RUN_KEYS = ("n_envs", "n_timesteps")
+
+
+def load_presets(folder: Path = HYPERPARAMS_DIR) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every tuned preset: n_envs, total_timesteps and the constructor's hyperparams."""
+    presets = {}
+    for algorithm in ACTION_SPACES:
+        table = yaml.safe_load((folder / f"{algorithm.lower()}.yml").read_text(encoding="utf-8"))
+        for env_id, entry in (table or {}).items():
+            presets[(algorithm, env_id)] = {
+                "n_envs": int(entry["n_envs"]),
+                "total_timesteps": int(float(entry["n_timesteps"])),  # the Zoo writes 1e5 too
+                "hyperparams": {k: v for k, v in entry.items() if k not in RUN_KEYS},
+            }
+    return presets
+
+
+PRESETS = load_presets()
 
 
 @dataclass(frozen=True)
