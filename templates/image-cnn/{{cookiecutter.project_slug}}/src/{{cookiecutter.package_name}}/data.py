@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import json
+import re
 import shutil
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,52 +147,45 @@ def fashion_mnist_examples(
 
 def fetch_verified(settings: FashionMnistConfig, name: str, folder: Path) -> Path:
     """Download base url + name into folder unless a copy with the right checksum is there."""
+    import pooch
+    import requests
+
     if name not in settings.checksums:
         raise DataError(f"data.fashion_mnist.checksums has no entry for {name}")
     expected = settings.checksums[name]
-    target = folder / name
-    if target.is_file() and file_checksum(target, expected) == expected:
-        return target  # cached by an earlier run
-    folder.mkdir(parents=True, exist_ok=True)
     url = settings.url.rstrip("/") + "/" + name
-    partial = target.with_name(name + ".part")
-    print(f"downloading {url}")
+    # pooch downloads to a temporary file, checks the checksum and only then moves it into the
+    # cache; a cached file with the right checksum is used as it is.
     try:
-        with (
-            urllib.request.urlopen(url, timeout=settings.timeout_seconds) as response,
-            partial.open("wb") as out,
-        ):
-            shutil.copyfileobj(response, out)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        partial.unlink(missing_ok=True)
-        if isinstance(error, urllib.error.HTTPError):  # the server answered, but not the file
-            reason = f"HTTP {error.code} {error.reason}"
+        return Path(
+            pooch.retrieve(
+                url,
+                known_hash=expected,
+                fname=name,
+                path=folder,
+                downloader=pooch.HTTPDownloader(
+                    progressbar=False, timeout=settings.timeout_seconds
+                ),
+            )
+        )
+    except requests.RequestException as error:
+        response = getattr(error, "response", None)
+        if response is not None:  # the server answered, but not the file
+            reason = f"HTTP {response.status_code} {response.reason}"
         else:
-            reason = getattr(error, "reason", error)
+            reason = type(error).__name__
         raise DataError(
             f"could not download {url}: {reason}. Check your connection and "
             "data.fashion_mnist.url, or use data.source: sklearn-digits, which needs no network"
         ) from error
-    found = file_checksum(partial, expected)
-    if found != expected:
-        partial.unlink()
+    except ValueError as error:  # pooch's checksum check: the download is already deleted
+        found = re.search(r"but got (\w+)", str(error))
+        algorithm = expected.partition(":")[0]
         raise DataError(
-            f"{name} from {url} has checksum {found}, expected {expected}: the download is "
-            "corrupt or not the official file, so it was deleted. Try again, or check "
-            "data.fashion_mnist.url and data.fashion_mnist.checksums"
-        )
-    partial.replace(target)
-    return target
-
-
-def file_checksum(path: Path, like: str) -> str:
-    """`algorithm:hexdigest` of a file, with the algorithm taken from `like` (md5 or sha256)."""
-    algorithm = like.partition(":")[0]
-    digest = hashlib.new(algorithm)
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return f"{algorithm}:{digest.hexdigest()}"
+            f"{name} from {url} has checksum {algorithm}:{found.group(1) if found else '?'}, "
+            f"expected {expected}: the download is corrupt or not the official file, so it was "
+            "deleted. Try again, or check data.fashion_mnist.url and data.fashion_mnist.checksums"
+        ) from error
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 import tarfile
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -22,15 +19,6 @@ IMDB_LABELS = {"neg": "negative", "pos": "positive"}
 # aclImdb/train/pos/123_9.txt: split, label folder, review id, star rating. unsup/ is skipped.
 _IMDB_MEMBER = re.compile(r"(?:^|/)(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
 _FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-_CHUNK = 1 << 20
-
-
-def md5sum(path: str | Path) -> str:
-    digest = hashlib.md5()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _local_path(url: str) -> Path | None:
@@ -45,47 +33,47 @@ def _local_path(url: str) -> Path | None:
 
 def fetch(url: str, md5: str, cache_dir: str | Path, *, timeout: float = 60) -> Path:
     """The archive at `url`, checked against `md5`; downloaded once into `cache_dir` if remote."""
+    import pooch
+    import requests
+
     local = _local_path(url)
     if local is not None:
         if not local.is_file():
             raise DataError(f"data.imdb.url names {local}, which does not exist")
-        _verify(local, md5, url)
+        found = pooch.file_hash(str(local), alg="md5")
+        if found != md5.lower():
+            raise _mismatch(url, md5, found)
         return local
     name = Path(urllib.parse.urlparse(url).path).name or "download"
-    target = Path(cache_dir) / name
-    if target.is_file() and md5sum(target) == md5.lower():
-        print(f"using the cached {target}")
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    print(f"downloading {url} ...")
+    # pooch downloads to a temporary file, checks the MD5 and only then moves it into the cache;
+    # a cached file with the right MD5 is used as it is.
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, partial.open("wb") as out:
-            shutil.copyfileobj(response, out, _CHUNK)
-    except (urllib.error.URLError, OSError) as error:
-        partial.unlink(missing_ok=True)
-        reason = getattr(error, "reason", None) or error
+        return Path(
+            pooch.retrieve(
+                url,
+                known_hash=f"md5:{md5}",
+                fname=name,
+                path=cache_dir,
+                downloader=pooch.HTTPDownloader(progressbar=False, timeout=timeout),
+            )
+        )
+    except requests.RequestException as error:
+        response = getattr(error, "response", None)
+        reason = response.reason if response is not None else type(error).__name__
         raise DataError(
             f"could not download {url} ({reason}). Check the network connection, or set "
             "data.imdb.url in params.yaml to a mirror or a local copy of the archive"
         ) from error
-    try:
-        _verify(partial, md5, url)
-    except DataError:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
-    print(f"saved {target} ({target.stat().st_size / 1e6:.1f} MB, MD5 verified)")
-    return target
+    except ValueError as error:  # pooch's hash check: the download is already deleted
+        found = re.search(r"but got (\w+)", str(error))
+        raise _mismatch(url, md5, found.group(1) if found else "different") from error
 
 
-def _verify(path: Path, md5: str, url: str) -> None:
-    found = md5sum(path)
-    if found != md5.lower():
-        raise DataError(
-            f"checksum mismatch for {url}: MD5 {found}, expected {md5} (data.imdb.md5). The file "
-            "is incomplete or not the expected archive; nothing was kept, try again or fix the URL"
-        )
+def _mismatch(url: str, md5: str, found: str) -> DataError:
+    return DataError(
+        f"checksum mismatch for {url}: MD5 {found}, expected {md5} (data.imdb.md5). The file "
+        "is incomplete or not the expected archive; nothing was kept, try again or fix the URL"
+    )
 
 
 def read_imdb_archive(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

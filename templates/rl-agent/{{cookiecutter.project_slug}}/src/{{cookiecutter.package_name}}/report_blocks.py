@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -57,15 +56,6 @@ def data_fingerprint(lock_path: str | Path = "dvc.lock", stage: str = "data") ->
     outs = lock.get("stages", {}).get(stage, {}).get("outs", [])
     digests = [f"`{out['path']}` md5 `{out['md5']}`" for out in outs if "md5" in out]
     return ", ".join(digests) or "unknown"
-
-
-def file_md5(path: str | Path) -> str:
-    """md5 of a file, for provenance of inputs DVC does not track."""
-    digest = hashlib.md5()
-    with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def provenance(run_id: str | None, tracking_uri: str | None) -> str:
