@@ -23,6 +23,7 @@ if __package__ in (None, ""):  # run as a file: make the checkout's mlport impor
 from mlport.registry import SHARED_DIR_NAME, templates_root  # noqa: E402
 
 CONFIG_NAME = "cookiecutter.json"
+LAYER_NAME = "layer.json"  # in a narrower layer, e.g. _classifier: {"templates": [...]}
 ATTRIBUTES_NAME = ".gitattributes"
 # Cookiecutter renders hooks too, but the hook keeps its bytes: it is run as written by plain tools.
 UNMARKED = ("hooks/",)
@@ -40,38 +41,65 @@ class Drift:
         return f"{self.template}/{self.path}: {self.reason}"
 
 
-def shared_files(root: Path) -> list[Path]:
-    """Paths, relative to the shared folder, of the files every template must carry."""
-    shared = root / SHARED_DIR_NAME
+def layer_files(layer: Path) -> list[Path]:
+    """Paths, relative to a layer folder, of the files its templates must carry."""
     return sorted(
-        path.relative_to(shared)
-        for path in shared.rglob("*")
-        if path.is_file() and path.name != CONFIG_NAME and "__pycache__" not in path.parts
+        path.relative_to(layer)
+        for path in layer.rglob("*")
+        if path.is_file()
+        and path.name not in (CONFIG_NAME, LAYER_NAME)
+        and "__pycache__" not in path.parts
     )
 
 
-def header(relative: Path) -> bytes:
+def shared_files(root: Path) -> list[Path]:
+    """Paths, relative to the shared folder, of the files every template must carry."""
+    return layer_files(root / SHARED_DIR_NAME)
+
+
+def layers(root: Path) -> list[tuple[Path, list[Path]]]:
+    """Each layer and the templates it is copied into: _shared into all, others as they list."""
+    templates = template_dirs(root)
+    found = [(root / SHARED_DIR_NAME, templates)]
+    for layer in sorted(root.glob(f"_*/{LAYER_NAME}")):
+        wanted = json.loads(layer.read_text(encoding="utf-8"))["templates"]
+        found.append(
+            (layer.parent, [template for template in templates if template.name in wanted])
+        )
+    return found
+
+
+def copies(root: Path) -> list[tuple[Path, Path, Path]]:
+    """Every (layer, template, relative path) a template must carry a copy of."""
+    return [
+        (layer, template, relative)
+        for layer, templates in layers(root)
+        for template in templates
+        for relative in layer_files(layer)
+    ]
+
+
+def header(layer: Path, relative: Path) -> bytes:
     """The first line of a copy: a Jinja comment, so rendering removes it with its newline."""
     if str(relative).startswith(UNMARKED):
         return b""
     return (
-        f"{{# generated from templates/_shared/{relative.as_posix()}: edit it there, then run "
-        "`python scripts/sync_shared.py` -#}\n"
+        f"{{# generated from templates/{layer.name}/{relative.as_posix()}: edit it there, then "
+        "run `python scripts/sync_shared.py` -#}\n"
     ).encode()
 
 
-def copy_bytes(shared: Path, relative: Path) -> bytes:
-    """What a template's copy of a shared file must hold."""
-    return header(relative) + (shared / relative).read_bytes()
+def copy_bytes(layer: Path, relative: Path) -> bytes:
+    """What a template's copy of a layer's file must hold."""
+    return header(layer, relative) + (layer / relative).read_bytes()
 
 
 def attributes(root: Path) -> str:
     """templates/.gitattributes: every copy marked linguist-generated (GitHub folds it in diffs)."""
-    lines = ["# Written by scripts/sync_shared.py: copies of templates/_shared, edit the source."]
-    for template in template_dirs(root):
-        for relative in shared_files(root):
-            lines.append(f"{template.name}/{relative.as_posix()} linguist-generated")
-    return "\n".join(lines) + "\n"
+    lines = ["# Written by scripts/sync_shared.py: copies of the _ layers, edit the source."]
+    for _, template, relative in copies(root):
+        lines.append(f"{template.name}/{relative.as_posix()} linguist-generated")
+    return "\n".join([lines[0], *sorted(lines[1:])]) + "\n"
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -98,13 +126,13 @@ def find_drift(root: Path | None = None) -> list[Drift]:
     shared = root / SHARED_DIR_NAME
     shared_config = json.loads((shared / CONFIG_NAME).read_text(encoding="utf-8"))
     drift = []
+    for layer, template, relative in copies(root):
+        copy = template / relative
+        if not copy.is_file():
+            drift.append(Drift(template.name, str(relative), "missing"))
+        elif copy.read_bytes() != copy_bytes(layer, relative):
+            drift.append(Drift(template.name, str(relative), f"differs from {layer.name}"))
     for template in template_dirs(root):
-        for relative in shared_files(root):
-            copy = template / relative
-            if not copy.is_file():
-                drift.append(Drift(template.name, str(relative), "missing"))
-            elif copy.read_bytes() != copy_bytes(shared, relative):
-                drift.append(Drift(template.name, str(relative), "differs from _shared"))
         config = json.loads((template / CONFIG_NAME).read_text(encoding="utf-8"))
         if config != merged_config(config, shared_config):
             drift.append(Drift(template.name, CONFIG_NAME, "shared keys differ from _shared"))
@@ -120,14 +148,14 @@ def sync(root: Path | None = None) -> list[str]:
     shared = root / SHARED_DIR_NAME
     shared_config = json.loads((shared / CONFIG_NAME).read_text(encoding="utf-8"))
     written = []
+    for layer, template, relative in copies(root):
+        copy, content = template / relative, copy_bytes(layer, relative)
+        if not copy.is_file() or copy.read_bytes() != content:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(content)
+            shutil.copymode(layer / relative, copy)
+            written.append(f"{template.name}/{relative}")
     for template in template_dirs(root):
-        for relative in shared_files(root):
-            copy, content = template / relative, copy_bytes(shared, relative)
-            if not copy.is_file() or copy.read_bytes() != content:
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_bytes(content)
-                shutil.copymode(shared / relative, copy)
-                written.append(f"{template.name}/{relative}")
         config_path = template / CONFIG_NAME
         config = json.loads(config_path.read_text(encoding="utf-8"))
         merged = merged_config(config, shared_config)

@@ -69,3 +69,17 @@ def test_shared_cookiecutter_keys_are_checked(tmp_path: Path) -> None:
     assert [str(item) for item in find_drift(root)] == [
         "nlp-sentiment/cookiecutter.json: shared keys differ from _shared"
     ]
+
+
+def test_a_narrower_layer_reaches_only_the_templates_it_lists() -> None:
+    package = "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}"
+    for template in ("tabular-classifier", "image-cnn", "nlp-sentiment"):
+        assert (templates_root() / template / package / "classification.py").is_file()
+    assert not (templates_root() / "rl-agent" / package / "classification.py").exists()
+
+
+def test_copies_are_marked_generated() -> None:
+    marks = (templates_root() / ".gitattributes").read_text(encoding="utf-8")
+    copy = templates_root() / "rl-agent" / "{{cookiecutter.project_slug}}" / "Makefile"
+    assert "rl-agent/{{cookiecutter.project_slug}}/Makefile linguist-generated" in marks
+    assert copy.read_text(encoding="utf-8").startswith("{# generated from templates/_shared/")

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import tracking
+from .classification import confusion_matrix_figure
 from .config import (
     FIGURES_DIR,
     IMAGES_DIR,
@@ -114,7 +115,14 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
         for im in images
     ]
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-    plot_confusion(y_true, y_pred, predictor.classes, FIGURES_DIR / FIGURES["confusion_matrix"])
+    confusion_matrix_figure(
+        y_true,
+        y_pred,
+        range(len(predictor.classes)),
+        FIGURES_DIR / FIGURES["confusion_matrix"],
+        title="Confusion matrix (test set)",
+        names=predictor.classes,
+    )
     plot_curves(history, FIGURES_DIR / FIGURES["learning_curves"])
     rng = np.random.default_rng(config.seed)
     sample = rng.choice(len(rows), size=min(config.evaluate.grid_size, len(rows)), replace=False)
@@ -176,28 +184,6 @@ def _pyplot():
     import matplotlib.pyplot as plt
 
     return plt
-
-
-def plot_confusion(y_true: np.ndarray, y_pred: np.ndarray, classes: list[str], path: Path) -> None:
-    """Counts of true class (rows) against predicted class (columns)."""
-    from sklearn.metrics import confusion_matrix
-
-    plt = _pyplot()
-    matrix = confusion_matrix(y_true, y_pred, labels=list(range(len(classes))))
-    side = max(4.0, 0.45 * len(classes) + 2)
-    fig, ax = plt.subplots(figsize=(side + 1, side))
-    shown = ax.imshow(matrix, cmap="Blues")
-    fig.colorbar(shown, ax=ax, fraction=0.046)
-    ax.set_xticks(range(len(classes)), classes, rotation=45 if len(classes) > 10 else 0, ha="right")
-    ax.set_yticks(range(len(classes)), classes)
-    if len(classes) <= 20:
-        for (i, j), count in np.ndenumerate(matrix):
-            color = "white" if count > matrix.max() / 2 else "black"
-            ax.text(j, i, str(count), ha="center", va="center", color=color, fontsize=8)
-    ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix (test set)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def plot_curves(history: dict[str, list[float]], path: Path) -> None:

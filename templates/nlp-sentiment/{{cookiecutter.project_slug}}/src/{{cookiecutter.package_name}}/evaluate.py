@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .classification import confusion_matrix_figure
 from .config import Config, load_config
 from .data import read_split
 from .metrics import classification_metrics, positive_class
@@ -16,25 +17,6 @@ from .stage import run_stage
 from .tracking import configure, load_run_record
 
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def _confusion_figure(
-    y_true: list[str], y_pred: list[str], classes: list[str], title: str, path: Path
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import ConfusionMatrixDisplay
-
-    fig, ax = plt.subplots(figsize=(4.2, 3.8), dpi=110)
-    ConfusionMatrixDisplay.from_predictions(
-        y_true, y_pred, labels=classes, ax=ax, cmap="Blues", colorbar=False, xticks_rotation=30
-    )
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 def _roc_figure(
@@ -118,8 +100,8 @@ def evaluate(config: Config) -> dict:
         metrics[name] = scores | {"train_seconds": meta["train_seconds"]}
         probas[name], models[name] = proba, model
         y_pred = [classes[i] for i in proba.argmax(axis=1)]
-        _confusion_figure(
-            y_true, y_pred, classes, f"{name}: test split", figures / f"confusion_{name}.png"
+        confusion_matrix_figure(
+            y_true, y_pred, classes, figures / f"confusion_{name}.png", title=f"{name}: test split"
         )
         print(f"{name}: {scores}")
     metrics["best_model"] = best["best_model"]

@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from . import figures
+from .classification import classification_metrics, confusion_matrix_figure
 from .config import (
     CV_RESULTS_JSON,
     FIGURES_DIR,
@@ -25,7 +26,7 @@ from .config import (
 from .data import read_split
 from .errors import DataError, ModelNotFoundError, ProjectError
 from .features import FeatureSchema
-from .metrics import classification_metrics, positive_class
+from .metrics import positive_class
 from .predict import load_predictor
 from .selection import scorer_name
 from .stage import run_stage
@@ -65,7 +66,13 @@ def draw_figures(
     importances = feature_importance(model, features, labels, scoring, config)
     summary = json.loads(CV_RESULTS_JSON.read_text(encoding="utf-8"))
     return [
-        figures.confusion_matrix(labels, predicted, classes, FIGURES_DIR / "confusion_matrix.png"),
+        confusion_matrix_figure(
+            labels,
+            predicted,
+            classes,
+            FIGURES_DIR / "confusion_matrix.png",
+            title="Confusion matrix (held-out test set)",
+        ),
         figures.roc_curves(labels, probabilities, classes, positive, FIGURES_DIR / "roc_curve.png"),
         figures.precision_recall_curves(
             labels, probabilities, classes, positive, FIGURES_DIR / "precision_recall_curve.png"

@@ -1,4 +1,5 @@
-"""The evaluation figures as PNGs: confusion matrix, ROC/PR curves, importance, CV comparison."""
+"""The evaluation figures as PNGs: ROC/PR curves, importance, CV comparison (the confusion
+matrix is classification.py's, shared by the classifiers)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from sklearn.metrics import ConfusionMatrixDisplay, PrecisionRecallDisplay, RocCurveDisplay
+from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
 
 # Files only, never a window: scikit-learn's displays import pyplot, which would pick a GUI.
 matplotlib.use("Agg")
@@ -28,21 +29,6 @@ def _save(figure: Figure, path: Path) -> Path:
 def _one_vs_rest(classes: Sequence[str], positive: str | None) -> list[str]:
     """The classes to draw a curve for: the positive one, or each class against the rest."""
     return [positive] if positive is not None else list(classes)
-
-
-def confusion_matrix(
-    labels: pd.Series, predicted: np.ndarray, classes: Sequence[str], path: Path
-) -> Path:
-    """Counts of true against predicted labels."""
-    figure = Figure(figsize=(5, 4.5))
-    ax = figure.subplots()
-    ConfusionMatrixDisplay.from_predictions(
-        labels, predicted, labels=list(classes), ax=ax, cmap="Blues", colorbar=False
-    )
-    ax.set_title("Confusion matrix (held-out test set)")
-    if len(classes) > 4:
-        ax.tick_params(axis="x", labelrotation=45)
-    return _save(figure, path)
 
 
 def _curve_name(label: str, positive: str | None) -> str:

@@ -1,12 +1,8 @@
-"""The held-out metrics: accuracy, precision, recall, F1 and ROC AUC, for two classes or more."""
+"""Which class the binary metrics are about, and how the report words the averaging."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import numpy as np
-import pandas as pd
-from sklearn.metrics import accuracy_score, precision_recall_fscore_support, roc_auc_score
 
 from .errors import ConfigError
 
@@ -29,27 +25,3 @@ def averaging(positive: str | None) -> str:
     if positive is None:
         return "macro averages over the classes; ROC AUC one-vs-rest, macro-averaged"
     return f"for the positive class `{positive}`"
-
-
-def classification_metrics(
-    labels: pd.Series, probabilities: np.ndarray, classes: Sequence[str], positive: str | None
-) -> dict[str, float]:
-    """Metrics of predicted `probabilities` (one column per class, in `classes` order)."""
-    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    if positive is None:
-        precision, recall, f1, _ = precision_recall_fscore_support(
-            labels, predicted, average="macro", zero_division=0
-        )
-        auc = roc_auc_score(labels, probabilities, multi_class="ovr", labels=list(classes))
-    else:
-        precision, recall, f1, _ = precision_recall_fscore_support(
-            labels, predicted, average="binary", pos_label=positive, zero_division=0
-        )
-        auc = roc_auc_score(labels == positive, probabilities[:, list(classes).index(positive)])
-    return {
-        "accuracy": float(accuracy_score(labels, predicted)),
-        "precision": float(precision),
-        "recall": float(recall),
-        "f1": float(f1),
-        "roc_auc": float(auc),
-    }
