@@ -98,6 +98,17 @@ def test_the_api_finds_a_predictor_loader_and_a_router(rendered, template):
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_same_job_lives_in_the_same_module(rendered, template):
+    modules = {path.name for path in package(rendered[template]).glob("*.py")}
+    expected = {"config.py", "data.py", "train.py", "evaluate.py", "report.py", "predict.py"}
+    expected |= {"figures.py"}
+    layer = json.loads((templates_root() / "_classifier" / "layer.json").read_text())
+    if template in layer["templates"]:
+        expected |= {"metrics.py", "classification.py"}
+    assert expected <= modules, sorted(expected - modules)
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
 def test_readme_and_model_card_hold_one_results_block(rendered, template):
     for document in ("README.md", "MODEL_CARD.md"):
         text = (rendered[template] / document).read_text(encoding="utf-8")

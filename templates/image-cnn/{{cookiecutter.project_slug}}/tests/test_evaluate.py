@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from {{ cookiecutter.package_name }}.evaluate import MIN_GRID_WIDTH, plot_grid
+from {{ cookiecutter.package_name }}.figures import MIN_GRID_WIDTH, plot_grid
 
 from .tiny import CLASSES, draw
 

@@ -11,48 +11,13 @@ import numpy as np
 from .classification import confusion_matrix_figure
 from .config import Config, load_config
 from .data import read_split
+from .figures import roc_figure
 from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
 from .stage import run_stage
 from .tracking import configure, load_run_record
 
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def _roc_figure(
-    y_true: list[str],
-    probas: dict[str, np.ndarray],
-    classes: list[str],
-    scores: dict[str, dict],
-    path: Path,
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from sklearn.metrics import roc_curve
-    from sklearn.preprocessing import label_binarize
-
-    positive = positive_class(classes)
-    fig, ax = plt.subplots(figsize=(4.6, 4.2), dpi=110)
-    for name, proba in probas.items():
-        if positive is not None:
-            fpr, tpr, _ = roc_curve(
-                np.asarray(y_true) == positive, proba[:, classes.index(positive)]
-            )
-        else:  # micro-average over one-vs-rest curves
-            truth = label_binarize(y_true, classes=classes)
-            fpr, tpr, _ = roc_curve(truth.ravel(), proba.ravel())
-        ax.plot(fpr, tpr, label=f"{name} (AUC {scores[name]['roc_auc']:.4f})")
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    target = f"class {positive!r}" if positive is not None else "micro-average, one vs rest"
-    ax.set_title(f"ROC curve on the test split ({target})", fontsize=9)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
 
 
 def confident_mistakes(
@@ -105,7 +70,7 @@ def evaluate(config: Config) -> dict:
         )
         print(f"{name}: {scores}")
     metrics["best_model"] = best["best_model"]
-    _roc_figure(y_true, probas, classes, metrics, figures / "roc.png")
+    roc_figure(y_true, probas, classes, metrics, figures / "roc.png")
 
     ngrams = {}
     if "baseline" in models:
