@@ -32,7 +32,9 @@ def test_wheel_generates_a_project_from_a_fresh_venv(tmp_path: Path) -> None:
     (wheel,) = dist.glob("mlport-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    env = {**os.environ, "PIP_CACHE_DIR": PIP_CACHE, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # The fresh venv alone: a PYTHONPATH pointing at the source tree would import mlport from it.
+    outside = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env = {**outside, "PIP_CACHE_DIR": PIP_CACHE, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     install = subprocess.run(
         [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
         capture_output=True,
@@ -74,5 +76,6 @@ def test_wheel_generates_a_project_from_a_fresh_venv(tmp_path: Path) -> None:
         text=True,
         check=True,
         cwd=elsewhere,
+        env=env,
     )
     assert located.stdout.strip().startswith(str(venv)), "templates must come from inside the wheel"
