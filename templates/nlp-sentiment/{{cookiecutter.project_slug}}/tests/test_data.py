@@ -20,7 +20,7 @@ import pytest
 from {{ cookiecutter.package_name }}.config import FileConfig
 from {{ cookiecutter.package_name }}.data import (
     clean_labelled,
-    fetch,
+    fetch_imdb,
     load_file_source,
     prepare,
     read_imdb_archive,
@@ -160,18 +160,18 @@ def test_download_is_verified_and_cached(tmp_path: Path, server: tuple[str, Path
     url, root = server
     md5 = make_imdb_archive(root / "aclImdb_v1.tar.gz", n=4)
     cache = tmp_path / "cache"
-    path = fetch(f"{url}/aclImdb_v1.tar.gz", md5, cache)
+    path = fetch_imdb(f"{url}/aclImdb_v1.tar.gz", md5, cache)
     assert path == cache / "aclImdb_v1.tar.gz"
     assert path.read_bytes() == (root / path.name).read_bytes()
-    fetch(f"{url}/aclImdb_v1.tar.gz", md5, cache)
+    fetch_imdb(f"{url}/aclImdb_v1.tar.gz", md5, cache)
     assert _CountingHandler.requests == ["/aclImdb_v1.tar.gz"]  # the second call used the cache
 
 
 def test_checksum_mismatch_is_refused(tmp_path: Path, server: tuple[str, Path]) -> None:
     url, root = server
     make_imdb_archive(root / "aclImdb_v1.tar.gz", n=4)
-    with pytest.raises(DataError, match="checksum mismatch .* expected 0123456789abcdef"):
-        fetch(f"{url}/aclImdb_v1.tar.gz", "0123456789abcdef", tmp_path / "cache")
+    with pytest.raises(DataError, match="has checksum md5:.*, expected md5:0123456789abcdef"):
+        fetch_imdb(f"{url}/aclImdb_v1.tar.gz", "0123456789abcdef", tmp_path / "cache")
     assert list((tmp_path / "cache").iterdir()) == []  # nothing half-downloaded is kept
 
 
@@ -180,13 +180,13 @@ def test_no_network_is_one_clear_message(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(DataError, match="could not download .* Check the network connection"):
-        fetch(f"http://127.0.0.1:{port}/aclImdb_v1.tar.gz", "0" * 32, tmp_path, timeout=5)
+        fetch_imdb(f"http://127.0.0.1:{port}/aclImdb_v1.tar.gz", "0" * 32, tmp_path, timeout=5)
 
 
 def test_missing_archive_on_the_server(tmp_path: Path, server: tuple[str, Path]) -> None:
     url, _ = server
-    with pytest.raises(DataError, match=r"could not download .*nothing\.tar\.gz \(File not"):
-        fetch(f"{url}/nothing.tar.gz", "0" * 32, tmp_path / "cache")
+    with pytest.raises(DataError, match=r"could not download .*nothing\.tar\.gz \(HTTP 404"):
+        fetch_imdb(f"{url}/nothing.tar.gz", "0" * 32, tmp_path / "cache")
 
 
 def test_prepare_writes_the_split_from_a_file_url(tmp_path: Path) -> None:

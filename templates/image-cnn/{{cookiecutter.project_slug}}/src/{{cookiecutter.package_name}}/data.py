@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import gzip
 import json
-import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .config import (
     FashionMnistConfig,
     load_config,
 )
+from .downloads import fetch
 from .errors import DataError
 from .images import IMAGE_SUFFIXES, ImageReadError, is_image_file, open_image, prepare
 from .stage import run_stage
@@ -147,45 +147,16 @@ def fashion_mnist_examples(
 
 def fetch_verified(settings: FashionMnistConfig, name: str, folder: Path) -> Path:
     """Download base url + name into folder unless a copy with the right checksum is there."""
-    import pooch
-    import requests
-
     if name not in settings.checksums:
         raise DataError(f"data.fashion_mnist.checksums has no entry for {name}")
-    expected = settings.checksums[name]
-    url = settings.url.rstrip("/") + "/" + name
-    # pooch downloads to a temporary file, checks the checksum and only then moves it into the
-    # cache; a cached file with the right checksum is used as it is.
-    try:
-        return Path(
-            pooch.retrieve(
-                url,
-                known_hash=expected,
-                fname=name,
-                path=folder,
-                downloader=pooch.HTTPDownloader(
-                    progressbar=False, timeout=settings.timeout_seconds
-                ),
-            )
-        )
-    except requests.RequestException as error:
-        response = getattr(error, "response", None)
-        if response is not None:  # the server answered, but not the file
-            reason = f"HTTP {response.status_code} {response.reason}"
-        else:
-            reason = type(error).__name__
-        raise DataError(
-            f"could not download {url}: {reason}. Check your connection and "
-            "data.fashion_mnist.url, or use data.source: sklearn-digits, which needs no network"
-        ) from error
-    except ValueError as error:  # pooch's checksum check: the download is already deleted
-        found = re.search(r"but got (\w+)", str(error))
-        algorithm = expected.partition(":")[0]
-        raise DataError(
-            f"{name} from {url} has checksum {algorithm}:{found.group(1) if found else '?'}, "
-            f"expected {expected}: the download is corrupt or not the official file, so it was "
-            "deleted. Try again, or check data.fashion_mnist.url and data.fashion_mnist.checksums"
-        ) from error
+    return fetch(
+        settings.url.rstrip("/") + "/" + name,
+        settings.checksums[name],
+        folder,
+        timeout=settings.timeout_seconds,
+        hint="Check your connection, data.fashion_mnist.url and data.fashion_mnist.checksums, "
+        "or use data.source: sklearn-digits, which needs no network",
+    )
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import Config, DataConfig, FileConfig, load_config
+from .downloads import fetch
 from .errors import DataError
 from .stage import run_stage
 
@@ -31,49 +32,20 @@ def _local_path(url: str) -> Path | None:
     return None
 
 
-def fetch(url: str, md5: str, cache_dir: str | Path, *, timeout: float = 60) -> Path:
+def fetch_imdb(url: str, md5: str, cache_dir: str | Path, *, timeout: float = 60) -> Path:
     """The archive at `url`, checked against `md5`; downloaded once into `cache_dir` if remote."""
-    import pooch
-    import requests
-
+    hint = "Check the network connection, or set data.imdb.url and data.imdb.md5 in params.yaml"
     local = _local_path(url)
-    if local is not None:
-        if not local.is_file():
-            raise DataError(f"data.imdb.url names {local}, which does not exist")
-        found = pooch.file_hash(str(local), alg="md5")
-        if found != md5.lower():
-            raise _mismatch(url, md5, found)
-        return local
-    name = Path(urllib.parse.urlparse(url).path).name or "download"
-    # pooch downloads to a temporary file, checks the MD5 and only then moves it into the cache;
-    # a cached file with the right MD5 is used as it is.
-    try:
-        return Path(
-            pooch.retrieve(
-                url,
-                known_hash=f"md5:{md5}",
-                fname=name,
-                path=cache_dir,
-                downloader=pooch.HTTPDownloader(progressbar=False, timeout=timeout),
-            )
-        )
-    except requests.RequestException as error:
-        response = getattr(error, "response", None)
-        reason = response.reason if response is not None else type(error).__name__
-        raise DataError(
-            f"could not download {url} ({reason}). Check the network connection, or set "
-            "data.imdb.url in params.yaml to a mirror or a local copy of the archive"
-        ) from error
-    except ValueError as error:  # pooch's hash check: the download is already deleted
-        found = re.search(r"but got (\w+)", str(error))
-        raise _mismatch(url, md5, found.group(1) if found else "different") from error
+    if local is None:
+        return fetch(url, f"md5:{md5}", cache_dir, timeout=timeout, hint=hint)
+    if not local.is_file():
+        raise DataError(f"data.imdb.url names {local}, which does not exist")
+    import pooch
 
-
-def _mismatch(url: str, md5: str, found: str) -> DataError:
-    return DataError(
-        f"checksum mismatch for {url}: MD5 {found}, expected {md5} (data.imdb.md5). The file "
-        "is incomplete or not the expected archive; nothing was kept, try again or fix the URL"
-    )
+    found = pooch.file_hash(str(local), alg="md5")
+    if found != md5.lower():
+        raise DataError(f"{local} has checksum md5:{found}, expected md5:{md5}. {hint}")
+    return local
 
 
 def read_imdb_archive(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -239,7 +211,7 @@ def prepare(config: Config) -> dict:
     """Write data/processed/{train,test}.parquet and meta.json; return the summary."""
     data = config.data
     if data.source == "imdb":
-        archive = fetch(data.imdb.url, data.imdb.md5, data.imdb.cache_dir)
+        archive = fetch_imdb(data.imdb.url, data.imdb.md5, data.imdb.cache_dir)
         train, test = read_imdb_archive(archive)
         origin = data.imdb.url
     else:
