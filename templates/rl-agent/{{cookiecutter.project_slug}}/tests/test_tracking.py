@@ -72,6 +72,8 @@ def test_public_uri_has_no_credentials(uri: str, public: str) -> None:
 def test_credentials_are_removed_from_messages() -> None:
     message = f"API request to http://alice:{SECRET}@127.0.0.1:5000/api failed"
     assert tracking.redact(message) == "API request to http://127.0.0.1:5000/api failed"
+    query = f"GET https://host/api?run=1&access_token={SECRET}&page=2 failed"
+    assert tracking.redact(query) == "GET https://host/api?run=1&access_token=***&page=2 failed"
 
 
 def test_the_run_record_holds_the_public_uri(tmp_path: Path) -> None:

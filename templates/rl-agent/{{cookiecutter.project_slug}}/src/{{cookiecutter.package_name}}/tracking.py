@@ -22,8 +22,9 @@ DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 TEST_PREFIX = "test_"  # evaluation metrics in the training run: test_accuracy beside val_accuracy
 CONNECT_TIMEOUT = 5.0  # seconds: a tracking server that does not answer by then is not there
 SECRET_QUERY_KEYS = re.compile(r"token|secret|pass|pwd|key|sig|auth|credential|session", re.I)
-# user:password@ (or token@) after a scheme, wherever a URI appears inside a message.
+# user:password@ (or token@) after a scheme, and secret query values, inside any message.
 USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s'\"]+@")
+QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s]+=)(?P<value>[^&\s'\"]+)")
 
 
 def tracking_uri() -> str:
@@ -46,7 +47,13 @@ def public_uri(uri: str | None) -> str | None:
 
 def redact(text: str) -> str:
     """`text` with the credentials of any URI in it removed (for error lines and logs)."""
-    return USERINFO.sub(r"\g<scheme>", text)
+    text = USERINFO.sub(r"\g<scheme>", text)
+    return QUERY_VALUE.sub(_hide_secret_value, text)
+
+
+def _hide_secret_value(match: re.Match[str]) -> str:
+    secret = SECRET_QUERY_KEYS.search(match["key"])
+    return f"{match['key']}***" if secret else match.group(0)
 
 
 def connect() -> str:
@@ -81,7 +88,7 @@ def _check_reachable(uri: str) -> None:
 
     try:
         # Any HTTP answer (even 404 behind a proxy) means a server is there; MLflow takes over.
-        requests.get(f"{uri.rstrip('/')}/health", timeout=CONNECT_TIMEOUT)
+        requests.get(f"{uri.rstrip('/')}/health", timeout=CONNECT_TIMEOUT, verify=_tls_verify())
     except requests.Timeout:
         reason = f"no answer within {CONNECT_TIMEOUT:g} s"
     except requests.RequestException as error:
@@ -92,6 +99,13 @@ def _check_reachable(uri: str) -> None:
         f"cannot reach the MLflow tracking server at {public_uri(uri)} ({reason}); start it, "
         "or unset MLFLOW_TRACKING_URI to track in sqlite:///mlflow.db"
     )
+
+
+def _tls_verify() -> bool | str:
+    """Certificate checking as MLflow itself is told to do it."""
+    if os.environ.get("MLFLOW_TRACKING_INSECURE_TLS", "").lower() == "true":
+        return False
+    return os.environ.get("MLFLOW_TRACKING_SERVER_CERT_PATH") or True
 
 
 def create_sqlite_store(uri: str) -> None:
