@@ -168,5 +168,5 @@ def test_ctrl_c_in_the_first_repro_loses_nothing(tmp_path: Path):
     rerun = project.dvc("repro")
     assert "Stage 'data' didn't change, skipping" in rerun.stdout + rerun.stderr
     assert project.metrics()["accuracy"] >= 0.95
-    status = project.run("git", "status", "--porcelain", "data").stdout
+    status = project.run("git", "status", "--porcelain", "data", "models").stdout
     assert status == "", status
