@@ -218,3 +218,11 @@ def test_evaluation_refuses_a_missing_record_or_run(store: Path) -> None:
     elsewhere = tracking.RunRecord("0" * 32, "evaluation", "http://127.0.0.1:5000")
     with pytest.raises(ProjectError, match="is not in sqlite:///mlflow.db"):
         tracking.log_to_training_run(elsewhere, {"accuracy": 1.0})
+
+
+def test_a_half_built_store_gets_one_clear_line(store: Path) -> None:
+    with sqlite3.connect(store / "mlflow.db") as db:  # what an interrupted migration leaves
+        db.execute("create table experiments (id integer)")
+        db.execute("create table _alembic_tmp_experiments (id integer)")
+    with pytest.raises(ProjectError, match="half-built by an interrupted schema migration"):
+        tracking.configure("broken")

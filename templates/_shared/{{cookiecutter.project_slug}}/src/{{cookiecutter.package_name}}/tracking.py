@@ -108,6 +108,19 @@ def _tls_verify() -> bool | str:
     return os.environ.get("MLFLOW_TRACKING_SERVER_CERT_PATH") or True
 
 
+def _refuse_half_built(path: Path) -> None:
+    """One clear line for a store an interrupted migration left behind (MLflow's is 100 lines)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        tables = [row[0] for row in db.execute("select name from sqlite_master where type='table'")]
+    if any(name.startswith("_alembic_tmp_") for name in tables):
+        raise ProjectError(
+            f"{path} was left half-built by an interrupted schema migration; move it aside "
+            f"(`mv {path} {path}.broken`) and rerun to start a new store"
+        )
+
+
 def create_sqlite_store(uri: str) -> None:
     """Create a new sqlite store with its full schema, all at once or not at all.
 
@@ -122,6 +135,7 @@ def create_sqlite_store(uri: str) -> None:
         return
     path = Path(url.database)
     if path.exists():
+        _refuse_half_built(path)
         return
     from mlflow.store.tracking import DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH
     from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
