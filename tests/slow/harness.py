@@ -162,38 +162,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(project: Project, *, startup_timeout: float = 120) -> Iterator[str]:
-    """Serve the project's API with a real uvicorn on 127.0.0.1; yield its base URL."""
-    port = free_port()
-    log = project.path / "uvicorn.log"
+def serving(
+    command: list[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    url: str,
+    log: Path,
+    startup_timeout: float,
+) -> Iterator[str]:
+    """Start a server process, its output in `log`; yield `url` once its /health answers."""
     with log.open("w") as output:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                f"{project.package}.api.app:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=project.path,
-            env=project.env(),
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_timeout
         while True:
-            assert server.poll() is None, f"uvicorn exited:\n{log.read_text()}"
+            assert server.poll() is None, f"{command[:3]} exited:\n{log.read_text()}"
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline, f"uvicorn did not answer:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"{command[:3]} did not answer:\n{log.read_text()}"
             time.sleep(0.3)
         yield url
     finally:
@@ -202,3 +194,28 @@ def served(project: Project, *, startup_timeout: float = 120) -> Iterator[str]:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@contextmanager
+def served(project: Project, *, startup_timeout: float = 120) -> Iterator[str]:
+    """Serve the project's API with a real uvicorn on 127.0.0.1; yield its base URL."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{project.package}.api.app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with serving(
+        command,
+        cwd=project.path,
+        env=project.env(),
+        url=f"http://127.0.0.1:{port}",
+        log=project.path / "uvicorn.log",
+        startup_timeout=startup_timeout,
+    ) as url:
+        yield url

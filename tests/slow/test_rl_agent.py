@@ -90,7 +90,7 @@ def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: tuple[Project, 
     run = client.get_run(versions[0].run_id)
     assert run.data.params["env_id"] == "CartPole-v1"
     assert run.data.params["algorithm"] == "PPO"
-    assert run.data.metrics["test/mean_return"] >= 475, "evaluate adds to the training run"
+    assert run.data.metrics["test_mean_return"] >= 475, "evaluate adds to the training run"
     assert len(client.get_metric_history(run.info.run_id, "eval/mean_return")) == 10
     assert client.get_metric_history(run.info.run_id, "train/episode_return")
 

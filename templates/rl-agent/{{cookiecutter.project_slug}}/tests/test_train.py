@@ -100,7 +100,7 @@ def test_the_run_is_tracked_and_registered(trained: Path) -> None:
     assert run.data.params["algorithm"] == "PPO"
     assert run.data.params["hp.n_steps"] == "32"
     assert "eval/mean_return" in run.data.metrics
-    assert "test/mean_return" in run.data.metrics, "evaluate adds to the same run"
+    assert "test_mean_return" in run.data.metrics, "evaluate adds to the same run"
     returns = client.get_metric_history(record["run_id"], "train/episode_return")
     log = json.loads((MODEL_DIR / "training_log.json").read_text())
     assert len(returns) == len(log["episodes"]["returns"])

@@ -42,6 +42,9 @@ FIGURES = {
 CURVES = ("train_loss", "val_loss", "train_acc", "val_acc")
 
 
+TRAINING_NUMBERS = ("val_accuracy", "epochs_trained")
+
+
 def metric_history(run_id: str | None) -> dict[str, list[float]]:
     """The per-epoch curves Lightning logged to the run, in epoch order."""
     if not run_id:
@@ -62,6 +65,7 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     record = tracking.load_run_record(model_dir / RUN_FILE)
     if record is None:
         raise ModelNotFoundError(f"{model_dir / RUN_FILE} not found: run the train stage first")
+    tracking.connect()  # the store every stage uses, reached (or refused) before any work
     rows = [row for row in read_splits() if row["split"] == "test"]
     unknown = sorted({row["label"] for row in rows} - set(predictor.classes))
     if unknown:
@@ -77,7 +81,6 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     metrics["val_accuracy"] = predictor.meta.get("val_accuracy")
     metrics["epochs_trained"] = predictor.meta.get("epochs_trained")
 
-    tracking.configure(record.experiment)  # the store the run lives in
     history = metric_history(record.run_id)
     shown = [
         prepare(
@@ -125,24 +128,12 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
     METRICS_JSON.write_text(json.dumps(flat, indent=2) + "\n", encoding="utf-8")
     PER_CLASS_JSON.write_text(json.dumps(metrics["per_class"], indent=2) + "\n", encoding="utf-8")
-    log_to_run(record.run_id, flat)
+    # val_accuracy and epochs_trained come from training: already in the run.
+    tested = {key: value for key, value in flat.items() if key not in TRAINING_NUMBERS}
+    tracking.log_to_training_run(
+        record, tested, [(METRICS_JSON, None), (PER_CLASS_JSON, None), (FIGURES_DIR, "figures")]
+    )
     return metrics
-
-
-def log_to_run(run_id: str, metrics: dict[str, Any]) -> None:
-    import mlflow
-
-    with mlflow.start_run(run_id=run_id):
-        mlflow.log_metrics(
-            {
-                f"test_{key}": float(value)
-                for key, value in metrics.items()
-                if isinstance(value, int | float) and key not in ("val_accuracy", "epochs_trained")
-            }
-        )
-        mlflow.log_artifact(str(METRICS_JSON))
-        mlflow.log_artifact(str(PER_CLASS_JSON))
-        mlflow.log_artifacts(str(FIGURES_DIR), artifact_path="figures")
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from .config import (
 )
 from .images import ImageSpec
 from .settings import read_params
-from .stage import run_stage
+from .stage import replaced_on_success, run_stage
 
 # Noise that is expected here: small in-memory data needs no loader workers.
 QUIET = (r".*does not have many workers.*", r".*Checkpoint directory .* exists and is not empty.*")
@@ -179,16 +179,16 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         "train_images": len(train_set),
         "val_images": len(splits["val"]),
     }
-    model_dir.mkdir(parents=True, exist_ok=True)
-    torch.save(network.state_dict(), model_dir / WEIGHTS_FILE)
-    (model_dir / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
-    record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, model_dir)
-    tracking.save_run_record(record, model_dir / RUN_FILE)
+    # The model files change only once the run is logged: a failure keeps the previous model.
+    with replaced_on_success(model_dir) as staged:
+        torch.save(network.state_dict(), staged / WEIGHTS_FILE)
+        (staged / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
+        tracking.save_run_record(record, staged / RUN_FILE)
     print(
         f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
-        f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} "
-        f"({record.registered_model} v{record.model_version})"
+        f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
+        f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
     )
     return record
 

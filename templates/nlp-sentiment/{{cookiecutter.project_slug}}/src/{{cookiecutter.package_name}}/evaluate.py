@@ -15,7 +15,7 @@ from .figures import roc_figure
 from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
 from .stage import run_stage
-from .tracking import configure, load_run_record
+from .tracking import connect, load_run_record, log_to_training_run
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -44,8 +44,7 @@ def confident_mistakes(
 
 def evaluate(config: Config) -> dict:
     """Write reports/metrics.json, summary.json, ngrams.json, mistakes.json and the figures."""
-    import mlflow
-
+    connect()  # the store every stage uses, reached (or refused) before any work
     root = Path(config.train.model_dir)
     best = read_json(root / BEST_FILE, "trained model (run the train stage)")
     test = read_split(config.data.processed_dir, "test")
@@ -104,21 +103,14 @@ def evaluate(config: Config) -> dict:
             json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
 
-    configure(config.mlflow.experiment)
     for name in best["models"]:
-        record = load_run_record(root / name / "run.json")
-        if record is None:
-            continue
-        with mlflow.start_run(run_id=record.run_id):
-            mlflow.log_metrics(
-                {f"test_{k}": v for k, v in metrics[name].items() if k != "train_seconds"}
-            )
-            mlflow.log_artifact(str(figures / f"confusion_{name}.png"), "figures")
-            mlflow.log_artifact(str(figures / "roc.png"), "figures")
-            if name == best["best_model"]:
-                mlflow.log_artifact(str(reports / "mistakes.json"))
-            if name == "baseline":
-                mlflow.log_artifact(str(reports / "ngrams.json"))
+        files = [(figures / f"confusion_{name}.png", "figures"), (figures / "roc.png", "figures")]
+        if name == best["best_model"]:
+            files.append((reports / "mistakes.json", None))
+        if name == "baseline":
+            files.append((reports / "ngrams.json", None))
+        scores = {k: v for k, v in metrics[name].items() if k != "train_seconds"}
+        log_to_training_run(load_run_record(root / name / "run.json"), scores, files)
     return metrics
 
 

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from .config import Config, load_config
 from .data import read_split, stratified_split
 from .metrics import classification_metrics
 from .predict import BEST_FILE, META_FILE
-from .stage import run_stage
-from .tracking import RunRecord, configure, save_run_record
+from .stage import replaced_on_success, run_stage
+from .tracking import RunRecord, configure, public_uri, save_run_record
 
 DDP_MODEL_ENV = "TRAIN_DDP_MODEL"
 
@@ -78,15 +77,25 @@ def train(config: Config) -> dict:
     """Train every model, save each under models/<name>/, write models/best.json; return it."""
     # Copying a model into MLflow's store is quick; its progress bars would only clutter the log.
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    fit, val, classes = _splits(config)
+    # Before the slow part: an unreachable tracking server fails now, in one line.
+    uri = configure(config.mlflow.experiment)
+    # The model files change only once every run is logged: a failure keeps the previous models.
+    with replaced_on_success(config.train.model_dir) as staged:
+        summary = _train_all(config, fit, val, classes, uri, staged)
+    print(
+        f"best on validation {config.train.select_by}: {summary['best_model']}, registered as "
+        f"{config.mlflow.registered_model} v{summary['model_version']} in {public_uri(uri)}"
+    )
+    return summary
+
+
+def _train_all(
+    config: Config, fit: tuple, val: tuple, classes: list[str], uri: str, root: Path
+) -> dict:
+    """Train, save and log every model under `root`; register the best; return best.json."""
     import mlflow
 
-    fit, val, classes = _splits(config)
-
-    root = Path(config.train.model_dir)
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    uri = configure(config.mlflow.experiment)
     results: dict[str, dict] = {}
     for name in config.train.models:
         directory = root / name
@@ -159,10 +168,6 @@ def train(config: Config) -> dict:
         "val_rows": len(val[0]),
     }
     (root / BEST_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(
-        f"best on validation {metric}: {best}, registered as "
-        f"{config.mlflow.registered_model} v{version.version}"
-    )
     return summary
 
 

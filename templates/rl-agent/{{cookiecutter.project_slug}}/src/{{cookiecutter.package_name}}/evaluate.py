@@ -21,7 +21,7 @@ from .config import (
 )
 from .errors import ModelNotFoundError
 from .stage import run_stage
-from .tracking import load_run_record
+from .tracking import load_run_record, log_to_training_run
 
 
 def load_agent(model_dir=MODEL_DIR) -> tuple[Any, dict[str, Any]]:
@@ -97,21 +97,11 @@ def evaluate(config: Config) -> dict[str, Any]:
 
 def _log_to_mlflow(metrics: dict[str, Any]) -> None:
     """Add the evaluation to the training run, so one MLflow run tells the whole story."""
-    record = load_run_record(MODEL_DIR / RUN_RECORD)
-    if record is None:
-        return
-    from .tracking import configure
-
-    configure(record.experiment)
-    import mlflow
-
-    with mlflow.start_run(run_id=record.run_id):
-        mlflow.log_metrics(
-            {f"test/{key}": float(value) for key, value in metrics.items() if key != "solved"}
-        )
-        mlflow.log_artifact(str(METRICS), "evaluation")
-        mlflow.log_artifact(str(REWARD_CURVE), "evaluation")
-        mlflow.log_artifact(str(AGENT_GIF), "evaluation")
+    log_to_training_run(
+        load_run_record(MODEL_DIR / RUN_RECORD),
+        {key: value for key, value in metrics.items() if key != "solved"},
+        [(METRICS, "evaluation"), (REWARD_CURVE, "evaluation"), (AGENT_GIF, "evaluation")],
+    )
 
 
 def main() -> None:

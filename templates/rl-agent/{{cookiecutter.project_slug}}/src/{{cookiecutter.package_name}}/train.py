@@ -23,8 +23,8 @@ from .config import (
 )
 from .envs import load_env_spec, make_vec_env
 from .errors import ConfigError, DataError
-from .stage import run_stage
-from .tracking import RunRecord, configure, save_run_record
+from .stage import replaced_on_success, run_stage
+from .tracking import RunRecord, configure, public_uri, save_run_record
 
 # Periodic evaluations run on their own envs, seeded apart from the training envs.
 EVAL_SEED_OFFSET = 10_000
@@ -69,9 +69,13 @@ def train(config: Config) -> RunRecord:
 
     from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
 
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
     run_name = f"{todo.algorithm}-{spec['env_id']}-seed{config.seed}"
-    with tempfile.TemporaryDirectory() as scratch, mlflow.start_run(run_name=run_name) as run:
+    # The model files change only once the run is logged: a failure keeps the previous agent.
+    with (
+        replaced_on_success(MODEL_DIR) as staged,
+        tempfile.TemporaryDirectory() as scratch,
+        mlflow.start_run(run_name=run_name) as run,
+    ):
         mlflow.set_tags({"env_id": spec["env_id"], "algorithm": todo.algorithm})
         mlflow.log_params(_flat_params(config, todo))
         sink = MlflowSink(run.info.run_id)
@@ -101,12 +105,14 @@ def train(config: Config) -> RunRecord:
         model.learn(todo.total_timesteps, callback=callbacks, progress_bar=cfg.progress_bar)
         seconds = time.perf_counter() - started
 
-        checkpoint = _keep_better(model, todo, evaluations, eval_env, cfg, Path(scratch))
-        agent_path, meta_path = MODEL_DIR / AGENT_FILE, MODEL_DIR / AGENT_META
+        agent_path, meta_path = staged / AGENT_FILE, staged / AGENT_META
+        checkpoint = _keep_better(
+            model, todo, evaluations, eval_env, cfg, Path(scratch), agent_path
+        )
         meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
         meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         log = {"episodes": episodes.as_dict(), "evaluations": evaluations.as_dict()}
-        (MODEL_DIR / TRAINING_LOG).write_text(json.dumps(log) + "\n", encoding="utf-8")
+        (staged / TRAINING_LOG).write_text(json.dumps(log) + "\n", encoding="utf-8")
 
         mlflow.log_metrics(
             {
@@ -125,13 +131,14 @@ def train(config: Config) -> RunRecord:
             registered_model=config.mlflow.registered_model if version else None,
             model_version=version,
         )
+        save_run_record(record, staged / RUN_RECORD)
     env.close()
     if eval_env is not None:
         eval_env.close()
-    save_run_record(record, MODEL_DIR / RUN_RECORD)
     print(
-        f"kept the {checkpoint['kind']} agent ({checkpoint['timesteps']:,} steps) -> {agent_path}; "
-        f"trained in {seconds:.1f} s; MLflow run {record.run_id}"
+        f"kept the {checkpoint['kind']} agent ({checkpoint['timesteps']:,} steps) -> "
+        f"{MODEL_DIR / AGENT_FILE}; trained in {seconds:.1f} s; MLflow run {record.run_id} in "
+        f"{public_uri(uri)}"
     )
     return record
 
@@ -152,10 +159,11 @@ def _build(todo: Plan, env: Any, seed: int) -> Any:
         raise ConfigError(f"train.hyperparams do not suit {todo.algorithm}: {error}") from error
 
 
-def _keep_better(model, todo, evaluations, eval_env, cfg, scratch: Path) -> dict[str, Any]:
-    """Save the final agent unless an earlier evaluation scored strictly better than it does."""
+def _keep_better(
+    model, todo, evaluations, eval_env, cfg, scratch: Path, target: Path
+) -> dict[str, Any]:
+    """Save the final agent to `target` unless an earlier evaluation scored strictly better."""
     final = {"kind": "final", "timesteps": int(model.num_timesteps), "eval_mean_return": None}
-    target = MODEL_DIR / AGENT_FILE
     if eval_env is None or not evaluations.means:
         model.save(target)
         return {**final, "agent": model}

@@ -24,13 +24,13 @@ from .config import (
     load_config,
 )
 from .data import read_split
-from .errors import DataError, ModelNotFoundError, ProjectError
+from .errors import DataError
 from .features import FeatureSchema
 from .metrics import positive_class
 from .predict import load_predictor
 from .selection import scorer_name
 from .stage import run_stage
-from .tracking import RunRecord, load_run_record
+from .tracking import load_run_record, log_to_training_run
 
 
 def feature_importance(
@@ -104,34 +104,16 @@ def evaluate(config: Config) -> dict[str, float]:
     METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
     METRICS_JSON.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
-    log_evaluation(metrics, drawn, load_run_record(MODEL_DIR / RUN_FILE))
+    log_to_training_run(
+        load_run_record(MODEL_DIR / RUN_FILE),
+        metrics,
+        [(METRICS_JSON, None), *((path, "figures") for path in drawn)],
+    )
     print(
         f"evaluate: {len(labels)} held-out rows: "
         + ", ".join(f"{name} {value:.4f}" for name, value in metrics.items())
     )
     return metrics
-
-
-def log_evaluation(metrics: dict[str, float], drawn: list[Path], record: RunRecord | None) -> None:
-    """Add the test metrics and figures to the MLflow run that trained the model."""
-    if record is None:
-        raise ModelNotFoundError(f"{MODEL_DIR / RUN_FILE} is missing: run `dvc repro train` first")
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
-    # The run lives where training logged it, even if MLFLOW_TRACKING_URI changed since.
-    mlflow.set_tracking_uri(record.tracking_uri)
-    try:
-        with mlflow.start_run(run_id=record.run_id):
-            mlflow.log_metrics({f"test_{name}": value for name, value in metrics.items()})
-            mlflow.log_artifact(str(METRICS_JSON))
-            for path in drawn:
-                mlflow.log_artifact(str(path), artifact_path="figures")
-    except MlflowException as error:
-        raise ProjectError(
-            f"MLflow run {record.run_id} is not in {record.tracking_uri} ({error.message}); "
-            "retrain with `dvc repro --force train`"
-        ) from error
 
 
 def main() -> None:

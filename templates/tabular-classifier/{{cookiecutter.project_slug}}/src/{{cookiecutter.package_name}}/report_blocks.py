@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ProjectError
+from .tracking import public_uri
 
 START = "<!-- results:start -->"
 END = "<!-- results:end -->"
@@ -61,10 +62,11 @@ def data_fingerprint(lock_path: str | Path = "dvc.lock", stage: str = "data") ->
 def provenance(run_id: str | None, tracking_uri: str | None) -> str:
     """A short list saying where the numbers come from."""
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    uri = public_uri(tracking_uri) or "none"
     return "\n".join(
         [
             f"- Data: {data_fingerprint()}",
-            f"- MLflow run: `{run_id or 'none'}` (tracking URI `{tracking_uri or 'none'}`)",
+            f"- MLflow run: `{run_id or 'none'}` (tracking URI `{uri}`)",
             f"- Generated: {today} by `dvc repro` (stage `report`)",
         ]
     )

@@ -13,8 +13,8 @@ from .config import CV_RESULTS_JSON, MODEL_DIR, MODEL_FILE, RUN_FILE, TRAIN_CSV,
 from .data import read_split
 from .features import infer_schema, save_schema
 from .selection import Selection, select_model
-from .stage import run_stage
-from .tracking import RunRecord, configure, save_run_record
+from .stage import replaced_on_success, run_stage
+from .tracking import RunRecord, configure, public_uri, save_run_record
 
 
 def train(config: Config) -> Selection:
@@ -22,23 +22,28 @@ def train(config: Config) -> Selection:
     features, labels = read_split(TRAIN_CSV, config.data.target)
     schema = infer_schema(features, labels)
     features = schema.coerce(features)
+    # Before the slow part: an unreachable tracking server fails now, in one line.
+    uri = configure(config.mlflow.experiment)
     selection = select_model(features, labels, schema, config)
 
-    MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    joblib.dump(selection.model, MODEL_DIR / MODEL_FILE)
-    schema_path = save_schema(schema, MODEL_DIR)
+    # The model files change only once the run is logged: a failure keeps the previous model.
+    with replaced_on_success(MODEL_DIR) as staged:
+        joblib.dump(selection.model, staged / MODEL_FILE)
+        schema_path = save_schema(schema, staged)
+        record = log_run(selection, schema_path, features.head(5), config, uri)
+        save_run_record(record, staged / RUN_FILE)
     CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     CV_RESULTS_JSON.write_text(json.dumps(selection.summary(), indent=2) + "\n", encoding="utf-8")
-
-    record = log_run(selection, schema_path, features.head(5), config)
-    save_run_record(record, MODEL_DIR / RUN_FILE)
     for result in selection.results:
         chosen = "  <- best" if result is selection.best else ""
         print(
             f"train: {result.name:<24} CV {selection.scoring} {result.mean:.4f} "
             f"± {result.std:.4f} {result.params}{chosen}"
         )
-    print(f"train: MLflow run {record.run_id}, {record.registered_model} v{record.model_version}")
+    print(
+        f"train: MLflow run {record.run_id} in {public_uri(uri)}, "
+        f"{record.registered_model} v{record.model_version}"
+    )
     return selection
 
 
@@ -60,13 +65,12 @@ def run_params(selection: Selection, config: Config) -> dict[str, Any]:
 
 
 def log_run(
-    selection: Selection, schema_path: Path, example: pd.DataFrame, config: Config
+    selection: Selection, schema_path: Path, example: pd.DataFrame, config: Config, uri: str
 ) -> RunRecord:
     """One MLflow run per training; evaluate re-opens it to add the test metrics and figures."""
     import mlflow
     import sklearn
 
-    uri = configure(config.mlflow.experiment)
     with mlflow.start_run(run_name=f"train-{selection.best.name}") as run:
         mlflow.log_params(run_params(selection, config))
         cv_scores = {"cv_best_mean": selection.best.mean}
