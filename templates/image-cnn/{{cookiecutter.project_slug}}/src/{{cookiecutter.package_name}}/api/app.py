@@ -12,7 +12,7 @@ from .. import __doc__ as about
 from .. import __version__
 from ..errors import ModelNotFoundError
 from ..predict import load_predictor
-from .boundary import REFUSALS, install_error_boundary
+from .boundary import REFUSAL_NOTES, REFUSALS, install_error_boundary
 from .deps import PredictorDep
 from .guard import RequestGuard
 from .limits import ServeSettings
@@ -38,7 +38,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(
     title={{ cookiecutter.project_name | tojson }},
-    description=about,
+    description=f"{about}\n{REFUSAL_NOTES}",
     version=__version__,
     lifespan=lifespan,
 )

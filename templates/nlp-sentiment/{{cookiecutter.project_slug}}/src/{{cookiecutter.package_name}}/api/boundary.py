@@ -41,6 +41,21 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# Shown in /docs under the API's description: what every client should know about refusals.
+REFUSAL_NOTES = """
+**Refused requests** get a 4xx whose JSON body says why, in a few hundred characters at most
+(the input is never repeated):
+
+- **413** when the body is larger than `serve.max_body_bytes`, before any of it is parsed;
+- **422** when the body does not fit the schema below, and when a JSON body is not strict
+  JSON in UTF-8: `NaN`, `Infinity`, numbers beyond a 64-bit float's range (`1e400`), lone
+  UTF-16 surrogates (`"\\ud800"`) and bytes that are not UTF-8 are all refused;
+- **503** until a model is trained.
+
+GET /model-info lists the limits this server applies (`serving`).
+"""
+
+
 def safe_text(value: object, limit: int = MAX_TEXT) -> str:
     """`value` as at most `limit` characters of valid UTF-8 (lone surrogates become '?')."""
     text = str(value)
