@@ -1,10 +1,12 @@
 """wrk against each template's POST /predict on a real uvicorn: rate, latency, non-2xx answers,
 and the server's peak memory.
 
-Usage: python benchmarks/load_api.py [--duration 30] [--connections 8] [--work DIR] [TEMPLATE ...]
-One uvicorn worker per API, the body of each request the example its OpenAPI document shows (a
-28x28 digit PNG for image-cnn). wrk and the server share the machine printed first. The bar:
-zero non-2xx answers; exits 1 otherwise. Needs wrk (Debian: apt-get install wrk).
+Usage: python benchmarks/load_api.py [--duration 30] [--runs 3] [--connections 8] [--work DIR]
+                                     [TEMPLATE ...]
+Each figure is the median over --runs wrk runs of --duration seconds. One uvicorn worker per
+API; each request's body is the example its OpenAPI document shows (a 32x32 digit PNG for
+image-cnn). wrk and the server share the machine printed first. The bar: zero non-2xx answers
+(exits 1 otherwise). Needs wrk (Debian: apt-get install wrk).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +28,7 @@ from bench_project import _digit_png, _example_from_openapi
 from trained_projects import TEMPLATES, served_projects
 
 BOUNDARY = "wrk-load-boundary"
+MEDIANS = ("requests", "requests_per_s", "p50_ms", "p90_ms", "p99_ms")
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -107,6 +111,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("templates", nargs="*", default=list(TEMPLATES))
     parser.add_argument("--duration", type=int, default=30, help="seconds of load per API")
+    parser.add_argument("--runs", type=int, default=3, help="wrk runs per API (medians shown)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--work", type=Path, default=None, help="keep the trained projects here")
     args = parser.parse_args()
@@ -114,18 +119,22 @@ def main() -> int:
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
         return 2
 
-    print(f"wrk: 1 thread, {args.connections} connections, {args.duration} s per API")
     failed = False
     for template, url in served_projects(args.templates, args.work, "load-api-"):
         server = server_process(url)
         idle = server.memory_info().rss / 2**20
-        figures = run_wrk(url, args.duration, args.connections)
+        runs = [run_wrk(url, args.duration, args.connections) for _ in range(args.runs)]
         peak = peak_rss_mib(server)
+        figures = {key: statistics.median(run[key] for run in runs) for key in MEDIANS}
+        figures["non_2xx"] = sum(run["non_2xx"] for run in runs)
+        figures["socket_errors"] = "; ".join(sorted({run["socket_errors"] for run in runs}))
         failed |= figures["non_2xx"] > 0
         print(
-            f"{template}: {figures['requests']} requests, {figures['requests_per_s']:.0f}/s, "
+            f"{template}: {args.runs} x {args.duration} s of wrk (1 thread, {args.connections} "
+            f"connections), medians: {figures['requests']:.0f} requests, "
+            f"{figures['requests_per_s']:.0f}/s, "
             f"latency p50 {figures['p50_ms']:.2f} ms, p90 {figures['p90_ms']:.2f} ms, "
-            f"p99 {figures['p99_ms']:.2f} ms, non-2xx {figures['non_2xx']}, "
+            f"p99 {figures['p99_ms']:.2f} ms; non-2xx {figures['non_2xx']} in all, "
             f"socket errors {figures['socket_errors']}; server memory {idle:.0f} MiB at start, "
             f"peak {peak:.0f} MiB",
             flush=True,
