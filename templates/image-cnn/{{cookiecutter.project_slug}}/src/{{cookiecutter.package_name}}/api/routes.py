@@ -57,7 +57,7 @@ def build_router(
             File(
                 description=f"The image: {FORMATS}; 1 to {max_bytes:,} bytes",
                 # "image": a file Pillow decodes (a format JSON Schema cannot check by itself).
-                # The size limit is a documented 413, not maxLength: it counts bytes, not characters.
+                # The size limit is a documented 413, not maxLength (which counts characters).
                 json_schema_extra={"format": "image", "minLength": 1},
             ),
         ],
