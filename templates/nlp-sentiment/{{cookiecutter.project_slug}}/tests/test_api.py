@@ -61,7 +61,7 @@ def test_predict_batch_keeps_the_order(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("path", "body", "reason"),
     [
-        ("/predict", {"text": ""}, "at least 1 character"),
+        ("/predict", {"text": ""}, "text is empty"),
         ("/predict", {"text": "  \n\t\u3000\u00a0 "}, "text is empty"),
         ("/predict", {"text": "x" * (MAX_CHARS + 1)}, f"at most {MAX_CHARS} characters"),
         ("/predict", {"text": 42}, "string"),

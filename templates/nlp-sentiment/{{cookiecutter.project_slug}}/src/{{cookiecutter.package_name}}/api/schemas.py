@@ -38,14 +38,14 @@ class RequestModels:
 
 def build_request_models(limits: ServeSettings) -> RequestModels:
     """PredictRequest and BatchRequest bounded by `limits`."""
-    # The length is checked by pydantic (code points, as JSON Schema counts them), the pattern
-    # by check_text with Python's re (pydantic's own engine rejects some of its escapes).
+    # The maximum length is checked by pydantic (code points, as JSON Schema counts them); the
+    # pattern, which an empty text fails too, by check_text with Python's re (pydantic's own
+    # regex engine rejects some of its escapes), so both say "text is empty".
     text = Annotated[
         StrictStr,
         Field(
-            min_length=1,
             max_length=limits.max_chars,
-            json_schema_extra={"pattern": NOT_BLANK},
+            json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
             description=f"1 to {limits.max_chars} characters, not only whitespace",
         ),
         AfterValidator(check_text),
