@@ -79,22 +79,19 @@ def test_params_yaml_has_the_shared_sections_read_by_a_params_model(rendered, te
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
-def test_the_api_finds_a_predictor_loader_and_a_router(rendered, template):
+def test_the_api_finds_a_predictor_loader_a_router_builder_and_settings(rendered, template):
     project = rendered[template]
     predict = module(project, "predict")
     loader = top_level(predict, ast.FunctionDef)["load_predictor"]
     assert [arg.arg for arg in loader.args.args] == ["model_dir"]
     returned = top_level(predict, ast.ClassDef)[ast.unparse(loader.returns)]
     assert "info" in top_level(returned, ast.FunctionDef), f"{returned.name} has no info()"
+    assert "predict" in top_level(returned, ast.FunctionDef), f"{returned.name} has no predict()"
     routes = module(project, "api/routes")
-    assigned = {
-        target.id
-        for node in routes.body
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    assert "router" in assigned
+    builder = top_level(routes, ast.FunctionDef)["build_router"]
+    assert [arg.arg for arg in builder.args.args] == ["predictor", "limits"]
+    limits = module(project, "api/limits")
+    assert "ServeSettings" in top_level(limits, ast.ClassDef)
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)

@@ -115,10 +115,10 @@ def test_a_real_server_answers_predict(cartpole: tuple[Project, float]) -> None:
         assert (right.json()["action"], left.json()["action"]) == (1, 0)
         wrong = httpx.post(f"{url}/predict", json={"observation": [0.01, -0.02, 0.03]})
         assert wrong.status_code == 422
-        assert "observation must have 4 value(s)" in wrong.json()["detail"]
+        assert "observation must have 4 value(s)" in str(wrong.json()["detail"])
         outside = httpx.post(f"{url}/predict", json={"observation": [0.0, 0.0, 3.0, 0.0]})
         assert outside.status_code == 422
-        assert "upper bound" in outside.json()["detail"]
+        assert "upper bound" in str(outside.json()["detail"])
         assert httpx.post(f"{url}/predict", json={"observation": "left"}).status_code == 422
 
 
@@ -149,7 +149,7 @@ def test_pendulum_is_served_with_continuous_actions(pendulum: Project) -> None:
         assert -2.0 <= torque <= 2.0
         outside = httpx.post(f"{url}/predict", json={"observation": [1.0, 0.0, 99.0]})
         assert outside.status_code == 422
-        assert "observation[2]=99 is above" in outside.json()["detail"]
+        assert "observation[2]=99 is above" in str(outside.json()["detail"])
 
 
 @pytest.mark.parametrize(

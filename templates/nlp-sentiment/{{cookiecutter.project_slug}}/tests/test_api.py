@@ -1,4 +1,8 @@
-"""The API against the tiny trained models: answers, limits and 422s, and 503 before training."""
+"""The API against the tiny trained models: answers, limits and 422s, and 503 before training.
+
+Every refusal is a 4xx with a short JSON reason; the OpenAPI document states the limits the
+server applies (1 to max_chars characters, not only whitespace; 1 to max_batch texts).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,22 @@ import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.api.schemas import LIMITS
+from {{ cookiecutter.package_name }}.api.deps import Predictor
+
+MAX_CHARS, MAX_BATCH = 50, 3  # through the environment, over params.yaml's serve section
 
 
 @pytest.fixture
 def client(trained: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("MODEL_DIR", str(trained / "models"))
+    monkeypatch.setenv("SERVE_MAX_CHARS", str(MAX_CHARS))
+    monkeypatch.setenv("SERVE_MAX_BATCH", str(MAX_BATCH))
     with TestClient(app) as test_client:
         yield test_client
+
+
+def post_raw(client: TestClient, body: bytes):
+    return client.post("/predict", content=body, headers={"Content-Type": "application/json"})
 
 
 def test_health_and_model_info(client: TestClient) -> None:
@@ -24,6 +36,8 @@ def test_health_and_model_info(client: TestClient) -> None:
     info = client.get("/model-info").json()
     assert info["model"] in ("baseline", "neural") and info["classes"] == ["negative", "positive"]
     assert info["registered_model"] == "test-model"
+    assert info["serving"]["max_chars"] == MAX_CHARS
+    assert isinstance(app.state.predictor, Predictor)
 
 
 def test_predict_one_text(client: TestClient) -> None:
@@ -48,14 +62,14 @@ def test_predict_batch_keeps_the_order(client: TestClient) -> None:
     ("path", "body", "reason"),
     [
         ("/predict", {"text": ""}, "text is empty"),
-        ("/predict", {"text": "  \n\t "}, "text is empty"),
-        ("/predict", {"text": "x" * (LIMITS.max_chars + 1)}, "more than the limit"),
+        ("/predict", {"text": "  \n\t\u3000\u00a0 "}, "text is empty"),
+        ("/predict", {"text": "x" * (MAX_CHARS + 1)}, f"at most {MAX_CHARS} characters"),
         ("/predict", {"text": 42}, "string"),
         ("/predict", {"texts": ["a"]}, "Field required"),
         ("/predict", {"text": "good", "extra": 1}, "Extra inputs"),
         ("/predict/batch", {"texts": []}, "at least 1"),
-        ("/predict/batch", {"texts": ["good"] * (LIMITS.max_batch + 1)}, "at most"),
-        ("/predict/batch", {"texts": ["good", " "]}, "texts[1]: text is empty"),
+        ("/predict/batch", {"texts": ["good"] * (MAX_BATCH + 1)}, "at most"),
+        ("/predict/batch", {"texts": ["good", " "]}, "text is empty"),
         ("/predict/batch", {"texts": "good"}, "valid list"),
     ],
     ids=[
@@ -77,6 +91,65 @@ def test_bad_requests_get_422_with_the_reason(
     response = client.post(path, json=body)
     assert response.status_code == 422
     assert reason in str(response.json()["detail"])
+    assert "input" not in response.json()["detail"][0]  # the text is never echoed back
+
+
+def test_whitespace_is_what_the_schema_says_it_is(client: TestClient) -> None:
+    # Python counts \x1c as whitespace, JSON Schema's pattern engines do not: the schema said such
+    # a text was valid and the server refused it. Now both go by the pattern's own list.
+    assert client.post("/predict", json={"text": "\x1c"}).status_code == 200
+    assert client.post("/predict", json={"text": "\u2003\ufeff"}).status_code == 422
+
+
+def test_a_lone_surrogate_gets_422_not_500(client: TestClient) -> None:
+    # Issue 11 item 7: the 422 echoed "\ud800", which cannot be encoded as UTF-8 (a 500).
+    response = post_raw(client, b'{"text": "\\ud800", "extra": 1}')
+    assert response.status_code == 422
+    assert "lone UTF-16 surrogate" in response.json()["detail"][0]["msg"]
+    # A surrogate pair is one valid character (an emoji here) and is classified.
+    assert post_raw(client, b'{"text": "great \\ud83d\\ude00"}').status_code == 200
+
+
+@pytest.mark.parametrize("body", [b'{"text": NaN}', b'{"text": "good", "n": 1e999}'])
+def test_non_finite_numbers_get_422_not_500(client: TestClient, body: bytes) -> None:
+    response = post_raw(client, body)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_a_body_that_is_not_utf8_gets_a_documented_422(client: TestClient) -> None:
+    # Issue 11 item 13: this was an undocumented 400.
+    response = post_raw(client, '{"text": "très bien"}'.encode("latin-1"))
+    assert response.status_code == 422
+    assert "not valid UTF-8" in response.json()["detail"][0]["msg"]
+
+
+def test_a_body_over_the_limit_gets_413_before_parsing(
+    trained: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11 item 8: the JSON APIs parsed any body in full before their limits applied.
+    monkeypatch.setenv("MODEL_DIR", str(trained / "models"))
+    monkeypatch.setenv("SERVE_MAX_BODY_BYTES", "1000")
+    with TestClient(app) as client:
+        response = client.post("/predict/batch", json={"texts": ["good film " * 50] * 3})
+        assert client.post("/predict", json={"text": "good"}).status_code == 200
+    assert response.status_code == 413
+    assert "1,000 bytes" in response.json()["detail"]
+
+
+def test_the_openapi_document_states_the_limits_the_server_applies(client: TestClient) -> None:
+    # Issue 11 item 13: an empty text was allowed by the schema and refused by the server.
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    text = schemas["PredictRequest"]["properties"]["text"]
+    assert (text["minLength"], text["maxLength"]) == (1, MAX_CHARS)
+    assert text["pattern"].startswith("[^")
+    texts = schemas["BatchRequest"]["properties"]["texts"]
+    assert (texts["minItems"], texts["maxItems"]) == (1, MAX_BATCH)
+    assert texts["items"]["maxLength"] == MAX_CHARS
+    assert schemas["PredictRequest"]["additionalProperties"] is False
+    for path in ("/predict", "/predict/batch"):
+        assert set(spec["paths"][path]["post"]["responses"]) == {"200", "413", "422", "503"}
 
 
 def test_503_before_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,16 +1,23 @@
-"""The API: typed requests built from the feature schema, 422 for bad ones, 503 before training."""
+"""The API: typed requests built from the feature schema, 422 for bad ones, 503 before training.
+
+Every refusal is a 4xx with a short JSON reason: no echo of the input, no 500 for NaN, Infinity,
+numbers beyond a float's range or the scaler's, lone surrogates or bodies that are not UTF-8,
+and a body over the size limit is refused before it is parsed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.api.routes import build_router
+from {{ cookiecutter.package_name }}.api.deps import Predictor
 from {{ cookiecutter.package_name }}.predict import load_predictor
 
-MAX_BATCH = 2
+MAX_BATCH = 2  # set through the environment, over params.yaml's serve.max_batch (3 in the tiny one)
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +25,32 @@ def predictor(trained):
     return load_predictor(trained / "models")
 
 
-@pytest.fixture(scope="module")
-def client(predictor):
-    """The /predict routes for the tiny model, as the real app builds them at start-up."""
-    api = FastAPI()
-    api.state.predictor = predictor
-    api.include_router(build_router(predictor.schema, MAX_BATCH))
-    return TestClient(api)
+def serve(directory: Path, **environment: str) -> TestClient:
+    """The real app, started in `directory` with these environment variables."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(directory)
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        client = TestClient(app)
+        client.__enter__()  # the lifespan reads the settings and the model now
+    return client
+
+
+@pytest.fixture
+def client(trained) -> Iterator[TestClient]:
+    """A fresh start per test: one app object serves every test, each with its own settings."""
+    served = serve(trained, MODEL_DIR=str(trained / "models"), SERVE_MAX_BATCH=str(MAX_BATCH))
+    yield served
+    served.__exit__(None, None, None)
 
 
 @pytest.fixture
 def row(predictor):
     return dict(predictor.schema.example)
+
+
+def post_raw(client: TestClient, body: bytes, path: str = "/predict", **headers: str):
+    return client.post(path, content=body, headers={"Content-Type": "application/json", **headers})
 
 
 def test_one_record_gets_a_label_and_probabilities(client, row, predictor):
@@ -39,6 +60,10 @@ def test_one_record_gets_a_label_and_probabilities(client, row, predictor):
     assert body["label"] in predictor.classes
     assert set(body["probabilities"]) == set(predictor.classes)
     assert sum(body["probabilities"].values()) == pytest.approx(1)
+
+
+def test_the_predictor_meets_the_api_protocol(predictor):
+    assert isinstance(predictor, Predictor)
 
 
 def test_null_means_unknown_and_unseen_categories_are_accepted(client, row):
@@ -60,22 +85,57 @@ def test_a_batch_keeps_the_order(client, row, predictor):
     ("change", "reason"),
     [
         ({"bill_length_mm": "long"}, "Input should be a valid number"),
+        ({"bill_length_mm": True}, "Input should be a valid number"),
         ({"island": 3}, "Input should be a valid string"),
         ({"wingspan": 1.0}, "Extra inputs are not permitted"),
+        # Issue 11 item 7: beyond the bound, the scaler overflows to infinity (it was a 500).
+        ({"bill_depth_mm": 1e308}, "less than or equal to 1000000000000"),
+        ({"bill_depth_mm": -1e13}, "greater than or equal to -1000000000000"),
     ],
-    ids=["text for a number", "number for text", "unknown field"],
+    ids=["text for a number", "boolean", "number for text", "unknown field", "huge", "-huge"],
 )
 def test_a_malformed_record_gets_422_with_the_reason(client, row, change, reason):
     response = client.post("/predict", json=row | change)
     assert response.status_code == 422
     assert reason in response.text
+    assert "input" not in response.json()["detail"][0]  # never echoed
 
 
-def test_a_missing_field_gets_422(client, row):
-    del row["bill_depth_mm"]
-    response = client.post("/predict", json=row)
+def test_the_largest_accepted_number_still_gets_a_finite_answer(client, row):
+    response = client.post("/predict", json=row | {"bill_depth_mm": 1e12, "bill_length_mm": -1e12})
+    assert response.status_code == 200
+    assert sum(response.json()["probabilities"].values()) == pytest.approx(1)
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1" * 400])
+def test_a_non_finite_or_out_of_range_number_gets_422_not_500(client, row, token):
+    # Issue 11 item 7: Python reads these as nan/inf and the 422 that echoed them failed to encode.
+    body = '{"bill_length_mm": ' + token + ', "bill_depth_mm": 15.0, "island": "Dream"}'
+    response = post_raw(client, body.encode())
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "bill_depth_mm"]
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize("where", ["value", "key"])
+def test_a_lone_surrogate_gets_422_not_500(client, where):
+    # Issue 11 item 7: "\ud800" is not valid Unicode; echoing it made the 422 fail to encode.
+    body = '{"island": "\\ud800"}' if where == "value" else '{"\\udfff": 1}'
+    response = post_raw(client, body.encode())
+    assert response.status_code == 422
+    assert "lone UTF-16 surrogate" in response.json()["detail"][0]["msg"]
+
+
+def test_a_body_that_is_not_utf8_gets_a_documented_422(client):
+    # Issue 11 item 13: this was an undocumented 400.
+    response = post_raw(client, '{"island": "Drëam"}'.encode("latin-1"))
+    assert response.status_code == 422
+    assert "not valid UTF-8" in response.json()["detail"][0]["msg"]
+
+
+def test_a_refusal_never_echoes_a_huge_input(client, row):
+    response = client.post("/predict", json=row | {"bill_length_mm": "x" * 500_000, "y" * 1000: 1})
+    assert response.status_code == 422
+    assert len(response.content) < 3_000
 
 
 @pytest.mark.parametrize("size", [0, MAX_BATCH + 1])
@@ -85,27 +145,68 @@ def test_an_empty_or_oversized_batch_gets_422(client, row, size):
     assert "records" in response.json()["detail"][0]["loc"]
 
 
-def test_the_openapi_docs_show_the_real_fields_and_a_real_row(client, predictor):
-    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_body_over_the_limit_gets_413_before_it_is_parsed(trained, row, chunked):
+    # Issue 11 item 8: 100,000 records were parsed (seconds, hundreds of MB) before the 422.
+    served = serve(trained, MODEL_DIR=str(trained / "models"), SERVE_MAX_BODY_BYTES="5000")
+    body = b'{"records": [' + b",".join([b"{}"] * 10_000) + b"]}"
+    content = iter([body[:4000], body[4000:]]) if chunked else body
+    try:
+        response = served.post(
+            "/predict/batch", content=content, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 413
+        assert "5,000 bytes" in response.json()["detail"]
+        assert served.post("/predict", json=row).status_code == 200  # small bodies still pass
+    finally:
+        served.__exit__(None, None, None)
+
+
+def test_the_openapi_docs_show_the_real_fields_limits_and_refusals(client, predictor):
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
     record = schemas["Record"]
     assert list(record["properties"]) == predictor.schema.names
     assert record["examples"] == [predictor.schema.example]
+    assert record["additionalProperties"] is False
+    number = record["properties"]["bill_length_mm"]["anyOf"][0]
+    assert number == {"type": "number", "minimum": -1e12, "maximum": 1e12}
     assert schemas["Prediction"]["properties"]["label"]["enum"] == predictor.classes
+    assert schemas["BatchRequest"]["properties"]["records"]["maxItems"] == MAX_BATCH
+    for path in ("/predict", "/predict/batch"):
+        assert set(spec["paths"][path]["post"]["responses"]) == {"200", "413", "422", "503"}
 
 
-def test_the_app_reports_health_and_model_info(trained, monkeypatch):
-    monkeypatch.setenv("MODEL_DIR", str(trained / "models"))
-    with TestClient(app) as served:
-        assert served.get("/health").json() == {"status": "ok", "model_loaded": True}
-        info = served.get("/model-info").json()
+def test_the_app_reports_health_model_info_and_its_limits(trained, client):
+    assert client.get("/health").json() == {"status": "ok", "model_loaded": True}
+    info = client.get("/model-info").json()
     assert info["classes"] == ["adelie", "chinstrap", "gentoo"]
     assert set(info["test_metrics"]) == {"accuracy", "precision", "recall", "f1", "roc_auc"}
+    assert info["serving"]["max_batch"] == MAX_BATCH
 
 
-def test_without_a_model_predict_answers_503_saying_how_to_train(tmp_path, monkeypatch):
-    monkeypatch.setenv("MODEL_DIR", str(tmp_path))
-    with TestClient(app) as served:
+def test_a_broken_train_section_does_not_stop_the_server(trained, tmp_path):
+    # Issue 12: the routes read and checked the whole params.yaml when imported.
+    (tmp_path / "params.yaml").write_text("train: {cv_folds: many}\nserve: {max_batch: 7}\n")
+    served = serve(tmp_path, MODEL_DIR=str(trained / "models"))
+    try:
+        assert served.get("/model-info").json()["serving"]["max_batch"] == 7
+    finally:
+        served.__exit__(None, None, None)
+
+
+def test_a_bad_serve_key_stops_the_start_with_its_name(tmp_path):
+    (tmp_path / "params.yaml").write_text("serve: {max_batch: 0}\n")
+    with pytest.raises(Exception, match=r"serve\.max_batch: Input should be greater than"):
+        serve(tmp_path, MODEL_DIR=str(tmp_path))
+
+
+def test_without_a_model_predict_answers_503_saying_how_to_train(tmp_path):
+    served = serve(tmp_path, MODEL_DIR=str(tmp_path))
+    try:
         assert served.get("/health").json()["model_loaded"] is False
         response = served.post("/predict", json={})
+    finally:
+        served.__exit__(None, None, None)
     assert response.status_code == 503
     assert "dvc repro" in response.json()["detail"]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from {{ cookiecutter.package_name }}.api.limits import ServeSettings
 from {{ cookiecutter.package_name }}.candidates import build_candidate
-from {{ cookiecutter.package_name }}.config import load_config, load_serve_config
+from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.errors import ConfigError
 
 from .tiny import ROOT, tiny_params
@@ -54,8 +55,8 @@ def test_mistakes_are_reported_in_one_line_by_name(tmp_path, section, change, me
 def test_the_serving_limits_are_checked_when_read(tmp_path):
     params = tiny_params()
     params["serve"] |= {"max_batch": 0}
-    with pytest.raises(ConfigError, match=re.escape("serve.max_batch: input should be greater")):
-        load_serve_config(write(tmp_path / "params.yaml", params))
+    with pytest.raises(ConfigError, match=r"serve\.max_batch: [Ii]nput should be greater"):
+        ServeSettings.load(write(tmp_path / "params.yaml", params))
 
 
 @pytest.mark.parametrize(
@@ -72,4 +73,4 @@ def test_bad_candidates_are_reported(name, grid, message):
 
 
 def test_serving_works_without_params_yaml(tmp_path):
-    assert load_serve_config(tmp_path / "absent.yaml").max_batch == 1000
+    assert ServeSettings.load(tmp_path / "absent.yaml").max_batch == 1000

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .settings import PARAMS_PATH, Params, Section, load_params, load_section
+from .settings import PARAMS_PATH, Params, Section, load_params
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 IMAGES_DIR = Path("data/images")
@@ -134,17 +134,6 @@ class Config(Params):
     evaluate: EvaluateConfig
 
 
-class ServeConfig(Section):
-    # Defaults, unlike the other sections: the Docker image serves without params.yaml.
-    max_upload_bytes: int = Field(default=5_000_000, ge=1)
-    max_image_pixels: int = Field(default=25_000_000, ge=1)
-
-
 def load_config(path: str | Path = PARAMS_PATH) -> Config:
     """Read and check params.yaml."""
     return load_params(Config, path)
-
-
-def load_serve_config(path: str | Path = PARAMS_PATH) -> ServeConfig:
-    """The `serve` section, or its defaults where there is no params.yaml (the Docker image)."""
-    return load_section(ServeConfig, "serve", path)

@@ -27,7 +27,19 @@ class ImageReadError(DataError):
 
 
 class ImageTooLargeError(ImageReadError):
-    """Raised when an image has more pixels than allowed (a guard against decompression bombs)."""
+    """Raised when an image has more pixels or decoded bytes than allowed (decompression bombs)."""
+
+
+def bytes_per_band(mode: str) -> int:
+    """Bytes one band of one pixel takes once decoded: 4 for 32-bit modes, 2 for 16-bit ones."""
+    if mode in ("I", "F"):
+        return 4
+    return 2 if mode.startswith("I;16") else 1
+
+
+def decoded_bytes(image: Image.Image) -> int:
+    """width x height x bands x bytes per band: what decoding allocates, read from the header."""
+    return image.width * image.height * len(image.getbands()) * bytes_per_band(image.mode)
 
 
 @dataclass(frozen=True)
@@ -54,8 +66,13 @@ class ImageSpec:
         )
 
 
-def open_image(source: str | Path | bytes, *, max_pixels: int | None = None) -> Image.Image:
-    """Decode a file or bytes into a fully loaded PIL image, or raise ImageReadError saying why."""
+def open_image(
+    source: str | Path | bytes, *, max_pixels: int | None = None, max_bytes: int | None = None
+) -> Image.Image:
+    """Decode a file or bytes into a fully loaded PIL image, or raise ImageReadError saying why.
+
+    `max_pixels` and `max_bytes` are checked from the header, before any pixel is decoded.
+    """
     name = "the upload" if isinstance(source, bytes) else str(source)
     if isinstance(source, bytes) and not source:
         raise ImageReadError("the uploaded file is empty")
@@ -68,6 +85,12 @@ def open_image(source: str | Path | bytes, *, max_pixels: int | None = None) -> 
                 raise ImageTooLargeError(
                     f"{name} is {image.width}x{image.height} pixels, more than the "
                     f"{max_pixels:,} allowed"
+                )
+            if max_bytes is not None and decoded_bytes(image) > max_bytes:
+                raise ImageTooLargeError(
+                    f"{name} is {image.width}x{image.height} pixels in mode {image.mode}: "
+                    f"{decoded_bytes(image):,} bytes once decoded, more than the "
+                    f"{max_bytes:,} allowed"
                 )
             image.load()  # decode now: a truncated file fails here, not later in training
     except ImageReadError:

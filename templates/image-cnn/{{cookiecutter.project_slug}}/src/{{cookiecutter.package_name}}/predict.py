@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image
 
 from . import __version__
-from .config import META_FILE, METRICS_JSON, RUN_FILE, WEIGHTS_FILE, ServeConfig, load_serve_config
+from .config import META_FILE, METRICS_JSON, RUN_FILE, WEIGHTS_FILE
 from .errors import ModelNotFoundError
 from .images import IMAGE_SUFFIXES, ImageSpec, open_image, preprocess
 from .tracking import load_run_record
@@ -26,7 +26,6 @@ class Predictor:
         network: Any,
         meta: dict[str, Any],
         *,
-        serve: ServeConfig | None = None,
         run: dict[str, Any] | None = None,
         metrics_path: Path = METRICS_JSON,
     ) -> None:
@@ -34,7 +33,6 @@ class Predictor:
         self.meta = meta
         self.classes: list[str] = list(meta["classes"])
         self.spec = ImageSpec.from_dict(meta["preprocessing"])
-        self.serve = serve or ServeConfig()
         self.run = run
         self.metrics_path = metrics_path
 
@@ -56,10 +54,13 @@ class Predictor:
         order = np.argsort(-probabilities, kind="stable")[: max(1, min(k, len(self.classes)))]
         return [{"label": self.classes[i], "probability": float(probabilities[i])} for i in order]
 
+    def predict(self, images: Sequence[Image.Image]) -> list[list[dict[str, Any]]]:
+        """Every class of each image and its probability, most likely first (the API calls this)."""
+        return [self.top_k(row, len(self.classes)) for row in self.predict_proba(images)]
+
     def predict_bytes(self, content: bytes, top_k: int = 3) -> list[dict[str, Any]]:
-        """Decode an uploaded file, return its top-k classes; ImageReadError if it is no image."""
-        image = open_image(content, max_pixels=self.serve.max_image_pixels)
-        return self.top_k(self.predict_proba([image])[0], top_k)
+        """Decode a file's bytes, return its top-k classes; ImageReadError if it is no image."""
+        return self.top_k(self.predict_proba([open_image(content)])[0], top_k)
 
     def info(self) -> dict[str, Any]:
         metrics = None
@@ -78,7 +79,6 @@ class Predictor:
             "input": {
                 "field": "file (multipart/form-data)",
                 "formats": sorted(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES),
-                "max_upload_bytes": self.serve.max_upload_bytes,
                 "preprocessing": self.spec.to_dict(),
             },
             "validation_accuracy": self.meta.get("val_accuracy"),
@@ -109,6 +109,4 @@ def load_predictor(model_dir: str | Path) -> Predictor:
     )
     network.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
     record = load_run_record(model_dir / RUN_FILE)
-    return Predictor(
-        network, meta, serve=load_serve_config(), run=asdict(record) if record else None
-    )
+    return Predictor(network, meta, run=asdict(record) if record else None)

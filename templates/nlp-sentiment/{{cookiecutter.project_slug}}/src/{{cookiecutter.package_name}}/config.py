@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .settings import PARAMS_PATH, Params, Section, load_params, load_section
+from .settings import PARAMS_PATH, Params, Section, load_params
 
 MODEL_NAMES = ("baseline", "neural", "transformer")
 
@@ -125,17 +125,6 @@ class Config(Params):
     evaluate: EvaluateConfig
 
 
-class ServeConfig(Section):
-    # Defaults: the Docker image serves without params.yaml.
-    max_batch: int = Field(default=64, ge=1)
-    max_chars: int = Field(default=20_000, ge=1)
-
-
 def load_config(path: str | Path = PARAMS_PATH) -> Config:
     """Read and check params.yaml."""
     return load_params(Config, path)
-
-
-def load_serve_config(path: str | Path = PARAMS_PATH) -> ServeConfig:
-    """The `serve` section alone (defaults when params.yaml is absent, as in the Docker image)."""
-    return load_section(ServeConfig, "serve", path)

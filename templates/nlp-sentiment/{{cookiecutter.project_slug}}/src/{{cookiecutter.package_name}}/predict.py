@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,7 +49,7 @@ def load_model(directory: str | Path) -> TextModel:
     raise ModelNotFoundError(f"{directory} holds a model of unknown kind {kind!r}")
 
 
-def predictions(model: TextModel, texts: list[str], name: str) -> list[dict[str, Any]]:
+def predictions(model: TextModel, texts: Sequence[str], name: str) -> list[dict[str, Any]]:
     """Label, its probability and every class's probability, for each text."""
     proba = model.predict_proba(list(texts))
     result = []
@@ -71,7 +72,7 @@ class Predictor:
     def __init__(self, model: TextModel, name: str, best: dict, meta: dict) -> None:
         self.model, self.name, self.best, self.meta = model, name, best, meta
 
-    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+    def predict(self, texts: Sequence[str]) -> list[dict[str, Any]]:
         return predictions(self.model, texts, self.name)
 
     def info(self) -> dict[str, Any]:

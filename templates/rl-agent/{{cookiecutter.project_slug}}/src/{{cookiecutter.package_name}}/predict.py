@@ -25,6 +25,10 @@ class AgentPredictor:
     def observation_space(self) -> dict[str, Any]:
         return self.meta["observation_space"]
 
+    def predict(self, observations: Sequence[Sequence[float]]) -> list[int | list[float]]:
+        """The action for each observation, in order (what the API calls)."""
+        return [self.act(observation) for observation in observations]
+
     def act(self, observation: Sequence[float]) -> int | list[float]:
         """The agent's deterministic action; ObservationError if the observation is invalid."""
         array = check_observation(observation, self.observation_space)

@@ -58,14 +58,6 @@ def load_params(model: type[M], path: str | Path = PARAMS_PATH) -> M:
     return parse(model, read_params(path), source=str(path))
 
 
-def load_section(model: type[M], section: str, path: str | Path = PARAMS_PATH) -> M:
-    """One section alone, so a mistake elsewhere cannot stop its reader (e.g. the API); the
-    model's defaults where there is no params.yaml (the Docker image)."""
-    if not Path(path).is_file():
-        return model()
-    return parse(model, read_params(path).get(section) or {}, source=str(path), section=section)
-
-
 def parse(model: type[M], data: Any, *, source: str, section: str = "") -> M:
     """Check `data` (all of params.yaml, or its `section`) against `model`, or say what is wrong."""
     try:

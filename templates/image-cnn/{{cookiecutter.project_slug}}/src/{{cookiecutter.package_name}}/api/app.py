@@ -1,50 +1,63 @@
 {# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/api/app.py: edit it there, then run `python scripts/sync_shared.py` -#}
-"""The FastAPI app: the model loaded once at start-up; /health, /model-info, /predict."""
+"""The FastAPI app: settings and model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 
 from .. import __doc__ as about
 from .. import __version__
 from ..errors import ModelNotFoundError
 from ..predict import load_predictor
-from .deps import get_predictor, model_dir
-from .routes import router
+from .boundary import REFUSAL_NOTES, REFUSALS, install_error_boundary
+from .deps import PredictorDep
+from .guard import RequestGuard
+from .limits import ServeSettings
+from .routes import build_router
+
+# The model's routes: built at start-up, once the model says what it expects (exact OpenAPI).
+model_routes = APIRouter()
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = ServeSettings.load()
     try:
-        app.state.predictor = load_predictor(model_dir())
+        predictor, load_error = load_predictor(settings.model_dir), None
     except ModelNotFoundError as error:
         # Serve /health and clear 503s rather than refusing to start: the learner sees why.
-        app.state.predictor, app.state.load_error = None, str(error)
+        predictor, load_error = None, str(error)
+    app.state.settings, app.state.predictor, app.state.load_error = settings, predictor, load_error
+    model_routes.routes.clear()  # a restart in the same process (tests) rebuilds them
+    model_routes.include_router(build_router(predictor, settings))
     yield
 
 
 app = FastAPI(
     title={{ cookiecutter.project_name | tojson }},
-    description=about,
+    description=f"{about}\n{REFUSAL_NOTES}",
     version=__version__,
     lifespan=lifespan,
 )
+app.add_middleware(RequestGuard)
+install_error_boundary(app)
 
 
 @app.get("/health", tags=["service"])
-async def health() -> dict[str, Any]:
+async def health(request: Request) -> dict[str, Any]:
     """Liveness, and whether a trained model is loaded."""
-    return {"status": "ok", "model_loaded": getattr(app.state, "predictor", None) is not None}
+    loaded = getattr(request.app.state, "predictor", None) is not None
+    return {"status": "ok", "model_loaded": loaded}
 
 
-@app.get("/model-info", tags=["service"])
-async def model_info(predictor: Annotated[Any, Depends(get_predictor)]) -> dict[str, Any]:
-    """What the loaded model is, what it expects and how well it scored."""
-    return predictor.info()
+@app.get("/model-info", tags=["service"], responses={503: REFUSALS[503]})
+async def model_info(request: Request, predictor: PredictorDep[Any, Any]) -> dict[str, Any]:
+    """What the loaded model is, what it expects, how well it scored, and the serving limits."""
+    return {**predictor.info(), "serving": request.app.state.settings.public()}
 
 
-app.include_router(router)
+app.include_router(model_routes)

@@ -1,45 +1,80 @@
 """POST /predict: an uploaded image in, its most likely classes out."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the upload's documented limits are built below,
+# and FastAPI must see them as values in the route signature, not as strings.
+import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
+from PIL import Image
 
-from ..images import ImageReadError, ImageTooLargeError
-from .deps import get_predictor
-from .schemas import ErrorResponse, PredictionResponse
+from ..images import ImageReadError, ImageTooLargeError, open_image
+from .boundary import REFUSALS, refusal
+from .deps import Predictor, PredictorDep
+from .limits import ServeSettings
+from .schemas import PredictionResponse
 
-router = APIRouter(tags=["model"])
+Ranking = list[dict[str, Any]]
+LoadedModel = PredictorDep[Image.Image, Ranking]  # 503 until a model is trained
 
 # Plain numbers: the names of 413 changed between Starlette versions.
 TOO_LARGE, NOT_AN_IMAGE = 413, 415
+FORMATS = "PNG, JPEG, BMP, GIF, TIFF or WebP"
 
 
-@router.post(
-    "/predict",
-    response_model=PredictionResponse,
-    responses={
-        413: {"model": ErrorResponse, "description": "Upload or image too large"},
-        415: {"model": ErrorResponse, "description": "The file is not an image"},
-        503: {"model": ErrorResponse, "description": "No trained model yet"},
-    },
-)
-async def predict(
-    file: Annotated[UploadFile, File(description="The image: PNG, JPEG, BMP, GIF, TIFF or WebP")],
-    predictor: Annotated[Any, Depends(get_predictor)],
-    top_k: Annotated[int, Query(ge=1, le=1000, description="How many classes to return")] = 3,
-) -> dict[str, Any]:
-    """Classify one image, preprocessed exactly as the training images were."""
-    limit = predictor.serve.max_upload_bytes
-    content = await file.read(limit + 1)
-    if len(content) > limit:
-        raise HTTPException(TOO_LARGE, detail=f"the upload is larger than {limit:,} bytes")
-    try:
-        predictions = await run_in_threadpool(predictor.predict_bytes, content, top_k)
-    except ImageTooLargeError as error:
-        raise HTTPException(TOO_LARGE, detail=str(error)) from error
-    except ImageReadError as error:
-        raise HTTPException(NOT_AN_IMAGE, detail=str(error)) from error
-    return {"predictions": predictions}
+def build_router(
+    predictor: Predictor[Image.Image, Ranking] | None, limits: ServeSettings
+) -> APIRouter:
+    """POST /predict with the upload and decoding limits of `limits`."""
+    # Each decode may take max_decoded_bytes (and as much again to convert): bound how many run.
+    decodes = asyncio.Semaphore(limits.max_concurrent_decodes)
+    router = APIRouter(tags=["model"])
+    max_bytes = limits.max_upload_bytes
+
+    def classify(content: bytes, predictor: Predictor[Image.Image, Ranking]) -> Ranking:
+        image = open_image(
+            content, max_pixels=limits.max_image_pixels, max_bytes=limits.max_decoded_bytes
+        )
+        return predictor.predict([image])[0]
+
+    @router.post(
+        "/predict",
+        response_model=PredictionResponse,
+        responses={
+            **REFUSALS,
+            400: refusal("The multipart body cannot be parsed"),
+            413: refusal(
+                f"Upload larger than {max_bytes:,} bytes, or an image larger than "
+                f"{limits.max_image_pixels:,} pixels or {limits.max_decoded_bytes:,} decoded bytes"
+            ),
+            415: refusal("The file is empty or not an image"),
+        },
+    )
+    async def predict(
+        file: Annotated[
+            UploadFile,
+            File(
+                description=f"The image: {FORMATS}; 1 to {max_bytes:,} bytes",
+                # "image": a file Pillow decodes (a format JSON Schema cannot check by itself).
+                # The size limit is a documented 413, not maxLength (which counts characters).
+                json_schema_extra={"format": "image", "minLength": 1},
+            ),
+        ],
+        predictor: LoadedModel,
+        top_k: Annotated[int, Query(ge=1, le=1000, description="How many classes to return")] = 3,
+    ) -> dict[str, Any]:
+        """Classify one image, preprocessed exactly as the training images were."""
+        content = await file.read(max_bytes + 1)
+        if len(content) > max_bytes:
+            raise HTTPException(TOO_LARGE, detail=f"the upload is larger than {max_bytes:,} bytes")
+        try:
+            async with decodes:
+                ranking = await run_in_threadpool(classify, content, predictor)
+        except ImageTooLargeError as error:
+            raise HTTPException(TOO_LARGE, detail=str(error)) from error
+        except ImageReadError as error:
+            raise HTTPException(NOT_AN_IMAGE, detail=str(error)) from error
+        return {"predictions": ranking[:top_k]}
+
+    return router

@@ -30,15 +30,3 @@ class PredictionResponse(BaseModel):
     )
 
     predictions: list[Prediction]
-
-
-class ErrorResponse(BaseModel):
-    """Why a request was refused."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"detail": "the upload is not an image format Pillow can read"}]
-        }
-    )
-
-    detail: str

@@ -1,63 +1,81 @@
-"""Request and response bodies of the prediction routes; limits from params.yaml (`serve`)."""
+"""Request and response bodies of the prediction routes; request limits from the serving settings.
+
+The request models are built at start-up from the settings, so the OpenAPI document states the
+exact limits the server applies: 1 to max_chars characters, at least one that is not whitespace.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+import re
+from dataclasses import dataclass
+from typing import Annotated
 
-from ..config import load_serve_config
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, create_model
 
-LIMITS = load_serve_config()
+from .limits import ServeSettings
+
 EXAMPLE = "A moving, beautifully acted film; the ending stayed with me for days."
+# At least one character that is not whitespace, the whitespace listed one by one (JavaScript's
+# \s): regex engines disagree on what \s means (Python's includes \x1c-\x1f), and the schema's
+# pattern must mean for every client exactly what the server checks.
+NOT_BLANK = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_NOT_BLANK = re.compile(NOT_BLANK)
 
 
 def check_text(text: str) -> str:
-    if not text.strip():
+    if not _NOT_BLANK.search(text):
         raise ValueError("text is empty or only whitespace")
-    if len(text) > LIMITS.max_chars:
-        raise ValueError(
-            f"text has {len(text)} characters, more than the limit of {LIMITS.max_chars}"
-        )
     return text
 
 
-class PredictRequest(BaseModel):
-    """One text to classify."""
+@dataclass(frozen=True)
+class RequestModels:
+    """The two request bodies, with the limits they were built with."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": EXAMPLE}]})
-
-    text: StrictStr = Field(description=f"The text, 1 to {LIMITS.max_chars} characters")
-
-    @field_validator("text")
-    @classmethod
-    def _check(cls, value: str) -> str:
-        return check_text(value)
+    one: type[BaseModel]
+    batch: type[BaseModel]
 
 
-class BatchRequest(BaseModel):
-    """Several texts to classify in one call."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"texts": [EXAMPLE, "Dull, predictable and far too long."]}]
-        },
+def build_request_models(limits: ServeSettings) -> RequestModels:
+    """PredictRequest and BatchRequest bounded by `limits`."""
+    # The maximum length is checked by pydantic (code points, as JSON Schema counts them); the
+    # pattern, which an empty text fails too, by check_text with Python's re (pydantic's own
+    # regex engine rejects some of its escapes), so both say "text is empty".
+    text = Annotated[
+        StrictStr,
+        Field(
+            max_length=limits.max_chars,
+            json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
+            description=f"1 to {limits.max_chars} characters, not only whitespace",
+        ),
+        AfterValidator(check_text),
+    ]
+    one = create_model(
+        "PredictRequest",
+        __doc__="One text to classify.",
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": EXAMPLE}]}),
+        text=(text, Field(description=f"The text, 1 to {limits.max_chars} characters")),
     )
-
-    texts: list[StrictStr] = Field(
-        min_length=1,
-        max_length=LIMITS.max_batch,
-        description=f"1 to {LIMITS.max_batch} texts, each 1 to {LIMITS.max_chars} characters",
+    batch = create_model(
+        "BatchRequest",
+        __doc__="Several texts to classify in one call.",
+        __config__=ConfigDict(
+            extra="forbid",
+            json_schema_extra={
+                "examples": [{"texts": [EXAMPLE, "Dull, predictable and far too long."]}]
+            },
+        ),
+        texts=(
+            list[text],
+            Field(
+                min_length=1,
+                max_length=limits.max_batch,
+                description=f"1 to {limits.max_batch} texts, each 1 to {limits.max_chars} "
+                "characters",
+            ),
+        ),
     )
-
-    @field_validator("texts")
-    @classmethod
-    def _check(cls, values: list[str]) -> list[str]:
-        for i, value in enumerate(values):
-            try:
-                check_text(value)
-            except ValueError as error:
-                raise ValueError(f"texts[{i}]: {error}") from None
-        return values
+    return RequestModels(one, batch)
 
 
 class Prediction(BaseModel):

@@ -1,31 +1,32 @@
 """POST /predict: an observation in, the trained agent's action out."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI must see the request model built below
+# as a real class in the route signature.
+from collections.abc import Sequence
 
-from typing import Annotated, Any
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Depends, HTTPException
+from ..predict import AgentPredictor
+from .boundary import REFUSALS
+from .deps import Predictor, PredictorDep
+from .limits import ServeSettings
+from .schemas import ActionOut, observation_model
 
-from ..spaces import ObservationError
-from .deps import get_predictor
-from .schemas import ActionOut, ObservationIn
-
-router = APIRouter(tags=["agent"])
+Action = int | list[float]
+LoadedAgent = PredictorDep[Sequence[float], Action]  # 503 until an agent is trained
 
 
-@router.post(
-    "/predict",
-    response_model=ActionOut,
-    responses={
-        422: {"description": "The observation does not fit the observation space (shape, bounds)"},
-        503: {"description": "No trained agent yet: run `dvc repro`"},
-    },
-)
-def predict(body: ObservationIn, predictor: Annotated[Any, Depends(get_predictor)]) -> ActionOut:
-    """The action the trained agent takes (deterministically) for this observation."""
-    try:
-        action = predictor.act(body.observation)
-    except ObservationError as error:
-        # 422 as for any other invalid body (a literal: Starlette renamed the constant).
-        raise HTTPException(status_code=422, detail=str(error)) from error
-    return ActionOut(action=action)
+def build_router(
+    predictor: Predictor[Sequence[float], Action] | None, limits: ServeSettings
+) -> APIRouter:
+    """POST /predict, its body checked against the agent's observation space (exact docs)."""
+    space = predictor.observation_space if isinstance(predictor, AgentPredictor) else None
+    observation_in = observation_model(space)
+    router = APIRouter(tags=["agent"], responses=REFUSALS)
+
+    @router.post("/predict", response_model=ActionOut)
+    def predict(body: observation_in, predictor: LoadedAgent) -> ActionOut:
+        """The action the trained agent takes (deterministically) for this observation."""
+        return ActionOut(action=predictor.predict([body.observation])[0])
+
+    return router

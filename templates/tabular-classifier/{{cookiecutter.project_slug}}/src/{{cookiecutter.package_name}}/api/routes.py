@@ -2,31 +2,28 @@
 
 # No `from __future__ import annotations` here: FastAPI must see the request models built below
 # as real classes in the route signatures, not as strings it cannot resolve.
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from ..config import load_serve_config
-from ..errors import ModelNotFoundError
-from ..features import FeatureSchema, load_schema
-from .deps import get_predictor, model_dir
+from ..predict import Predictor as TrainedModel
+from .boundary import REFUSALS
+from .deps import Predictor, PredictorDep
+from .limits import ServeSettings
 from .schemas import build_models
 
-LoadedModel = Annotated[Any, Depends(get_predictor)]  # 503 until a model is trained
+Record = Mapping[str, Any]
+LoadedModel = PredictorDep[Record, dict[str, Any]]  # 503 until a model is trained
 
 
-def trained_schema() -> FeatureSchema | None:
-    """The saved feature schema, or None before the first training."""
-    try:
-        return load_schema(model_dir())
-    except ModelNotFoundError:
-        return None
-
-
-def build_router(schema: FeatureSchema | None, max_batch: int) -> APIRouter:
-    """The /predict routes, with request models made from `schema` so the OpenAPI docs are exact."""
-    models = build_models(schema, max_batch)
-    router = APIRouter(tags=["model"])
+def build_router(
+    predictor: Predictor[Record, dict[str, Any]] | None, limits: ServeSettings
+) -> APIRouter:
+    """The /predict routes, their request models made from the model's feature schema."""
+    schema = predictor.schema if isinstance(predictor, TrainedModel) else None
+    models = build_models(schema, limits)
+    router = APIRouter(tags=["model"], responses=REFUSALS)
 
     # async: a prediction is a few milliseconds of CPU; running it on the event loop saves the
     # thread-pool hop (0.5 ms of a 4 ms request here), and threads would not run it faster.
@@ -42,8 +39,3 @@ def build_router(schema: FeatureSchema | None, max_batch: int) -> APIRouter:
         return {"predictions": predictor.predict(records)}
 
     return router
-
-
-# Built when the app is imported, from the schema training saved: retrain, then restart the
-# server (as for the model itself) to serve a new schema.
-router = build_router(trained_schema(), load_serve_config().max_batch)

@@ -1,8 +1,9 @@
 """Request and response models, built from the trained model's feature schema.
 
 A record's fields are the training columns (JSON names exactly as in the CSV), each required and
-typed (number or text; null means unknown and is imputed); unknown fields are refused. Before any
-training there is no schema: the models then accept any object and /predict answers 503.
+typed (number or text; null means unknown and is imputed); unknown fields are refused. Numbers
+must be finite and within ±serve.max_abs_number. Before any training there is no schema: the
+models then accept any object and /predict answers 503.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..features import Feature, FeatureSchema
+from .limits import ServeSettings
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class ApiModels:
     batch_prediction: type[BaseModel]
 
 
-def _field(feature: Feature) -> tuple[Any, Any]:
+def _field(feature: Feature, max_abs: float) -> tuple[Any, Any]:
     if feature.kind == "number":
         # Strict: "1.5" as text is a client bug worth a 422, not a silent conversion.
         return float | None, Field(
@@ -33,7 +35,9 @@ def _field(feature: Feature) -> tuple[Any, Any]:
             title=feature.name,
             strict=True,
             allow_inf_nan=False,
-            description="a number (null: unknown, imputed)",
+            ge=-max_abs,
+            le=max_abs,
+            description=f"a finite number within ±{max_abs:g} (null: unknown, imputed)",
         )
     seen = ", ".join(feature.categories[:20]) + (" ..." if len(feature.categories) > 20 else "")
     return str | None, Field(
@@ -43,12 +47,12 @@ def _field(feature: Feature) -> tuple[Any, Any]:
     )
 
 
-def record_model(schema: FeatureSchema | None) -> type[BaseModel]:
+def record_model(schema: FeatureSchema | None, max_abs: float) -> type[BaseModel]:
     """One record to classify: a field per training column."""
     if schema is None:
         return create_model("Record", __config__=ConfigDict(extra="allow"))
     # Field names are positional, the CSV names are aliases: CSV headers need not be identifiers.
-    fields = {f"feature_{i}": _field(feature) for i, feature in enumerate(schema.features)}
+    fields = {f"feature_{i}": _field(feature, max_abs) for i, feature in enumerate(schema.features)}
     config = ConfigDict(extra="forbid", json_schema_extra={"examples": [schema.example]})
     return create_model("Record", __config__=config, **fields)
 
@@ -66,9 +70,9 @@ def prediction_model(classes: list[str] | None) -> type[BaseModel]:
     )
 
 
-def build_models(schema: FeatureSchema | None, max_batch: int) -> ApiModels:
-    """The request and response models for `schema`, batches capped at `max_batch` records."""
-    record = record_model(schema)
+def build_models(schema: FeatureSchema | None, limits: ServeSettings) -> ApiModels:
+    """The request and response models for `schema`, within the serving limits."""
+    record = record_model(schema, limits.max_abs_number)
     prediction = prediction_model(schema.classes if schema else None)
     examples = [schema.example] if schema else []
     batch = create_model(
@@ -76,7 +80,7 @@ def build_models(schema: FeatureSchema | None, max_batch: int) -> ApiModels:
         __config__=ConfigDict(
             extra="forbid", json_schema_extra={"examples": [{"records": examples}]}
         ),
-        records=(list[record], Field(min_length=1, max_length=max_batch)),
+        records=(list[record], Field(min_length=1, max_length=limits.max_batch)),
     )
     batch_prediction = create_model(
         "BatchPrediction", predictions=(list[prediction], Field(description="in request order"))
