@@ -1,21 +1,27 @@
 """Refuse answers that would give a broken project, also when the template is used with plain cookiecutter."""
 
+import json
 import keyword
 import re
 import sys
 import unicodedata
 
-# `tojson` writes each answer as a JSON string, which is also a Python string literal: the
-# answers reach this script as data, whatever they hold, never as source code.
-SLUG = {{ cookiecutter.project_slug | tojson }}
-PACKAGE = {{ cookiecutter.package_name | tojson }}
-TEXTS = {
-    "project_name": {{ cookiecutter.project_name | tojson }},
-    "description": {{ cookiecutter.description | tojson }},
-    "author_name": {{ cookiecutter.author_name | tojson }},
-    "author_email": {{ cookiecutter.author_email | tojson }},
-    "github_username": {{ cookiecutter.github_username | tojson }},
-}
+# The answers arrive as JSON inside a Python string literal (`tojson` twice), read with
+# json.loads: data whatever they hold, never source code.
+ANSWERS = json.loads(
+    {{ {
+        "project_slug": cookiecutter.project_slug,
+        "package_name": cookiecutter.package_name,
+        "project_name": cookiecutter.project_name,
+        "description": cookiecutter.description,
+        "author_name": cookiecutter.author_name,
+        "author_email": cookiecutter.author_email,
+        "github_username": cookiecutter.github_username,
+    } | tojson | tojson }}
+)
+SLUG = ANSWERS.pop("project_slug")
+PACKAGE = ANSWERS.pop("package_name")
+TEXTS = ANSWERS
 MAX_NAME_LENGTH = 100
 
 problems = []

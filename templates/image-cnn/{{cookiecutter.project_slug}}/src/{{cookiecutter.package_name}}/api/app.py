@@ -1,3 +1,4 @@
+{%- from "python.j2" import quoted -%}
 """The FastAPI app: the model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(
-    title={{ cookiecutter.project_name | tojson }},
+    title={{ quoted(cookiecutter.project_name) }},
     description=about,
     version=__version__,
     lifespan=lifespan,
