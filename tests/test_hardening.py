@@ -224,6 +224,33 @@ def test_description_with_quotes_and_backslashes_gives_a_package_whose_docstring
 
 
 @pytest.mark.parametrize(
+    "title", ['Zo\u00eb "Q" \\ \U0001f600 {{ x }}', "It's \"a\" 'b' \\", "O'Brien"]
+)
+def test_hostile_text_gives_source_that_parses_and_passes_ruff(tmp_path: Path, title: str) -> None:
+    project = create_project(
+        TEMPLATE,
+        tmp_path,
+        context={"project_slug": "hostile", "project_name": title, "author_name": title},
+        git=False,
+    )
+    app_source = (project / "src" / "hostile" / "api" / "app.py").read_text()
+    titles = [
+        keyword.value.value
+        for node in ast.walk(ast.parse(app_source))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "title"
+    ]
+    assert titles == [title]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["authors"][0]["name"] == title
+    ruff = str(Path(sys.executable).parent / "ruff")
+    for command in ([ruff, "check", "--quiet", "."], [ruff, "format", "--check", "--quiet", "."]):
+        checked = subprocess.run(command, cwd=project, capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize(
     "value", ["a\nb", "a\x00b", "a\rb", "a\ud800b"], ids=["newline", "nul", "cr", "surrogate"]
 )
 def test_control_characters_and_lone_surrogates_are_refused(tmp_path: Path, value: str) -> None:

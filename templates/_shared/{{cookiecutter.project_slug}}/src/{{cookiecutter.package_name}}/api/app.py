@@ -1,4 +1,4 @@
-{%- from "python.j2" import quoted -%}
+{%- from "python.j2" import py_string -%}
 """The FastAPI app: the model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(
-    title={{ quoted(cookiecutter.project_name) }},
+    title={{ py_string(cookiecutter.project_name) }},
     description=about,
     version=__version__,
     lifespan=lifespan,
