@@ -137,6 +137,7 @@ def _gather_answers(
     return answers
 
 
+@terminate_as_interrupt()  # so SIGTERM, like Ctrl-C, runs the cleanup below
 def create_project(
     template: str,
     output_dir: str | Path = ".",
@@ -161,31 +162,31 @@ def create_project(
         raise InvalidValueError(f"output directory {output_dir} is a file, not a folder")
     answers = _gather_answers(chosen, context or {}, name, no_input=no_input)
     _refuse_occupied(output_dir / check_answers(chosen, answers))
-    with terminate_as_interrupt():
-        try:
-            output_dir.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".mlport-", dir=output_dir))
-        except OSError as error:
-            raise GenerationError(
-                f"cannot create the project in {output_dir}: {error.strerror or error}"
-            ) from error
-        try:
-            rendered, final_answers = _render(chosen, staging, answers)
-            _write_cruft_file(rendered, chosen, final_answers)
-            if git:
-                init_repository(
-                    rendered,
-                    author_name=final_answers.get("author_name") or "mlport",
-                    author_email=final_answers.get("author_email") or "mlport@localhost",
-                    message=f"Start {final_answers['project_name']} from mlport's "
-                    f"{chosen.name} template",
-                    warn=warn,
-                )
-            target = output_dir / rendered.name
-            _refuse_occupied(target)
-            if target.exists():
-                target.rmdir()
-            rendered.rename(target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".mlport-", dir=output_dir))
+    except OSError as error:
+        raise GenerationError(
+            f"cannot create the project in {output_dir}: {error.strerror or error}"
+        ) from error
+    try:
+        rendered, final_answers = _render(chosen, staging, answers)
+        _write_cruft_file(rendered, chosen, final_answers)
+        if git:
+            init_repository(
+                rendered,
+                author_name=final_answers.get("author_name") or "mlport",
+                author_email=final_answers.get("author_email") or "mlport@localhost",
+                message=(
+                    f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
+                ),
+                warn=warn,
+            )
+        target = output_dir / rendered.name
+        _refuse_occupied(target)
+        if target.exists():
+            target.rmdir()
+        rendered.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
