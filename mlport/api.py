@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -10,14 +11,16 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from mlport import __version__
+from mlport.answers import check_answers, literal_context, refuse_template_markers, user_defaults
 from mlport.errors import (
     GenerationError,
     InvalidValueError,
     TargetExistsError,
     UnknownVariableError,
 )
-from mlport.naming import check_slug, project_names
+from mlport.naming import project_names
 from mlport.registry import Template, get_template
+from mlport.signals import terminate_as_interrupt
 from mlport.vcs import init_repository
 
 TEMPLATE_REPOSITORY = "https://github.com/mlport/mlport"
@@ -57,12 +60,6 @@ def _refuse_occupied(target: Path) -> None:
         )
 
 
-def _expected_slug(template: Template, context: Mapping[str, str]) -> str:
-    if "project_slug" in context:
-        return check_slug(context["project_slug"]).slug
-    return project_names(context.get("project_name", template.context["project_name"])).slug
-
-
 def _source_commit() -> str | None:
     """The mlport commit the templates come from, when running from a git checkout."""
     source = Path(__file__).resolve().parent.parent
@@ -97,30 +94,56 @@ def _drop_bytecode(project: Path) -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def _render(
-    template: Template, staging: Path, context: dict, *, no_input: bool
-) -> tuple[Path, dict]:
-    from cookiecutter.config import get_user_config
-    from cookiecutter.exceptions import CookiecutterException
+def _render(template: Template, staging: Path, answers: dict) -> tuple[Path, dict]:
+    from cookiecutter.exceptions import CookiecutterException, UndefinedVariableInTemplate
     from cookiecutter.main import cookiecutter
 
-    # The user's cookiecutter config (default_context, abbreviations) still applies; only the
-    # replay goes to the staging folder, where it tells us every answer given.
-    config = {**get_user_config(), "replay_dir": str(staging / "replay")}
+    # Cookiecutter logs a failing hook with its traceback; with no handler Python would print it.
+    log = logging.getLogger("cookiecutter")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    # Every answer is already known and checked: Cookiecutter gets them as literals, asks
+    # nothing, and writes its replay to the staging folder, where it tells us every answer.
+    config = {"default_context": {}, "replay_dir": str(staging / "replay")}
     try:
         rendered = cookiecutter(
             str(template.path),
-            no_input=no_input,
-            extra_context=context,
+            no_input=True,
+            extra_context=literal_context(template, answers),
             output_dir=str(staging / "out"),
             default_config=config,
         )
+    except UndefinedVariableInTemplate as error:
+        # Its text holds the whole context: name only the template error.
+        raise GenerationError(
+            f"rendering {template.name!r} failed: {error.message}: {error.error.message}"
+        ) from error
     except CookiecutterException as error:
         raise GenerationError(f"rendering {template.name!r} failed: {error}") from error
     replay = json.loads((staging / "replay" / f"{template.path.name}.json").read_text())
     return Path(rendered), replay["cookiecutter"]
 
 
+def _gather_answers(
+    template: Template, context: Mapping[str, str], name: str | None, *, no_input: bool
+) -> dict[str, str]:
+    """Template defaults < the user's cookiecutter config < `context` < `name`; asked if wanted."""
+    from cookiecutter.config import get_user_config
+
+    answers = check_context(
+        template, {**user_defaults(template, get_user_config()["default_context"]), **context}
+    )
+    if name is not None:
+        answers["project_name"] = project_names(name).title
+    if not no_input:
+        from mlport import console
+        from mlport.prompting import ask_answers
+
+        answers = ask_answers(template, answers, tell=console.error)
+    return answers
+
+
+@terminate_as_interrupt()  # so SIGTERM, like Ctrl-C, runs the cleanup below
 def create_project(
     template: str,
     output_dir: str | Path = ".",
@@ -134,20 +157,26 @@ def create_project(
     """Render `template` into `output_dir`/<slug> and return the project's path.
 
     Answers come from the template's defaults, then the user's cookiecutter config, then `context`
-    (and `name`, the project name). Rendering happens in a hidden folder beside the target and is
-    moved into place only when complete, so a failure or Ctrl-C leaves nothing behind.
+    (and `name`, the project name); every one is data, never template code. Rendering happens in
+    a hidden folder beside the target and is moved into place only when complete, so a failure,
+    Ctrl-C or SIGTERM leaves nothing behind.
     """
     chosen = get_template(template)
-    answers = check_context(chosen, context or {})
-    if name is not None:
-        answers["project_name"] = project_names(name).title
     output_dir = Path(output_dir).resolve()
-    if no_input:
-        _refuse_occupied(output_dir / _expected_slug(chosen, answers))
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".mlport-", dir=output_dir))
+    refuse_template_markers("output directory", str(output_dir))
+    if output_dir.exists() and not output_dir.is_dir():
+        raise InvalidValueError(f"output directory {output_dir} is a file, not a folder")
+    answers = _gather_answers(chosen, context or {}, name, no_input=no_input)
+    _refuse_occupied(output_dir / check_answers(chosen, answers))
     try:
-        rendered, final_answers = _render(chosen, staging, answers, no_input=no_input)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".mlport-", dir=output_dir))
+    except OSError as error:
+        raise GenerationError(
+            f"cannot create the project in {output_dir}: {error.strerror or error}"
+        ) from error
+    try:
+        rendered, final_answers = _render(chosen, staging, answers)
         _drop_bytecode(rendered)
         _write_cruft_file(rendered, chosen, final_answers)
         if git:

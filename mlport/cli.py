@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 
 from mlport import __version__
+from mlport.boundary import ErrorBoundary, fail
 
 app = typer.Typer(
+    cls=ErrorBoundary,
     name="mlport",
     help="Generate a portfolio-grade ML project: trained, tracked, served, documented.",
     no_args_is_help=True,
@@ -36,13 +38,6 @@ def _root(
     ] = False,
 ) -> None:
     """Generate a portfolio-grade machine-learning project: trained, tracked, served, documented."""
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    from mlport import console
-
-    console.error(message)
-    return typer.Exit(code)
 
 
 @app.command("list")
@@ -97,7 +92,7 @@ def new(
     """Create a new project from TEMPLATE."""
     from mlport import console
     from mlport.api import create_project
-    from mlport.errors import MlportError
+    from mlport.signals import Terminated
 
     # Prompt only where a person can answer; the spinner would garble the prompts.
     ask = not no_input and sys.stdin.isatty()
@@ -119,12 +114,10 @@ def new(
         else:
             with console.err().status(f"Creating a {template} project..."):
                 project = create()
-    except MlportError as error:
-        if os.environ.get("MLPORT_DEBUG"):
-            raise
-        raise _fail(str(error), error.exit_code) from None
+    except Terminated:
+        raise fail("terminated: nothing was written", 143) from None
     except KeyboardInterrupt:
-        raise _fail("interrupted: nothing was written", 130) from None
+        raise fail("interrupted: nothing was written", 130) from None
 
     out = console.out()
     out.print(console.file_tree(project))

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 from rich.tree import Tree
 
 
@@ -20,12 +21,12 @@ def err() -> Console:
 
 
 def error(message: str) -> None:
-    """One line on stderr."""
-    err().print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    """One line on stderr; the message is shown as it is (it may quote user input)."""
+    err().print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
 
 
 def warning(message: str) -> None:
-    err().print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+    err().print(Text.assemble(("warning:", "yellow"), " ", message), soft_wrap=True)
 
 
 _HIDDEN = {".git", ".dvc"}

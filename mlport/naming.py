@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
 from mlport.errors import InvalidNameError
 
 _SLUG = re.compile(r"[a-z][a-z0-9-]*")
+_PACKAGE = re.compile(r"[a-z][a-z0-9_]*")
+# Folder and package names end up in paths several levels deep; file systems stop at 255 bytes.
+MAX_NAME_LENGTH = 100
 
 
 @dataclass(frozen=True)
@@ -26,16 +30,42 @@ def slugify(name: str) -> str:
     return name.lower().strip().replace(" ", "-").replace("_", "-")
 
 
+def check_package(package: str, *, origin: str = "") -> str:
+    """Validate a Python package name: an identifier, no keyword, no standard-library module."""
+    subject = f"{origin} gives package" if origin else "package_name"
+    if len(package) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"{subject} {package[:20]!r}... is {len(package)} characters long: "
+            f"keep it within {MAX_NAME_LENGTH}"
+        )
+    if not _PACKAGE.fullmatch(package):
+        raise InvalidNameError(
+            f"{subject} {package!r}, which is no valid package name: it must "
+            "start with a letter and hold only a-z, 0-9 and '_'"
+        )
+    if keyword.iskeyword(package):
+        raise InvalidNameError(f"{subject} {package!r}, which is a Python keyword")
+    if package in sys.stdlib_module_names:
+        raise InvalidNameError(
+            f"{subject} {package!r}, which would hide the standard library's "
+            f"{package!r} module: choose another name"
+        )
+    return package
+
+
 def check_slug(slug: str) -> ProjectNames:
     """Validate a folder name and derive the package name from it."""
+    if len(slug) > MAX_NAME_LENGTH:
+        raise InvalidNameError(
+            f"project name gives folder {slug[:20]!r}..., {len(slug)} characters long: "
+            f"keep it within {MAX_NAME_LENGTH}"
+        )
     if not _SLUG.fullmatch(slug):
         raise InvalidNameError(
             f"project name gives folder {slug!r}, which is no valid package name: it must "
             "start with a letter and hold only letters, digits, spaces, '-' or '_'"
         )
-    package = slug.replace("-", "_")
-    if keyword.iskeyword(package):
-        raise InvalidNameError(f"project name gives package {package!r}, which is a Python keyword")
+    package = check_package(slug.replace("-", "_"), origin="project name")
     return ProjectNames(title=slug, slug=slug, package=package)
 
 

@@ -1,4 +1,5 @@
 {# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/api/app.py: edit it there, then run `python scripts/sync_shared.py` -#}
+{%- from "python.j2" import py_string -%}
 """The FastAPI app: settings and model loaded once at start-up; /health, /model-info, /predict."""
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(
-    title={{ cookiecutter.project_name | tojson }},
+    title={{ py_string(cookiecutter.project_name) }},
     description=f"{about}\n{REFUSAL_NOTES}",
     version=__version__,
     lifespan=lifespan,
