@@ -7,14 +7,14 @@ import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlport import __version__
 from mlport.errors import NoRecordError
 
 RECORD_FILE = ".mlport.json"
-# What cookiecutter adds to the answers about this one run, not about the project.
-_RUN_KEYS = ("_output_dir", "_repo_dir", "_checkout", "_template")
+# Written by mlport before `update` existed; read so such projects can adopt the template branch.
+LEGACY_RECORD_FILE = ".cruft.json"
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,12 @@ def source_commit(templates_dir: Path) -> str | None:
 
 def new_record(template: str, templates_dir: Path, answers: Mapping[str, object]) -> Record:
     """The record of a rendering made now, by this mlport, from `templates_dir`."""
-    kept = {
-        key: str(value)
-        for key, value in answers.items()
-        if not key.startswith("_") and key not in _RUN_KEYS
-    }
-    return Record(template, __version__, source_commit(templates_dir), kept)
+    return Record(template, __version__, source_commit(templates_dir), _kept_answers(answers))
+
+
+def _kept_answers(answers: Mapping[str, object]) -> dict[str, str]:
+    """The answers a user gave, without cookiecutter's private and per-run `_` keys."""
+    return {key: str(value) for key, value in answers.items() if not key.startswith("_")}
 
 
 def write_record(project: Path, record: Record) -> None:
@@ -81,17 +81,26 @@ def parse_record(text: str, where: str) -> Record:
     return record
 
 
+def _from_cruft_file(path: Path) -> Record:
+    """The record an mlport before `update` wrote as .cruft.json (template folder + answers)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        template = PurePosixPath(document["directory"]).name
+        answers = document["context"]["cookiecutter"]
+        version = str(document.get("checkout") or "").removeprefix("v")
+        return Record(template, version, document.get("commit"), _kept_answers(answers))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise NoRecordError(f"{path} is not a record mlport can read ({error})") from error
+
+
 def read_record(project: Path) -> Record:
-    """The record of the project at `project`, or NoRecordError."""
+    """The record of the project at `project` (.mlport.json, or an older .cruft.json)."""
     path = project / RECORD_FILE
-    if not path.is_file():
-        hint = (
-            " (its .cruft.json comes from an mlport without `update`)"
-            if (project / ".cruft.json").is_file()
-            else ""
-        )
-        raise NoRecordError(
-            f"{project} has no {RECORD_FILE}{hint}: only projects made by `mlport new` can be "
-            "updated; generate a fresh one with `mlport new` and move your work across"
-        )
-    return parse_record(path.read_text(encoding="utf-8"), str(path))
+    if path.is_file():
+        return parse_record(path.read_text(encoding="utf-8"), str(path))
+    if (project / LEGACY_RECORD_FILE).is_file():
+        return _from_cruft_file(project / LEGACY_RECORD_FILE)
+    raise NoRecordError(
+        f"{project} has no {RECORD_FILE}, so it was not made by `mlport new`: "
+        "nothing records which template and answers to update it with"
+    )

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from mlport.errors import GenerationError
 
+NO_COMMIT = "0" * 40
+
 
 def git(
     project: Path, *args: str, env: dict[str, str] | None = None, check: bool = True
@@ -59,12 +61,14 @@ def blob_text(project: Path, revision: str, path: str) -> str | None:
 
 
 def commit_onto(
-    project: Path, branch: str, tree: str, parent: str, message: str, identity: list[str]
+    project: Path, branch: str, tree: str, parent: str | None, message: str, identity: list[str]
 ) -> str:
-    """Commit `tree` on top of `branch` (whose tip is `parent`); the new commit id."""
-    commit = git(project, *identity, "commit-tree", tree, "-p", parent, "-m", message)
+    """Commit `tree` on top of `branch` (whose tip is `parent`; None starts the branch)."""
+    parents = ["-p", parent] if parent else []
+    commit = git(project, *identity, "commit-tree", tree, *parents, "-m", message)
     new = commit.stdout.strip()
-    git(project, "update-ref", "-m", message, f"refs/heads/{branch}", new, parent)
+    # The expected old value makes git refuse if the branch moved (or appeared) meanwhile.
+    git(project, "update-ref", "-m", message, f"refs/heads/{branch}", new, parent or NO_COMMIT)
     return new
 
 

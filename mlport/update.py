@@ -94,6 +94,27 @@ def _answers(record: Record, template: Template, sets: Mapping[str, str], warn) 
     return answers
 
 
+def _template_tip(project: Path, *, adopt: bool) -> str | None:
+    """The template branch's tip (None when adopting), or the error saying how to proceed."""
+    if resolve(project, "HEAD") is None:
+        raise DirtyTreeError(
+            "the repository has no commit yet: commit your project first "
+            "(`git add --all && git commit`), then run `mlport update` again"
+        )
+    tip = resolve(project, f"refs/heads/{TEMPLATE_BRANCH}")
+    if tip is None and not adopt:
+        raise NoTemplateBranchError(
+            f"{project} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "
+            "`mlport update` existed): `mlport update --adopt` starts it from the current "
+            "template and merges it in once, as git conflicts where your files differ"
+        )
+    if tip is not None and adopt:
+        raise NoTemplateBranchError(
+            f"{project} already follows its template on {TEMPLATE_BRANCH}: run `mlport update`"
+        )
+    return tip
+
+
 def _refuse_unfinished_work(project: Path) -> None:
     if resolve(project, "MERGE_HEAD"):
         raise DirtyTreeError(
@@ -131,11 +152,19 @@ def _only_provenance_differs(project: Path, tip: str, rendered: Path, changed: l
     return (old.template, old.answers) == (new.template, new.answers)
 
 
-def _merge(project: Path, identity: list[str], message: str, restore: tuple[str, str] | None):
+def _merge(
+    project: Path,
+    identity: list[str],
+    message: str,
+    restore: tuple[str | None, str] | None,
+    *,
+    unrelated: bool,
+) -> None:
     merged = git(
         project,
         *identity,
         "merge",
+        *(["--allow-unrelated-histories"] if unrelated else []),
         "--no-edit",
         "--no-verify",
         "-m",
@@ -154,7 +183,10 @@ def _merge(project: Path, identity: list[str], message: str, restore: tuple[str,
         )
     if restore:  # the merge never started: the template branch goes back where it was
         old, new = restore
-        git(project, "update-ref", f"refs/heads/{TEMPLATE_BRANCH}", old, new)
+        if old is None:
+            git(project, "update-ref", "-d", f"refs/heads/{TEMPLATE_BRANCH}", new)
+        else:
+            git(project, "update-ref", f"refs/heads/{TEMPLATE_BRANCH}", old, new)
     lines = [line.strip() for line in (merged.stderr or merged.stdout).splitlines()]
     raise GenerationError(
         f"git merge refused, nothing was changed: {' '.join(filter(None, lines))}"
@@ -166,19 +198,17 @@ def update_project(
     *,
     sets: Mapping[str, str] | None = None,
     check: bool = False,
+    adopt: bool = False,
     warn: Callable[[str], None] = _quiet,
 ) -> UpdateResult:
-    """Merge the current templates into `project` (or, with `check`, only say if there is news)."""
+    """Merge the current templates into `project` (or, with `check`, only say if there is news).
+
+    `adopt` starts the template branch in a project that has none, from the current template.
+    """
     root = find_project(project)
     record = read_record(root)
     template = _template_of(record, root)
-    tip = resolve(root, f"refs/heads/{TEMPLATE_BRANCH}")
-    if tip is None:
-        raise NoTemplateBranchError(
-            f"{root} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "
-            "`mlport update` existed), so there is no pristine rendering to merge through: "
-            f"`mlport new` a fresh project with the answers in {RECORD_FILE} and move your work in"
-        )
+    tip = _template_tip(root, adopt=adopt)
     if not check:
         _refuse_unfinished_work(root)
     answers = _answers(record, template, sets or {}, warn)
@@ -186,9 +216,13 @@ def update_project(
     with tempfile.TemporaryDirectory(prefix="mlport-update-") as scratch:
         rendered = _render(root, template, answers, Path(scratch))
         tree = tree_of_folder(root, rendered)
-        changed = changed_paths(root, f"{tip}^{{tree}}", tree)
-        fresh = bool(changed) and not _only_provenance_differs(root, tip, rendered, changed)
-    pending = not is_ancestor(root, tip, "HEAD")
+        if tip is None:
+            changed = changed_paths(root, "HEAD", tree)
+            fresh = True
+        else:
+            changed = changed_paths(root, f"{tip}^{{tree}}", tree)
+            fresh = bool(changed) and not _only_provenance_differs(root, tip, rendered, changed)
+    pending = tip is not None and not is_ancestor(root, tip, "HEAD")
     if not fresh and not pending:
         return UpdateResult(root, template.name, UP_TO_DATE, branch=branch)
     if not fresh:  # an earlier update was committed on the branch but not merged (aborted)
@@ -205,5 +239,6 @@ def update_project(
         message = f"mlport {__version__}: {template.name} template with the recorded answers"
         new = commit_onto(root, TEMPLATE_BRANCH, tree, tip, message, identity)
         restore = (tip, new)
-    _merge(root, identity, f"Merge mlport's {template.name} template updates", restore)
+    message = f"Merge mlport's {template.name} template " + ("(adopted)" if adopt else "updates")
+    _merge(root, identity, message, restore, unrelated=adopt)
     return UpdateResult(root, template.name, MERGED, changed, branch)

@@ -27,6 +27,12 @@ def update(
             help=f"Only report: exit 0 if up to date, {UPDATE_AVAILABLE_EXIT} if an update waits.",
         ),
     ] = False,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt", help="Start following the template in a project without a template branch."
+        ),
+    ] = False,
 ) -> None:
     """Merge the current template into this project (git merge through its template branch)."""
     from mlport import console
@@ -37,7 +43,11 @@ def update(
     try:
         with console.err().status("Rendering the current template..."):
             result = update_project(
-                project, sets=_parse_sets(sets or []), check=check, warn=console.warning
+                project,
+                sets=_parse_sets(sets or []),
+                check=check,
+                adopt=adopt,
+                warn=console.warning,
             )
     except MlportError as error:
         if os.environ.get("MLPORT_DEBUG"):

@@ -224,10 +224,34 @@ def test_outside_a_repository_it_is_not_a_project(tmp_path: Path) -> None:
 
 def test_a_repository_without_a_record_is_refused(tmp_path: Path) -> None:
     git(tmp_path, "init", "--quiet")
-    (tmp_path / ".cruft.json").write_text("{}")
     result = update(tmp_path)
     assert result.exit_code == 1
-    assert f"has no {RECORD_FILE} (its .cruft.json comes from an mlport without" in result.output
+    assert f"has no {RECORD_FILE}, so it was not made by `mlport new`" in result.output
+
+
+def test_a_project_with_the_older_cruft_record_can_adopt_the_template_branch(setup) -> None:
+    _, made = setup
+    project = create_project(TEMPLATE, made.parent / "older", git=False)
+    record = json.loads((project / RECORD_FILE).read_text())
+    (project / RECORD_FILE).unlink()
+    # What mlport wrote before `update` existed.
+    cruft = {
+        "template": "https://github.com/mlport/mlport",
+        "commit": None,
+        "checkout": "v0.1.0",
+        "context": {"cookiecutter": {**record["answers"], "_template": "x", "_output_dir": "/"}},
+        "directory": f"templates/{TEMPLATE}",
+    }
+    (project / ".cruft.json").write_text(json.dumps(cruft))
+    git(project, "init", "--quiet")
+    commit(project, "Start")
+    assert "`mlport update --adopt` starts it" in update(project).output
+
+    adopted = update(project, "--adopt")
+
+    assert adopted.exit_code == 0, adopted.output
+    assert json.loads((project / RECORD_FILE).read_text())["answers"] == record["answers"]
+    assert update(project, "--check").exit_code == 0
 
 
 def test_a_record_naming_an_unknown_template_is_refused(setup) -> None:
@@ -242,16 +266,67 @@ def test_a_record_naming_an_unknown_template_is_refused(setup) -> None:
     assert "known templates: tabular-classifier" in result.output
 
 
-def test_a_project_without_the_template_branch_says_how_to_proceed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_project_without_the_template_branch_says_how_to_proceed(tmp_path: Path) -> None:
     project = create_project("rl-agent", tmp_path, git=False)
     git(project, "init", "--quiet")
     commit(project, "My own first commit")
     result = update(project)
     assert result.exit_code == 1
     assert f"has no {TEMPLATE_BRANCH} branch (made with --no-git" in result.output
-    assert "`mlport new` a fresh project with the answers in .mlport.json" in result.output
+    assert "`mlport update --adopt` starts it" in result.output
+
+
+def test_adopt_starts_the_template_branch_and_merges_it_once(setup) -> None:
+    template, _ = setup
+    project = create_project(TEMPLATE, setup[1].parent / "made-without-git", git=False)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    edit(project / "params.yaml", "seed: 42", "seed: 7")
+    mine = commit(project, "My own first commit")
+    makefile = template / PROJECT_DIR / "Makefile"
+    makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
+
+    adopted = update(project, "--adopt")
+
+    # No common history yet: every file where the two differ is a conflict, resolved once.
+    assert adopted.exit_code == 1
+    assert "conflict with yours in Makefile, params.yaml:" in adopted.output
+    git(project, "checkout", "--ours", "params.yaml")
+    git(project, "checkout", "--theirs", "Makefile")
+    commit(project, "Adopt mlport's template, keeping my seed")
+    assert (project / "Makefile").read_text().endswith("# a template improvement\n")
+    assert "seed: 7" in (project / "params.yaml").read_text()
+    assert git(project, "merge-base", "HEAD", TEMPLATE_BRANCH) == git(
+        project, "rev-parse", TEMPLATE_BRANCH
+    )
+    assert mine in git(project, "rev-list", "HEAD").split()
+    assert update(project, "--check").exit_code == 0
+    assert "already follows its template" in update(project, "--adopt").output
+
+
+def test_a_new_mlport_version_alone_is_not_an_update(
+    setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, project = setup
+    monkeypatch.setattr("mlport.record.__version__", "99.0.0")
+    monkeypatch.setattr("mlport.record.source_commit", lambda _: "f" * 40)
+    result = update(project, "--check")
+    assert result.exit_code == 0, result.output
+    assert "Up to date" in result.stdout
+
+
+def test_a_merge_git_refuses_leaves_the_template_branch_where_it_was(setup) -> None:
+    template, project = setup
+    (template / PROJECT_DIR / "NOTES.md").write_text("from the template\n")
+    (project / "NOTES.md").write_text("my untracked notes\n")
+    refs_before = git(project, "show-ref")
+
+    result = update(project)
+
+    assert result.exit_code == 1
+    assert "git merge refused, nothing was changed" in result.output
+    assert "NOTES.md" in result.output
+    assert git(project, "show-ref") == refs_before
+    assert (project / "NOTES.md").read_text() == "my untracked notes\n"
 
 
 def test_templates_dir_points_list_and_new_at_another_folder(
