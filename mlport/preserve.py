@@ -49,19 +49,30 @@ def pipeline_outputs(*projects: Path) -> set[str]:
     return normalised - set(BLOCK_DOCUMENTS) - {"."}
 
 
-def drop_outputs(rendered: Path, outputs: set[str]) -> list[str]:
-    """Remove from a rendering anything at or under an output path; the paths removed."""
-    dropped = []
+def freeze_outputs(rendered: Path, outputs: set[str], previous: dict[str, bytes]) -> list[str]:
+    """Make a rendering hold, at output paths, exactly what the template branch held before.
+
+    So the template branch never adds, changes or deletes anything the pipeline writes; returns
+    the paths where the template's own files were set aside.
+    """
+    set_aside = []
     for output in sorted(outputs):
         target = rendered / output
+        files = (
+            [target] if target.is_file() else sorted(target.rglob("*")) if target.is_dir() else []
+        )
+        for path in files:
+            relative = path.relative_to(rendered).as_posix()
+            if path.is_file() and path.read_bytes() != previous.get(relative):
+                set_aside.append(relative)
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         elif target.exists() or target.is_symlink():
             target.unlink()
-        else:
-            continue
-        dropped.append(output)
-    return dropped
+    for relative, content in previous.items():
+        (rendered / relative).parent.mkdir(parents=True, exist_ok=True)
+        (rendered / relative).write_bytes(content)
+    return set_aside
 
 
 def _block(text: str) -> tuple[int, int] | None:

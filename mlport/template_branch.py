@@ -60,6 +60,23 @@ def blob_text(project: Path, revision: str, path: str) -> str | None:
     return found.stdout if found.returncode == 0 else None
 
 
+def files_under(project: Path, revision: str, paths: list[str]) -> dict[str, bytes]:
+    """The content of every file at or under `paths` in `revision`."""
+    if not paths:
+        return {}
+    listing = git(project, "ls-tree", "-r", "-z", "--name-only", revision, "--", *paths)
+    found = {}
+    for path in filter(None, listing.stdout.split("\0")):
+        blob = subprocess.run(
+            ["git", "cat-file", "blob", f"{revision}:{path}"],
+            cwd=project,
+            capture_output=True,
+            check=True,
+        )
+        found[path] = blob.stdout
+    return found
+
+
 def commit_onto(
     project: Path, branch: str, tree: str, parent: str | None, message: str, identity: list[str]
 ) -> str:

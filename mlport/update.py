@@ -22,7 +22,7 @@ from mlport.errors import (
     UnknownTemplateError,
     UpdateConflictError,
 )
-from mlport.preserve import carry_results_blocks, drop_outputs, pipeline_outputs
+from mlport.preserve import carry_results_blocks, freeze_outputs, pipeline_outputs
 from mlport.record import RECORD_FILE, Record, parse_record, read_record
 from mlport.registry import Template, available_templates, get_template
 from mlport.template_branch import (
@@ -30,6 +30,7 @@ from mlport.template_branch import (
     changed_paths,
     commit_onto,
     current_branch,
+    files_under,
     git,
     is_ancestor,
     resolve,
@@ -130,13 +131,18 @@ def _refuse_unfinished_work(project: Path) -> None:
         )
 
 
-def _render(project: Path, template: Template, answers: dict, scratch: Path) -> Path:
-    """The current template rendered with `answers`, minus the pipeline's outputs."""
+def _render(
+    project: Path, template: Template, answers: dict, tip: str | None, scratch: Path, warn
+) -> Path:
+    """The current template rendered with `answers`; outputs and results blocks left as they are."""
     from mlport.api import create_project
 
     rendered = create_project(template.name, scratch, context=answers, no_input=True, git=False)
     carry_results_blocks(project, rendered)
-    drop_outputs(rendered, pipeline_outputs(project, rendered))
+    outputs = pipeline_outputs(project, rendered)
+    previous = files_under(project, tip, sorted(outputs)) if tip else {}
+    for path in freeze_outputs(rendered, outputs, previous):
+        warn(f"the template ships {path}, where the pipeline writes its outputs: left out")
     return rendered
 
 
@@ -214,7 +220,7 @@ def update_project(
     answers = _answers(record, template, sets or {}, warn)
     branch = current_branch(root)
     with tempfile.TemporaryDirectory(prefix="mlport-update-") as scratch:
-        rendered = _render(root, template, answers, Path(scratch))
+        rendered = _render(root, template, answers, tip, Path(scratch), warn)
         tree = tree_of_folder(root, rendered)
         if tip is None:
             changed = changed_paths(root, "HEAD", tree)

@@ -426,3 +426,28 @@ def test_pipeline_outputs_and_results_blocks_are_never_touched(setup) -> None:
             template_files
         )
         assert git(project, "status", "--porcelain") == ""
+
+
+def test_template_files_inside_a_declared_output_folder_stay_as_they_are(setup) -> None:
+    template, project = setup
+    # The learner's pipeline now writes data/raw itself, where the template keeps a README.
+    edit(
+        project / "dvc.yaml",
+        "stages:\n",
+        "stages:\n  fetch:\n    cmd: true\n    outs:\n      - data/raw\n",
+    )
+    commit(project, "Fetch my own raw data")
+    ours = (project / "data" / "raw" / "README.md").read_bytes()
+    raw_readme = template / PROJECT_DIR / "data" / "raw" / "README.md"
+    raw_readme.write_text("rewritten by the template\n")
+    makefile = template / PROJECT_DIR / "Makefile"
+    makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
+
+    result = update(project)
+
+    assert result.exit_code == 0, result.output
+    assert "the template ships data/raw/README.md, where the pipeline writes its outputs" in (
+        result.output
+    )
+    assert (project / "data" / "raw" / "README.md").read_bytes() == ours
+    assert (project / "Makefile").read_text().endswith("# a template improvement\n")
