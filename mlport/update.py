@@ -95,7 +95,7 @@ def _answers(record: Record, template: Template, sets: Mapping[str, str], warn) 
     return answers
 
 
-def _template_tip(project: Path, *, adopt: bool) -> str | None:
+def _template_tip(project: Path, *, adopt: bool, check: bool) -> str | None:
     """The template branch's tip (None when adopting), or the error saying how to proceed."""
     if resolve(project, "HEAD") is None:
         raise DirtyTreeError(
@@ -103,6 +103,12 @@ def _template_tip(project: Path, *, adopt: bool) -> str | None:
             "(`git add --all && git commit`), then run `mlport update` again"
         )
     tip = resolve(project, f"refs/heads/{TEMPLATE_BRANCH}")
+    pushed = resolve(project, f"refs/remotes/origin/{TEMPLATE_BRANCH}")
+    if tip is None and pushed and not adopt:
+        # A fresh clone: the branch is on the remote only; the update commits onto a local one.
+        if not check:
+            git(project, "branch", "--quiet", TEMPLATE_BRANCH, pushed)
+        return pushed
     if tip is None and not adopt:
         raise NoTemplateBranchError(
             f"{project} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "
@@ -214,7 +220,7 @@ def update_project(
     root = find_project(project)
     record = read_record(root)
     template = _template_of(record, root)
-    tip = _template_tip(root, adopt=adopt)
+    tip = _template_tip(root, adopt=adopt, check=check)
     if not check:
         _refuse_unfinished_work(root)
     answers = _answers(record, template, sets or {}, warn)

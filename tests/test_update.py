@@ -149,6 +149,23 @@ def test_after_an_aborted_merge_the_update_is_still_offered(setup) -> None:
     assert update(project).exit_code == 1, "the same conflict again, not 'up to date'"
 
 
+def test_a_clone_follows_the_template_branch_pushed_with_the_project(setup, tmp_path) -> None:
+    template, project = setup
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(project), str(clone))
+    assert git(clone, "branch", "--list", TEMPLATE_BRANCH) == "", "only main is checked out"
+    makefile = template / PROJECT_DIR / "Makefile"
+    makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
+
+    assert update(clone, "--check").exit_code == UPDATE_AVAILABLE_EXIT
+    result = update(clone)
+
+    assert result.exit_code == 0, result.output
+    assert (clone / "Makefile").read_text().endswith("# a template improvement\n")
+    parent = git(clone, "rev-parse", f"{TEMPLATE_BRANCH}^")
+    assert parent == git(clone, "rev-parse", f"origin/{TEMPLATE_BRANCH}")
+
+
 def test_a_dirty_tree_is_refused_and_nothing_changes(setup) -> None:
     template, project = setup
     makefile = template / PROJECT_DIR / "Makefile"
