@@ -95,7 +95,7 @@ def _answers(record: Record, template: Template, sets: Mapping[str, str], warn) 
     return answers
 
 
-def _template_tip(project: Path, *, adopt: bool, check: bool) -> str | None:
+def _template_tip(project: Path, *, adopt: bool) -> str | None:
     """The template branch's tip (None when adopting), or the error saying how to proceed."""
     if resolve(project, "HEAD") is None:
         raise DirtyTreeError(
@@ -105,10 +105,7 @@ def _template_tip(project: Path, *, adopt: bool, check: bool) -> str | None:
     tip = resolve(project, f"refs/heads/{TEMPLATE_BRANCH}")
     pushed = resolve(project, f"refs/remotes/origin/{TEMPLATE_BRANCH}")
     if tip is None and pushed and not adopt:
-        # A fresh clone: the branch is on the remote only; the update commits onto a local one.
-        if not check:
-            git(project, "branch", "--quiet", TEMPLATE_BRANCH, pushed)
-        return pushed
+        return pushed  # a fresh clone: the branch is on the remote only, for now
     if tip is None and not adopt:
         raise NoTemplateBranchError(
             f"{project} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "
@@ -220,7 +217,7 @@ def update_project(
     root = find_project(project)
     record = read_record(root)
     template = _template_of(record, root)
-    tip = _template_tip(root, adopt=adopt, check=check)
+    tip = _template_tip(root, adopt=adopt)
     if not check:
         _refuse_unfinished_work(root)
     answers = _answers(record, template, sets or {}, warn)
@@ -238,7 +235,8 @@ def update_project(
     if not fresh and not pending:
         return UpdateResult(root, template.name, UP_TO_DATE, branch=branch)
     if not fresh:  # an earlier update was committed on the branch but not merged (aborted)
-        changed = changed_paths(root, "HEAD", tip)
+        base = git(root, "merge-base", "HEAD", tip).stdout.strip()
+        changed = changed_paths(root, base, tip)
     if check:
         return UpdateResult(root, template.name, AVAILABLE, changed, branch)
     identity = identity_options(
@@ -246,6 +244,8 @@ def update_project(
         answers.get("author_name") or "mlport",
         answers.get("author_email") or "mlport@localhost",
     )
+    if tip and resolve(root, f"refs/heads/{TEMPLATE_BRANCH}") is None:
+        git(root, "branch", "--quiet", TEMPLATE_BRANCH, tip)  # follow origin's branch
     restore = None
     if fresh:
         message = f"mlport {__version__}: {template.name} template with the recorded answers"

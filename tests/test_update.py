@@ -145,7 +145,9 @@ def test_after_an_aborted_merge_the_update_is_still_offered(setup) -> None:
     assert update(project).exit_code == 1
     git(project, "merge", "--abort")
 
-    assert update(project, "--check").exit_code == UPDATE_AVAILABLE_EXIT
+    waiting = update(project, "--check")
+    assert waiting.exit_code == UPDATE_AVAILABLE_EXIT
+    assert "(1 file change)" in waiting.stdout, "what the template changed, not my own edits"
     assert update(project).exit_code == 1, "the same conflict again, not 'up to date'"
 
 
