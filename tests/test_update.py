@@ -130,6 +130,9 @@ def test_a_change_to_a_line_i_also_changed_stops_as_a_git_conflict(setup) -> Non
     assert "conflict with yours in params.yaml" in message
     assert "git add" in message and "git commit" in message and "git merge --abort" in message
     assert "UU params.yaml" in git(project, "status", "--porcelain").splitlines()
+    again = update(project)
+    assert again.exit_code == 1
+    assert again.output.startswith("error: a merge is in progress: finish it")
 
     git(project, "merge", "--abort")
     assert git(project, "rev-parse", "HEAD") == mine
