@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from mlport import __version__
 from mlport.answers import check_answers, literal_context, refuse_template_markers, user_defaults
 from mlport.errors import (
     GenerationError,
@@ -19,11 +17,10 @@ from mlport.errors import (
     UnknownVariableError,
 )
 from mlport.naming import project_names
+from mlport.record import new_record, write_record
 from mlport.registry import Template, get_template
 from mlport.signals import terminate_as_interrupt
 from mlport.vcs import init_repository
-
-TEMPLATE_REPOSITORY = "https://github.com/mlport/mlport"
 
 
 def _quiet(_: str) -> None:
@@ -58,34 +55,6 @@ def _refuse_occupied(target: Path) -> None:
             f"{target} already exists and is not empty; choose another --name or --output-dir "
             "(mlport never overwrites files)"
         )
-
-
-def _source_commit() -> str | None:
-    """The mlport commit the templates come from, when running from a git checkout."""
-    source = Path(__file__).resolve().parent.parent
-    if not (source / ".git").exists() or shutil.which("git") is None:
-        return None
-    found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True)
-    return found.stdout.strip() or None if found.returncode == 0 else None
-
-
-def _write_cruft_file(project: Path, template: Template, answers: dict) -> None:
-    # The format cruft reads, so `cruft check` / `cruft update` can follow the template later.
-    context = {
-        key: value
-        for key, value in answers.items()
-        if key not in ("_output_dir", "_repo_dir", "_checkout")
-    }
-    context["_template"] = TEMPLATE_REPOSITORY
-    record = {
-        "template": TEMPLATE_REPOSITORY,
-        "commit": _source_commit(),
-        "checkout": f"v{__version__}",
-        "context": {"cookiecutter": context},
-        "directory": f"templates/{template.name}",
-        "skip": [".git", "data", "models", "reports", "mlflow.db"],
-    }
-    (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def _drop_bytecode(project: Path) -> None:
@@ -178,7 +147,7 @@ def create_project(
     try:
         rendered, final_answers = _render(chosen, staging, answers)
         _drop_bytecode(rendered)
-        _write_cruft_file(rendered, chosen, final_answers)
+        write_record(rendered, new_record(chosen.name, chosen.path.parent, final_answers))
         if git:
             init_repository(
                 rendered,

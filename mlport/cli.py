@@ -138,3 +138,12 @@ def _shown(path: Path) -> str:
 def main() -> None:
     """Entry point of the `mlport` script."""
     app()
+
+
+def _register_update() -> None:
+    from mlport.update_command import update
+
+    app.command("update")(update)
+
+
+_register_update()

@@ -12,9 +12,9 @@ class MlportError(Exception):
 class UnknownTemplateError(MlportError):
     """Raised when the requested template does not exist."""
 
-    def __init__(self, name: str, known: list[str]) -> None:
+    def __init__(self, name: str, known: list[str], *, where: str = "") -> None:
         self.name, self.known = name, known
-        super().__init__(f"unknown template {name!r}; known templates: {', '.join(known)}")
+        super().__init__(f"unknown template {name!r}{where}; known templates: {', '.join(known)}")
 
 
 class InvalidNameError(MlportError):
@@ -35,3 +35,27 @@ class InvalidValueError(MlportError):
 
 class GenerationError(MlportError):
     """Raised when rendering the template fails (a hook refused, a template error)."""
+
+
+class TemplatesDirError(MlportError):
+    """Raised when MLPORT_TEMPLATES_DIR names something that is not a folder."""
+
+
+class NotAProjectError(MlportError):
+    """Raised when `mlport update` is run outside a git repository."""
+
+
+class NoRecordError(MlportError):
+    """Raised when a project has no readable record of its template and answers."""
+
+
+class NoTemplateBranchError(MlportError):
+    """Raised when a project has no template branch to merge template changes through."""
+
+
+class DirtyTreeError(MlportError):
+    """Raised when `mlport update` would start on uncommitted changes."""
+
+
+class UpdateConflictError(MlportError):
+    """Raised when merging template changes stops on conflicts the learner resolves with git."""

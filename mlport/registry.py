@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from mlport.errors import UnknownTemplateError
+from mlport.errors import TemplatesDirError, UnknownTemplateError
 
 SHARED_DIR_NAME = "_shared"
+# Points `list`, `new` and `update` at another templates folder: a template author's working copy.
+TEMPLATES_DIR_VARIABLE = "MLPORT_TEMPLATES_DIR"
 
 
 @dataclass(frozen=True)
@@ -27,9 +30,20 @@ class Template:
         return [key for key in self.context if not key.startswith("_")]
 
 
-@cache
 def templates_root() -> Path:
-    """The folder holding the templates: inside the wheel, or at the top of a source checkout."""
+    """The folder holding the templates: $MLPORT_TEMPLATES_DIR, else the ones mlport ships."""
+    chosen = os.environ.get(TEMPLATES_DIR_VARIABLE)
+    if not chosen:
+        return _installed_templates_root()
+    root = Path(chosen).expanduser().resolve()
+    if not root.is_dir():
+        raise TemplatesDirError(f"{TEMPLATES_DIR_VARIABLE}={chosen} is not a folder")
+    return root
+
+
+@cache
+def _installed_templates_root() -> Path:
+    """The templates inside the wheel, or at the top of a source checkout."""
     package_dir = Path(__file__).resolve().parent
     for candidate in (package_dir / "templates", package_dir.parent / "templates"):
         if (candidate / SHARED_DIR_NAME).is_dir():

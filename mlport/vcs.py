@@ -1,4 +1,4 @@
-"""Give a new project its own git repository with DVC initialised and a first commit."""
+"""Give a new project its own git repository: the rendering committed, a template branch, DVC."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from pathlib import Path
 from mlport.errors import GenerationError
 
 Warn = Callable[[str], None]
+# The branch holding the pristine rendering of the template; it shares the first commit with main.
+TEMPLATE_BRANCH = "mlport-template"
+DVC_INIT_MESSAGE = "Initialise DVC"
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -46,21 +49,33 @@ def _dvc_command() -> list[str] | None:
 def init_repository(
     project: Path, *, author_name: str, author_email: str, message: str, warn: Warn
 ) -> None:
-    """git init, dvc init and a first commit; where git or DVC is missing, warn and carry on."""
+    """git init, a first commit of the rendering (also the template branch), then dvc init.
+
+    Where git or DVC is missing, warn and carry on.
+    """
     git = shutil.which("git")
     if git is None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
         return
     _run([git, "init", "--quiet", "--initial-branch=main"], project)
+    identity = identity_options(project, author_name, author_email)
+    _run([git, "add", "--all"], project)
+    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", message], project)
+    # The template branch holds only what mlport renders; `mlport update` merges it into main.
+    _run([git, "branch", TEMPLATE_BRANCH], project)
     dvc = _dvc_command()
     if dvc is None:
         warn("DVC was not found: run `dvc init` in the project once it is installed")
-    else:
-        # No usage report from a fresh project: the learner decides that later.
-        env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
-        _run([*dvc, "init", "--quiet"], project, env=env)
-    identity: list[str] = []
-    if not _has_identity(git, project):
-        identity = ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
+        return
+    # No usage report from a fresh project: the learner decides that later.
+    env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
+    _run([*dvc, "init", "--quiet"], project, env=env)
     _run([git, "add", "--all"], project)
-    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", message], project)
+    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
+
+
+def identity_options(project: Path, author_name: str, author_email: str) -> list[str]:
+    """`-c user.name=... -c user.email=...` for git when the user has set no identity, else []."""
+    if _has_identity("git", project):
+        return []
+    return ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import datetime
-import json
 import os
 import re
 import shutil
@@ -22,6 +21,7 @@ from mlport import api
 from mlport.api import create_project
 from mlport.cli import app
 from mlport.errors import GenerationError, InvalidNameError, InvalidValueError
+from mlport.record import read_record
 from mlport.registry import get_template, load_template
 
 runner = CliRunner()
@@ -45,7 +45,7 @@ def one_error_line(result: object) -> str:
 
 
 def answers_of(project: Path) -> dict:
-    return json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    return read_record(project).answers
 
 
 # 1. Values given to --set / create_project(context=...) are data, never Jinja.

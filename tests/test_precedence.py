@@ -38,6 +38,6 @@ def test_answer_precedence(
     context = {"author_name": cli_set} if cli_set else {}
     project = create_project("tabular-classifier", tmp_path, context=context, git=False)
 
-    answers = json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]
+    answers = json.loads((project / ".mlport.json").read_text())["answers"]
     assert answers["author_name"] == expected
     assert expected in (project / "LICENSE").read_text()

@@ -20,7 +20,7 @@ def test_first_commit_holds_everything(project: Project) -> None:
     status = project.run("git", "status", "--porcelain")
     assert status.stdout == ""
     tracked = project.run("git", "ls-files").stdout.split()
-    assert {".dvc/config", ".dvcignore", "dvc.yaml", "params.yaml", ".cruft.json"} <= set(tracked)
+    assert {".dvc/config", ".dvcignore", "dvc.yaml", "params.yaml", ".mlport.json"} <= set(tracked)
 
 
 def test_its_own_test_suite_passes(project: Project) -> None:

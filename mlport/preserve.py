@@ -1,0 +1,101 @@
+"""What an update never touches: the pipeline's outputs and the results blocks it writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+RESULTS_START = "<!-- results:start -->"
+RESULTS_END = "<!-- results:end -->"
+# The documents whose results block the report stage rewrites; the rest of them is template.
+BLOCK_DOCUMENTS = ("README.md", "MODEL_CARD.md")
+# Written by tracking, not declared in dvc.yaml.
+ALWAYS_OUTPUTS = ("mlflow.db", "mlruns", "mlartifacts", "lightning_logs")
+_OUTPUT_KINDS = ("outs", "metrics", "plots")
+
+
+def _declared_paths(entries: object) -> list[str]:
+    """Paths in a dvc.yaml outs/metrics/plots list: strings or one-key mappings."""
+    paths: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str):
+            paths.append(entry)
+        elif isinstance(entry, dict):
+            paths.extend(str(key) for key in entry)
+    return [path for path in paths if "${" not in path]
+
+
+def pipeline_outputs(*projects: Path) -> set[str]:
+    """Every output the dvc.yaml of these folders declares, plus the tracking stores."""
+    outputs = set(ALWAYS_OUTPUTS)
+    for project in projects:
+        path = project / "dvc.yaml"
+        if not path.is_file():
+            continue
+        try:
+            pipeline = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError:
+            continue
+        stages = pipeline.get("stages") or {}
+        for stage in stages.values() if isinstance(stages, dict) else []:
+            body = stage.get("do", stage) if isinstance(stage, dict) else {}
+            for kind in _OUTPUT_KINDS:
+                outputs.update(_declared_paths(body.get(kind)))
+        for kind in ("metrics", "plots"):
+            outputs.update(_declared_paths(pipeline.get(kind)))
+    normalised = {PurePosixPath(path.strip("/")).as_posix() for path in outputs}
+    return normalised - set(BLOCK_DOCUMENTS) - {"."}
+
+
+def freeze_outputs(rendered: Path, outputs: set[str], previous: dict[str, bytes]) -> list[str]:
+    """Make a rendering hold, at output paths, exactly what the template branch held before.
+
+    So the template branch never adds, changes or deletes anything the pipeline writes; returns
+    the paths where the template's own files were set aside.
+    """
+    set_aside = []
+    for output in sorted(outputs):
+        target = rendered / output
+        files = (
+            [target] if target.is_file() else sorted(target.rglob("*")) if target.is_dir() else []
+        )
+        for path in files:
+            relative = path.relative_to(rendered).as_posix()
+            if path.is_file() and path.read_bytes() != previous.get(relative):
+                set_aside.append(relative)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+    for relative, content in previous.items():
+        (rendered / relative).parent.mkdir(parents=True, exist_ok=True)
+        (rendered / relative).write_bytes(content)
+    return set_aside
+
+
+def _block(text: str) -> tuple[int, int] | None:
+    start, end = text.find(RESULTS_START), text.find(RESULTS_END)
+    if start < 0 or end < start:
+        return None
+    return start + len(RESULTS_START), end
+
+
+def carry_results_blocks(project: Path, rendered: Path) -> None:
+    """Put the project's own results blocks into the rendering: a merge then keeps them."""
+    for name in BLOCK_DOCUMENTS:
+        mine, theirs = project / name, rendered / name
+        if not (mine.is_file() and theirs.is_file()):
+            continue
+        my_text = mine.read_text(encoding="utf-8")
+        their_text = theirs.read_text(encoding="utf-8")
+        my_block, their_block = _block(my_text), _block(their_text)
+        if my_block is None or their_block is None:
+            continue
+        carried = (
+            their_text[: their_block[0]]
+            + my_text[my_block[0] : my_block[1]]
+            + their_text[their_block[1] :]
+        )
+        theirs.write_text(carried, encoding="utf-8")
