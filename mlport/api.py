@@ -16,6 +16,7 @@ from mlport.errors import (
     TargetExistsError,
     UnknownVariableError,
 )
+from mlport.identity import identity_answers, warn_placeholders
 from mlport.naming import check_slug, project_names
 from mlport.registry import Template, get_template
 from mlport.vcs import init_repository
@@ -91,6 +92,12 @@ def _write_cruft_file(project: Path, template: Template, answers: dict) -> None:
     (project / ".cruft.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
+def _user_defaults() -> dict:
+    from cookiecutter.config import get_user_config
+
+    return get_user_config().get("default_context") or {}
+
+
 def _render(
     template: Template, staging: Path, context: dict, *, no_input: bool
 ) -> tuple[Path, dict]:
@@ -135,6 +142,7 @@ def create_project(
     answers = check_context(chosen, context or {})
     if name is not None:
         answers["project_name"] = project_names(name).title
+    answers = {**identity_answers(chosen, answers, _user_defaults()), **answers}
     output_dir = Path(output_dir).resolve()
     if no_input:
         _refuse_occupied(output_dir / _expected_slug(chosen, answers))
@@ -146,8 +154,6 @@ def create_project(
         if git:
             init_repository(
                 rendered,
-                author_name=final_answers.get("author_name") or "mlport",
-                author_email=final_answers.get("author_email") or "mlport@localhost",
                 message=(
                     f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
                 ),
@@ -160,4 +166,5 @@ def create_project(
         rendered.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    warn_placeholders(target, chosen, warn)
     return target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlport.errors import GenerationError
+from mlport.identity import SET_IDENTITY_HINT, git_identity
 
 Warn = Callable[[str], None]
 
@@ -28,14 +30,6 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> st
     return result.stdout.strip()
 
 
-def _has_identity(git: str, cwd: Path) -> bool:
-    for key in ("user.name", "user.email"):
-        found = subprocess.run([git, "config", key], cwd=cwd, capture_output=True, text=True)
-        if found.returncode != 0 or not found.stdout.strip():
-            return False
-    return True
-
-
 def _dvc_command() -> list[str] | None:
     if importlib.util.find_spec("dvc") is not None:
         return [sys.executable, "-m", "dvc"]
@@ -43,10 +37,8 @@ def _dvc_command() -> list[str] | None:
     return [dvc] if dvc else None
 
 
-def init_repository(
-    project: Path, *, author_name: str, author_email: str, message: str, warn: Warn
-) -> None:
-    """git init, dvc init and a first commit; where git or DVC is missing, warn and carry on."""
+def init_repository(project: Path, *, message: str, warn: Warn) -> None:
+    """git init, dvc init and a first commit; where git, DVC or an identity is missing, warn."""
     git = shutil.which("git")
     if git is None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
@@ -59,8 +51,13 @@ def init_repository(
         # No usage report from a fresh project: the learner decides that later.
         env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
         _run([*dvc, "init", "--quiet"], project, env=env)
-    identity: list[str] = []
-    if not _has_identity(git, project):
-        identity = ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
     _run([git, "add", "--all"], project)
-    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", message], project)
+    if git_identity(project) is None:
+        # A commit under a made-up name would be pushed with it: leave the commit to the learner.
+        warn(
+            "git has no identity, so the first commit was skipped: set one with "
+            f"`{SET_IDENTITY_HINT}`, then commit with "
+            f"`cd {project.name} && git commit -m {shlex.quote(message)}`"
+        )
+        return
+    _run([git, "commit", "--quiet", "--no-verify", "-m", message], project)

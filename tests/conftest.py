@@ -39,3 +39,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/slow/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def git_user(isolated_home: Path) -> None:
+    """A git identity (and GitHub login) in the isolated home, as a set-up learner has."""
+    (isolated_home / ".gitconfig").write_text(
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n[github]\n\tuser = ada-l\n"
+    )

@@ -53,7 +53,7 @@ def test_list_shows_each_template_with_its_own_description() -> None:
         assert template.description in result.stdout
 
 
-def test_new_creates_a_committed_project_with_dvc(tmp_path: Path) -> None:
+def test_new_creates_a_committed_project_with_dvc(tmp_path: Path, git_user: None) -> None:
     result = runner.invoke(
         app,
         ["new", "tabular-classifier", "--no-input", "--name", "Churn Model", "-o", str(tmp_path)],
@@ -106,7 +106,9 @@ def test_missing_git_is_reported_and_generation_carries_on(
     assert project.is_dir() and not (project / ".git").exists()
 
 
-def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_path: Path) -> None:
+def test_without_a_git_identity_the_first_commit_is_skipped_and_explained(
+    tmp_path: Path,
+) -> None:
     result = runner.invoke(
         app,
         [
@@ -122,14 +124,17 @@ def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_pat
         ],
     )
     assert result.exit_code == 0, result.output
-    author = subprocess.run(
-        ["git", "log", "--format=%an <%ae>"],
-        cwd=tmp_path / "breast-cancer-classifier",
-        capture_output=True,
-        text=True,
-        check=True,
+    project = tmp_path / "breast-cancer-classifier"
+    log = subprocess.run(["git", "log"], cwd=project, capture_output=True, text=True)
+    assert log.returncode != 0, "no commit may be authored without a git identity"
+    warning = " ".join(result.stderr.split())
+    assert "git has no identity, so the first commit was skipped" in warning
+    assert "git config --global user.name" in warning
+    assert "cd breast-cancer-classifier && git commit -m" in warning
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"], cwd=project, capture_output=True, text=True
     )
-    assert author.stdout.strip() == "Ada Lovelace <ada@example.com>"
+    assert "dvc.yaml" in staged.stdout.split(), "everything is staged for the learner's commit"
 
 
 def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
@@ -163,3 +168,28 @@ def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
             screen = ""
     assert process.wait(timeout=10) == 0
     assert (tmp_path / "lunar-lander-pilot" / "src" / "lunar_lander_pilot").is_dir()
+
+
+def test_placeholders_left_are_named_in_one_warning(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["new", "tabular-classifier", "--no-input", "--no-git", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("warning: placeholder identity left in ")
+    warning = " ".join(result.stderr.split())
+    for name in ("LICENSE", "pyproject.toml", "README.md", "MODEL_CARD.md"):
+        assert name in warning
+    assert "git config --global user.name" in warning and "mlport check" in warning
+
+
+def test_with_a_git_identity_no_placeholder_is_left(tmp_path: Path, git_user: None) -> None:
+    result = runner.invoke(app, ["new", "rl-agent", "--no-input", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    project = tmp_path / "cartpole-agent"
+    author = subprocess.run(
+        ["git", "log", "--format=%an <%ae>"], cwd=project, capture_output=True, text=True
+    )
+    assert author.stdout.strip() == "Ada Lovelace <ada@example.com>"
+    assert "Ada Lovelace" in (project / "LICENSE").read_text()
