@@ -35,3 +35,12 @@ class InvalidValueError(MlportError):
 
 class GenerationError(MlportError):
     """Raised when rendering the template fails (a hook refused, a template error)."""
+
+
+class NotAProjectError(MlportError):
+    """Raised when `check` or `publish` is given a path that is not a project folder."""
+
+
+class PublishError(MlportError):
+    """Raised when publishing cannot go on: gh missing or signed out, no commit, a dirty tree,
+    a failed check, or a remote that refuses the push."""
