@@ -76,6 +76,7 @@ def test_new_creates_a_committed_project_with_dvc(tmp_path: Path, git_user: None
     # The end of the output: the tree, then the next three commands.
     assert "churn-model/" in result.stdout
     assert "cd " in result.stdout and "make setup" in result.stdout and "dvc repro" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].lstrip().startswith("mlport publish")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["churn-model"], "no staging left behind"
 
 
@@ -137,7 +138,8 @@ def test_without_a_git_identity_the_first_commit_is_skipped_and_explained(
     assert "dvc.yaml" in staged.stdout.split(), "everything is staged for the learner's commit"
 
 
-def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
+def in_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run `mlport ARGS` on a pseudo-terminal, typing `answers` then Enter at every prompt."""
     import os
     import pty
     import re
@@ -146,28 +148,44 @@ def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
 
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlport", "new", "rl-agent", "--no-git", "-o", str(tmp_path)],
+        [sys.executable, "-m", "mlport", *args],
         stdin=slave,
         stdout=slave,
         stderr=slave,
         close_fds=True,
     )
     os.close(slave)
-    answers = ["Lunar Lander Pilot"]  # then Enter for every other default
-    screen, deadline = "", time.monotonic() + 60
+    transcript, screen, deadline = "", "", time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.2)
         if not ready:
             continue
         try:
-            screen += os.read(master, 4096).decode(errors="replace")
+            chunk = os.read(master, 4096).decode(errors="replace")
         except OSError:
             break
+        screen += chunk
+        transcript += chunk
         if re.sub(r"\x1b\[[0-9;]*m", "", screen).rstrip(" ").endswith(":"):
             os.write(master, ((answers.pop(0) if answers else "") + "\r").encode())
             screen = ""
-    assert process.wait(timeout=10) == 0
+    return process.wait(timeout=10), re.sub(r"\x1b\[[0-9;]*m", "", transcript)
+
+
+def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
+    code, _ = in_a_terminal(
+        ["new", "rl-agent", "--no-git", "-o", str(tmp_path)], ["Lunar Lander Pilot"]
+    )
+    assert code == 0
     assert (tmp_path / "lunar-lander-pilot" / "src" / "lunar_lander_pilot").is_dir()
+
+
+def test_prompts_offer_the_git_identity_as_defaults(tmp_path: Path, git_user: None) -> None:
+    code, transcript = in_a_terminal(["new", "rl-agent", "--no-git", "-o", str(tmp_path)], [])
+    assert code == 0
+    assert "(Ada Lovelace)" in transcript and "(ada@example.com)" in transcript
+    assert "(ada-l)" in transcript
+    assert "Ada Lovelace" in (tmp_path / "cartpole-agent" / "LICENSE").read_text()
 
 
 def test_placeholders_left_are_named_in_one_warning(tmp_path: Path) -> None:
