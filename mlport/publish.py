@@ -211,7 +211,12 @@ def publish(
             # The report stage owns these files: record the edit so `dvc status` stays clean.
             shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
 
-    staged = [*uncommitted_results(project), *OWNER_DOCUMENTS, "dvc.lock"]
+    staged = [
+        *uncommitted_results(project),
+        *referenced_figures(project),
+        *OWNER_DOCUMENTS,
+        "dvc.lock",
+    ]
     if dvc_remote:
         location = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
         shell.run(

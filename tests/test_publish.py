@@ -7,7 +7,6 @@ project are real.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 from mlport.audit import audit, failed
 from mlport.cli import app
 from mlport.publish import COMMIT_MESSAGE, publish
+from tests.conftest import gh_calls
 from tests.small_project import AUTHOR, commit_all, dvc, make_trained, run
 
 runner = CliRunner()
@@ -47,32 +47,6 @@ def bare(tmp_path: Path) -> Path:
         ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(path)], check=True
     )
     return path
-
-
-@pytest.fixture
-def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A stand-in `gh` (GitHub is unreachable here): logs each call's arguments as a JSON line."""
-    folder = tmp_path / "gh-bin"
-    folder.mkdir()
-    log = tmp_path / "gh-calls.jsonl"
-    script = folder / "gh"
-    script.write_text(
-        "#!/usr/bin/env python3\n"
-        "import json, os, sys\n"
-        f"with open({str(log)!r}, 'a') as log:\n"
-        "    log.write(json.dumps(sys.argv[1:]) + '\\n')\n"
-        "if sys.argv[1:3] == ['auth', 'status'] and os.environ.get('GH_STAND_IN_LOGGED_OUT'):\n"
-        "    sys.exit('You are not logged into any GitHub hosts.')\n"
-        "if sys.argv[1:3] == ['api', 'user']:\n"
-        "    print('ada-gh')\n"
-    )
-    script.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
-    return log
-
-
-def gh_calls(log: Path) -> list[list[str]]:
-    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def git(project: Path, *args: str) -> str:

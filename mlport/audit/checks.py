@@ -176,7 +176,10 @@ def uncommitted_results(project: Project) -> list[str]:
     return sorted(
         path
         for path in project.changed
-        if path in RESULT_FILES or path.startswith(RESULT_DIRS) or path.endswith("/.gitignore")
+        if path in RESULT_FILES
+        or path.startswith(RESULT_DIRS)
+        # DVC lists each output it caches in the .gitignore beside it.
+        or path.rpartition("/")[2] == ".gitignore"
     )
 
 

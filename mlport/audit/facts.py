@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -103,11 +104,13 @@ class Project:
         """
         if self.is_repository:
             return sorted(self.tracked | self.untracked)
-        return sorted(
-            path.relative_to(self.root).as_posix()
-            for path in self.root.rglob("*")
-            if path.is_file() and not SKIPPED_DIRS.intersection(path.relative_to(self.root).parts)
-        )
+        files = []
+        for folder, subfolders, names in os.walk(self.root):
+            # Pruned in place, so a multi-gigabyte .venv is never walked.
+            subfolders[:] = [name for name in subfolders if name not in SKIPPED_DIRS]
+            base = Path(folder).relative_to(self.root)
+            files.extend((base / name).as_posix() for name in names)
+        return sorted(files)
 
     def text(self, relative: str) -> str | None:
         """A file's text on disk, or None when it is missing, binary or too large to scan."""

@@ -21,10 +21,11 @@ from tests.slow.test_nlp_sentiment import imdb_archive
 ROOT = Path(__file__).resolve().parents[2]
 # Budgets that keep each pipeline to seconds; the numbers are not what this test is about.
 SMALL = {
-    "image-cnn": {"train": {"epochs": 2}},
+    "image-cnn": {"train": {"epochs": 1}},
+    "nlp-sentiment": {"neural": {"epochs": 1}},
     "rl-agent": {
-        "train": {"total_timesteps": 4000, "eval_freq": 0, "progress_bar": False},
-        "evaluate": {"n_episodes": 5, "gif_max_frames": 20},
+        "train": {"total_timesteps": 1024, "eval_freq": 0, "progress_bar": False},
+        "evaluate": {"n_episodes": 3, "gif_max_frames": 10},
     },
 }
 
@@ -42,7 +43,7 @@ def shrink(project: Project, template: str, root: Path) -> None:
         archive = root / "aclImdb_v1.tar.gz"
         md5 = imdb_archive(archive, n=150)
         project.set_params(data={"imdb": {"url": archive.as_uri(), "md5": md5}})
-    elif template in SMALL:
+    if template in SMALL:
         project.set_params(**SMALL[template])
 
 
