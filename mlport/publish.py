@@ -167,6 +167,42 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
     return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where the project goes: a remote name, its URL (None: gh creates it), the GitHub owner."""
+
+    name: str
+    url: str | None
+    owner: str | None
+    repository: str | None
+
+
+def _target(project: Project, remote: str | None) -> _Target:
+    if remote is None:
+        if "origin" in project.git("remote", check=False).split():
+            raise PublishError("origin exists already: publish there with --remote origin")
+        return _Target("origin", None, _github_login(project.root), project.root.name)
+    name, url = _remote_url(project, remote)
+    on_github = GITHUB_REMOTE.search(url)
+    owner, repository = on_github.groups() if on_github else (None, None)
+    return _Target(name, url, owner, repository)
+
+
+def _refuse_placeholder_login(root: Path) -> None:
+    """Off GitHub, nothing can replace the placeholder login, so it must not be pushed."""
+    placeholder = placeholders().get("github_username")
+    left = [
+        name
+        for name in OWNER_DOCUMENTS
+        if placeholder and (root / name).is_file() and placeholder in (root / name).read_text()
+    ]
+    if left:
+        raise PublishError(
+            f"{', '.join(left)} still name the GitHub user {placeholder!r}: replace it with your "
+            "login (`git config --global github.user LOGIN` for new projects), then publish"
+        )
+
+
 def publish(
     path: str | Path = ".",
     *,
@@ -184,7 +220,11 @@ def publish(
     project = Project(Path(path))
     _refuse_unpublishable(project)
     root = project.root
+    target = _target(project, remote)
+    owner, repository = target.owner, target.repository
     result = Published(rows=audit(root, publishing=True))
+    if owner is None:
+        _refuse_placeholder_login(root)
     if failed(result.rows):
         names = ", ".join(row.check for row in failed(result.rows))
         raise PublishError(f"`mlport check` fails on: {names}; fix them, then publish")
@@ -193,16 +233,7 @@ def publish(
     if dvc is None and (dvc_remote or (root / "dvc.yaml").is_file()):
         raise PublishError("DVC is not installed: `pip install dvc`, then publish")
     description, topics = project_metadata(root)
-
-    if remote is None:
-        login = _github_login(root)
-        owner, repository, remote_name = login, root.name, "origin"
-        if "origin" in project.git("remote", check=False).split():
-            raise PublishError("origin exists already: publish there with --remote origin")
-    else:
-        remote_name, url = _remote_url(project, remote)
-        on_github = GITHUB_REMOTE.search(url)
-        owner, repository = on_github.groups() if on_github else (None, None)
+    remote_name, url = target.name, target.url
 
     if owner and repository:
         edited = fix_owner(root, owner, repository, dry_run=dry_run, say=say)

@@ -214,3 +214,15 @@ def test_a_failing_check_stops_before_anything_changes(project: Path, bare: Path
     line = publish_error(["--remote", str(bare), "--path", str(project)])
     assert line.startswith("error: `mlport check` fails on: placeholders, license;")
     assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+
+
+def test_off_github_a_placeholder_login_is_not_pushed(project: Path, bare: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("ada-l/", "your-github-username/"))
+    dvc(project, "commit", "--force", "README.md")
+    commit_all(project)
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith(
+        "error: README.md still name the GitHub user 'your-github-username': replace it"
+    )
+    assert git(bare, "rev-list", "--all") == ""
