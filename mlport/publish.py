@@ -167,6 +167,48 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
     return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
 
 
+def _commit_results(
+    project: Project, shell: _Shell, *, dvc: list[str] | None, dvc_remote: str | None
+) -> None:
+    """Commit what the pipeline wrote (and the DVC remote, pushing the data to it)."""
+    root = project.root
+    staged = [
+        *uncommitted_results(project),
+        *referenced_figures(project),
+        *OWNER_DOCUMENTS,
+        "dvc.lock",
+    ]
+    if dvc_remote and dvc:
+        location = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
+        shell.run(
+            [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
+            refused="could not add the DVC remote",
+        )
+        staged.append(".dvc/config")
+    present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
+    shell.run(["git", "add", "--", *present], refused="git add failed")
+    if shell.dry_run or _look_up(["git", "diff", "--cached", "--quiet"], root).returncode != 0:
+        shell.run(["git", "commit", "-m", COMMIT_MESSAGE], refused="the commit failed")
+        shell.result.committed = True
+    if dvc_remote and dvc:
+        shell.run([*dvc, "push"], refused="dvc push failed")
+
+
+def _create_on_github(
+    shell: _Shell, full_name: str, private: bool, description: str, topics: list[str]
+) -> None:
+    create = ["gh", "repo", "create", full_name, "--private" if private else "--public"]
+    create += ["--source", "."]
+    if description:
+        create += ["--description", description]
+    shell.run([*create, "--remote", "origin", "--push"], refused="gh repo create failed")
+    if topics:
+        shell.run(
+            ["gh", "repo", "edit", full_name, "--add-topic", ",".join(topics)],
+            refused="gh repo edit (topics) failed",
+        )
+
+
 @dataclass(frozen=True)
 class _Target:
     """Where the project goes: a remote name, its URL (None: gh creates it), the GitHub owner."""
@@ -242,43 +284,14 @@ def publish(
             # The report stage owns these files: record the edit so `dvc status` stays clean.
             shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
 
-    staged = [
-        *uncommitted_results(project),
-        *referenced_figures(project),
-        *OWNER_DOCUMENTS,
-        "dvc.lock",
-    ]
-    if dvc_remote:
-        location = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
-        shell.run(
-            [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
-            refused="could not add the DVC remote",
-        )
-        staged.append(".dvc/config")
-    present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
-    shell.run(["git", "add", "--", *present], refused="git add failed")
-    if dry_run or _look_up(["git", "diff", "--cached", "--quiet"], root).returncode != 0:
-        shell.run(["git", "commit", "-m", COMMIT_MESSAGE], refused="the commit failed")
-        result.committed = True
-    if dvc_remote:
-        shell.run([*dvc, "push"], refused="dvc push failed")
-
-    branch = project.git("branch", "--show-current", check=False).strip() or "main"
+    _commit_results(project, shell, dvc=dvc, dvc_remote=dvc_remote)
     if remote is None:
-        visibility = "--private" if private else "--public"
-        create = ["gh", "repo", "create", f"{owner}/{repository}", visibility, "--source", "."]
-        if description:
-            create += ["--description", description]
-        shell.run([*create, "--remote", "origin", "--push"], refused="gh repo create failed")
-        if topics:
-            shell.run(
-                ["gh", "repo", "edit", f"{owner}/{repository}", "--add-topic", ",".join(topics)],
-                refused="gh repo edit (topics) failed",
-            )
+        _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
         result.url = f"https://github.com/{owner}/{repository}"
     else:
         if remote_name not in project.git("remote", check=False).split():
             shell.run(["git", "remote", "add", remote_name, url], refused="git remote add failed")
+        branch = project.git("branch", "--show-current", check=False).strip() or "main"
         shell.run(
             ["git", "push", "--set-upstream", remote_name, branch],
             refused=f"the remote {remote_name} refused the push",
