@@ -215,3 +215,16 @@ def test_a_path_that_is_not_a_folder_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {tmp_path / 'nowhere'} is not a folder"
+
+
+@pytest.mark.parametrize("license", ["MIT", "BSD-3-Clause", "Proprietary"])
+def test_the_license_holder_is_read_from_every_license_mlport_writes(
+    tmp_path: Path, git_user: None, license: str
+) -> None:
+    from mlport.api import create_project
+    from mlport.audit.checks import license_holder
+
+    project = create_project(
+        "tabular-classifier", tmp_path, context={"license": license}, git=False
+    )
+    assert license_holder((project / "LICENSE").read_text()) == "Ada Lovelace"
