@@ -194,8 +194,11 @@ def publish(
     from mlport import console
     from mlport.publish import publish as publish_project
 
+    # A dry run's commands are its output; a real run's are progress.
+    stream = console.out() if dry_run else console.err()
+
     def say(line: str) -> None:
-        console.err().print(line, markup=False, highlight=False, soft_wrap=True)
+        stream.print(line, markup=False, highlight=False, soft_wrap=True)
 
     result = _run_or_fail(
         lambda: publish_project(

@@ -23,7 +23,11 @@ def test_version() -> None:
     assert result.stdout.strip() == f"mlport {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["list"]], ids=["root", "new", "list"])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["new"], ["list"], ["check"], ["publish"]],
+    ids=["root", "new", "list", "check", "publish"],
+)
 def test_help_on_every_command(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -34,7 +38,8 @@ def test_help_does_not_import_heavy_modules() -> None:
     # `mlport --help` must answer at once: cookiecutter and dvc load inside the commands.
     code = (
         "import sys; from mlport.cli import app; "
-        "print(sorted(m for m in ('cookiecutter', 'dvc', 'mlport.api') if m in sys.modules))"
+        "heavy = ('cookiecutter', 'dvc', 'mlport.api', 'mlport.audit', 'mlport.publish'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

@@ -127,7 +127,7 @@ def test_dry_run_prints_every_command_and_changes_nothing(
     assert (project / "README.md").read_text() == readme
     assert git(project, "remote") == ""
     assert not (tmp_path / "store").exists()
-    printed = result.stderr
+    printed = result.stdout
     for command in (
         "dvc commit --force README.md",
         "dvc remote add --default --force storage",
