@@ -127,9 +127,9 @@ def _remote_url(project: Project, remote: str) -> tuple[str, str]:
     """(name, URL) to push to: an existing remote's name, or a URL added as origin."""
     names = project.git("remote", check=False).split()
     if remote in names:
-        return remote, project.git("remote", "get-url", remote).strip()
+        return remote, project.git("config", "--get", f"remote.{remote}.url").strip()
     if "origin" in names:
-        current = project.git("remote", "get-url", "origin").strip()
+        current = project.git("config", "--get", "remote.origin.url").strip()
         if current != remote:
             raise PublishError(
                 f"origin already points at {current}: pass --remote origin to push there, "

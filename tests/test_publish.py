@@ -226,3 +226,19 @@ def test_off_github_a_placeholder_login_is_not_pushed(project: Path, bare: Path)
         "error: README.md still name the GitHub user 'your-github-username': replace it"
     )
     assert git(bare, "rev-list", "--all") == ""
+
+
+def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path) -> None:
+    url = "https://github.com/ada-lab/iris-notes.git"
+    # git's own URL rewriting sends the push to the bare repository on disk.
+    git(project, "config", f"url.{bare}.insteadOf", url)
+
+    result = publish(project, remote=url)
+
+    assert result.url == "https://github.com/ada-lab/iris-notes"
+    assert git(project, "config", "--get", "remote.origin.url") == url
+    readme = git(bare, "show", "main:README.md")
+    assert BADGE.format("ada-lab/iris-notes") in readme and "ada-l/" not in readme
+    rows = {row.check: row for row in audit(project)}
+    assert rows["badge"].found == "badge matches the remote ada-lab/iris-notes"
+    assert failed(rows.values()) == []

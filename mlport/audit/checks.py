@@ -318,7 +318,9 @@ def github_remote(project: Project) -> tuple[str, str] | None:
         return None
     remotes = project.git("remote", check=False).split()
     for name in sorted(remotes, key=lambda remote: remote != "origin"):
-        found = GITHUB_REMOTE.search(project.git("remote", "get-url", name, check=False).strip())
+        found = GITHUB_REMOTE.search(
+            project.git("config", "--get", f"remote.{name}.url", check=False).strip()
+        )
         if found:
             return found.group(1), found.group(2)
     return None
