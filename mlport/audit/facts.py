@@ -85,8 +85,16 @@ class Project:
         """Tracked paths that differ from HEAD, staged or not, plus untracked ones."""
         if not self.is_repository:
             return set()
-        entries = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all").split("\0")
-        return {entry[3:] for entry in entries if len(entry) > 3}
+        entries = iter(
+            self.git("status", "--porcelain=v1", "-z", "--untracked-files=all").split("\0")
+        )
+        changed = set()
+        for entry in entries:
+            if len(entry) > 3:
+                changed.add(entry[3:])
+                if entry[0] in "RC":
+                    next(entries, None)  # a rename's old path follows, with no status
+        return changed
 
     def ignored(self, path: str) -> bool:
         """Whether git ignores `path` (DVC lists its outputs in .gitignore files)."""
