@@ -192,6 +192,9 @@ def publish(
 ) -> None:
     """Check the project, commit its results, create the GitHub repository (gh), push."""
     from mlport import console
+    from mlport.audit.table import rows_table
+    from mlport.errors import PublishError
+    from mlport.publish import Published
     from mlport.publish import publish as publish_project
 
     # A dry run's commands are its output; a real run's are progress.
@@ -200,11 +203,22 @@ def publish(
     def say(line: str) -> None:
         stream.print(line, markup=False, highlight=False, soft_wrap=True)
 
-    result = _run_or_fail(
-        lambda: publish_project(
-            path, remote=remote, private=private, dry_run=dry_run, dvc_remote=dvc_remote, say=say
-        )
-    )
+    def run() -> Published:
+        try:
+            return publish_project(
+                path,
+                remote=remote,
+                private=private,
+                dry_run=dry_run,
+                dvc_remote=dvc_remote,
+                say=say,
+            )
+        except PublishError as error:
+            if error.rows:
+                console.err().print(rows_table(error.rows, "mlport check: what stops publishing"))
+            raise
+
+    result = _run_or_fail(run)
     verb = "Would publish" if dry_run else "Published"
     console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
 

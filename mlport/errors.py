@@ -44,3 +44,7 @@ class NotAProjectError(MlportError):
 class PublishError(MlportError):
     """Raised when publishing cannot go on: gh missing or signed out, no commit, a dirty tree,
     a failed check, or a remote that refuses the push."""
+
+    def __init__(self, message: str, *, rows: list | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or []  # the failing rows of `mlport check`, when that is the reason

@@ -269,7 +269,9 @@ def publish(
         _refuse_placeholder_login(root)
     if failed(result.rows):
         names = ", ".join(row.check for row in failed(result.rows))
-        raise PublishError(f"`mlport check` fails on: {names}; fix them, then publish")
+        raise PublishError(
+            f"`mlport check` fails on: {names}; fix them, then publish", rows=failed(result.rows)
+        )
     shell = _Shell(root, dry_run=dry_run, say=say, result=result)
     dvc = dvc_command()
     if dvc is None and (dvc_remote or (root / "dvc.yaml").is_file()):

@@ -213,6 +213,9 @@ def test_a_failing_check_stops_before_anything_changes(project: Path, bare: Path
     head = git(project, "rev-parse", "HEAD")
     line = publish_error(["--remote", str(bare), "--path", str(project)])
     assert line.startswith("error: `mlport check` fails on: placeholders, license;")
+    args = ["publish", "--remote", str(bare), "--path", str(project)]
+    shown = runner.invoke(app, args, env={"COLUMNS": "250"}).stderr
+    assert "holder is the placeholder 'Your Name'" in shown and "put your name in LICENSE" in shown
     assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
 
 
