@@ -13,6 +13,7 @@ from mlport.cli import app
 from tests.small_project import commit_all, make_project, make_trained, run
 
 runner = CliRunner()
+PASSWORD = "hunter2secret"
 CHECKS = [
     "placeholders",
     "results",
@@ -111,14 +112,15 @@ def test_a_credential_in_the_readme_fails_without_repeating_it(committed: Path) 
         committed,
         "README.md",
         "A small study.",
-        "A small study of https://ada:hunter2secret@data.example.com/iris.csv",
+        # Assembled here so this file holds no credential-shaped URL itself.
+        "A small study of https://ada:" + PASSWORD + "@data.example.com/iris.csv",
     )
     rows = failing(committed)
     # README.md is an output of the pipeline: editing it by hand also leaves dvc status unclean.
     assert set(rows) == {"secrets", "committed", "dvc status"}
     assert rows["secrets"].found == "credentials in a URL in README.md"
     result = runner.invoke(app, ["check", str(committed)])
-    assert "hunter2secret" not in result.output
+    assert PASSWORD not in result.output
 
 
 def test_a_credential_removed_but_still_in_history_fails(committed: Path) -> None:
@@ -142,7 +144,7 @@ def test_variables_and_masks_in_urls_are_not_credentials(committed: Path) -> Non
         "README.md",
         "A small study.",
         "Set `MLFLOW_TRACKING_URI=https://${USER}:${TOKEN}@mlflow.example.com` or "
-        "https://user:***@host/ to share runs.",
+        "https://user:***@host/ to share runs; in code, f'http://alice:{SECRET}@host'.",
     )
     commit_all(committed, "Docs")
     assert rows_by_check(committed)["secrets"].status == "pass"
@@ -197,7 +199,7 @@ def test_before_the_first_run_the_readme_has_no_results(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     rows = rows_by_check(project)
     assert rows["results"].status == "fail"
-    assert rows["results"].found == "README.md still say there are no results"
+    assert rows["results"].found == "README.md says there are no results yet"
     assert rows["numbers"].status == "skip"
     assert rows["dvc status"].status == "fail"
 

@@ -96,7 +96,7 @@ def check_results(project: Project, publishing: bool) -> Row:
         return Row(
             "results",
             "fail",
-            f"{_listed(waiting)} still say there are no results",
+            f"{_listed(waiting)} {'say' if len(waiting) > 1 else 'says'} there are no results yet",
             "run the pipeline (`dvc repro`): it writes the results into them",
         )
     return Row("results", "pass", "README.md shows results")

@@ -8,9 +8,10 @@ from pathlib import PurePosixPath
 
 from mlport.audit.facts import Project
 
-# user:password@ inside a URL; a password that is a variable or a mask is not a secret.
+# user:password@ inside a URL. A variable (${TOKEN}, {SECRET}, %(pw)s, <password>) or a mask
+# (***, xxx, ...) in the password's place is not a secret.
 URL_CREDENTIAL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/@:\"'<>()]+:([^\s/@\"'<>()]+)@", re.I)
-NOT_A_PASSWORD = re.compile(r"^(\$|\{\{|<|\*+$|x+$|\.\.\.$)")
+NOT_A_PASSWORD = re.compile(r"^([$%{<]|\*+$|x+$|\.\.\.$)")
 TOKENS = {
     "GitHub token": re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b"),
     "AWS access key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
