@@ -16,6 +16,7 @@ from mlport.errors import (
     TargetExistsError,
     UnknownVariableError,
 )
+from mlport.identity import identity_answers, warn_placeholders
 from mlport.naming import project_names
 from mlport.record import new_record, write_record
 from mlport.registry import Template, get_template
@@ -96,12 +97,14 @@ def _render(template: Template, staging: Path, answers: dict) -> tuple[Path, dic
 def _gather_answers(
     template: Template, context: Mapping[str, str], name: str | None, *, no_input: bool
 ) -> dict[str, str]:
-    """Template defaults < the user's cookiecutter config < `context` < `name`; asked if wanted."""
+    """Template defaults < git identity < the user's cookiecutter config < `context` < `name`;
+    then asked, if wanted."""
     from cookiecutter.config import get_user_config
 
-    answers = check_context(
-        template, {**user_defaults(template, get_user_config()["default_context"]), **context}
-    )
+    configured = user_defaults(template, get_user_config()["default_context"])
+    answers = check_context(template, {**configured, **context})
+    # The learner's git (and gh) identity replaces the placeholders nobody answered.
+    answers = {**identity_answers(template, answers, configured), **answers}
     if name is not None:
         answers["project_name"] = project_names(name).title
     if not no_input:
@@ -151,8 +154,6 @@ def create_project(
         if git:
             init_repository(
                 rendered,
-                author_name=final_answers.get("author_name") or "mlport",
-                author_email=final_answers.get("author_email") or "mlport@localhost",
                 message=(
                     f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
                 ),
@@ -165,4 +166,5 @@ def create_project(
         rendered.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    warn_placeholders(target, chosen, warn)
     return target

@@ -126,8 +126,79 @@ def new(
         f"cd {_shown(project)}",
         "python -m venv .venv && source .venv/bin/activate && make setup",
         "dvc repro      # data -> train -> evaluate -> report, results into README.md",
+        "mlport publish # check, commit the results, create the GitHub repository, push",
     ):
         out.print(f"  {command}", soft_wrap=True, markup=False)
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(help="The project folder.")] = Path("."),
+) -> None:
+    """Audit a project before it goes public: one row per check, exit 1 on a fail."""
+    from mlport import console
+    from mlport.audit import audit, failed
+    from mlport.audit.table import rows_table
+    from mlport.errors import NotAProjectError
+
+    if not path.is_dir():
+        raise fail(str(NotAProjectError(f"{path} is not a folder")))
+    rows = audit(path)  # errors become one line in the CLI's boundary
+    console.out().print(rows_table(rows, f"mlport check: {path.resolve().name}"))
+    problems = failed(rows)
+    if problems:
+        raise fail(
+            f"{len(problems)} of {len(rows)} checks fail: {', '.join(r.check for r in problems)}"
+        )
+
+
+@app.command()
+def publish(
+    remote: Annotated[
+        str | None,
+        typer.Option(help="Push to this existing git remote (name or URL) instead of GitHub."),
+    ] = None,
+    private: Annotated[bool, typer.Option(help="Create the GitHub repository private.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print every command; change nothing.")
+    ] = False,
+    dvc_remote: Annotated[
+        str | None,
+        typer.Option(help="Also configure this DVC remote (path or URL) and push the data."),
+    ] = None,
+    path: Annotated[Path, typer.Option(help="The project folder.")] = Path("."),
+) -> None:
+    """Check the project, commit its results, create the GitHub repository (gh), push."""
+    from mlport import console
+    from mlport.audit.table import rows_table
+    from mlport.errors import PublishError
+    from mlport.publish import Published
+    from mlport.publish import publish as publish_project
+
+    # A dry run's commands are its output; a real run's are progress.
+    stream = console.out() if dry_run else console.err()
+
+    def say(line: str) -> None:
+        stream.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def run() -> Published:
+        try:
+            return publish_project(
+                path,
+                remote=remote,
+                private=private,
+                dry_run=dry_run,
+                dvc_remote=dvc_remote,
+                say=say,
+            )
+        except PublishError as error:
+            if error.rows:
+                console.err().print(rows_table(error.rows, "mlport check: what stops publishing"))
+            raise
+
+    result = run()
+    verb = "Would publish" if dry_run else "Published"
+    console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
 
 
 def _shown(path: Path) -> str:

@@ -42,7 +42,7 @@ class TemplatesDirError(MlportError):
 
 
 class NotAProjectError(MlportError):
-    """Raised when `mlport update` is run outside a git repository."""
+    """Raised when `update`, `check` or `publish` finds no project (or repository) to work on."""
 
 
 class NoRecordError(MlportError):
@@ -59,3 +59,16 @@ class DirtyTreeError(MlportError):
 
 class UpdateConflictError(MlportError):
     """Raised when merging template changes stops on conflicts the learner resolves with git."""
+
+
+class NoIdentityError(MlportError):
+    """Raised when a commit is needed and git has no identity: mlport never makes one up."""
+
+
+class PublishError(MlportError):
+    """Raised when publishing cannot go on: gh missing or signed out, no commit, a dirty tree,
+    a failed check, or a remote that refuses the push."""
+
+    def __init__(self, message: str, *, rows: list | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or []  # the failing rows of `mlport check`, when that is the reason

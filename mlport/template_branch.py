@@ -77,12 +77,10 @@ def files_under(project: Path, revision: str, paths: list[str]) -> dict[str, byt
     return found
 
 
-def commit_onto(
-    project: Path, branch: str, tree: str, parent: str | None, message: str, identity: list[str]
-) -> str:
+def commit_onto(project: Path, branch: str, tree: str, parent: str | None, message: str) -> str:
     """Commit `tree` on top of `branch` (whose tip is `parent`; None starts the branch)."""
     parents = ["-p", parent] if parent else []
-    commit = git(project, *identity, "commit-tree", tree, *parents, "-m", message)
+    commit = git(project, "commit-tree", tree, *parents, "-m", message)
     new = commit.stdout.strip()
     # The expected old value makes git refuse if the branch moved (or appeared) meanwhile.
     git(project, "update-ref", "-m", message, f"refs/heads/{branch}", new, parent or NO_COMMIT)

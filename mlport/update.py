@@ -17,11 +17,13 @@ from mlport import __version__
 from mlport.errors import (
     DirtyTreeError,
     GenerationError,
+    NoIdentityError,
     NotAProjectError,
     NoTemplateBranchError,
     UnknownTemplateError,
     UpdateConflictError,
 )
+from mlport.identity import SET_IDENTITY_HINT, git_identity
 from mlport.preserve import carry_results_blocks, freeze_outputs, pipeline_outputs
 from mlport.record import RECORD_FILE, Record, parse_record, read_record
 from mlport.registry import Template, available_templates, get_template
@@ -37,7 +39,7 @@ from mlport.template_branch import (
     tree_of_folder,
     unmerged_paths,
 )
-from mlport.vcs import TEMPLATE_BRANCH, identity_options
+from mlport.vcs import TEMPLATE_BRANCH
 
 UP_TO_DATE, AVAILABLE, MERGED = "up to date", "available", "merged"
 
@@ -163,7 +165,6 @@ def _only_provenance_differs(project: Path, tip: str, rendered: Path, changed: l
 
 def _merge(
     project: Path,
-    identity: list[str],
     message: str,
     restore: tuple[str | None, str] | None,
     *,
@@ -171,7 +172,6 @@ def _merge(
 ) -> None:
     merged = git(
         project,
-        *identity,
         "merge",
         *(["--allow-unrelated-histories"] if unrelated else []),
         "--no-edit",
@@ -239,18 +239,17 @@ def update_project(
         changed = changed_paths(root, base, tip)
     if check:
         return UpdateResult(root, template.name, AVAILABLE, changed, branch)
-    identity = identity_options(
-        root,
-        answers.get("author_name") or "mlport",
-        answers.get("author_email") or "mlport@localhost",
-    )
+    if git_identity(root) is None:  # never commit under a made-up name
+        raise NoIdentityError(
+            f"git has no identity to commit the update with: set one with `{SET_IDENTITY_HINT}`"
+        )
     if tip and resolve(root, f"refs/heads/{TEMPLATE_BRANCH}") is None:
         git(root, "branch", "--quiet", TEMPLATE_BRANCH, tip)  # follow origin's branch
     restore = None
     if fresh:
         message = f"mlport {__version__}: {template.name} template with the recorded answers"
-        new = commit_onto(root, TEMPLATE_BRANCH, tree, tip, message, identity)
+        new = commit_onto(root, TEMPLATE_BRANCH, tree, tip, message)
         restore = (tip, new)
     message = f"Merge mlport's {template.name} template " + ("(adopted)" if adopt else "updates")
-    _merge(root, identity, message, restore, unrelated=adopt)
+    _merge(root, message, restore, unrelated=adopt)
     return UpdateResult(root, template.name, MERGED, changed, branch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlport.errors import GenerationError
+from mlport.identity import SET_IDENTITY_HINT, git_identity
 
 Warn = Callable[[str], None]
 # The branch holding the pristine rendering of the template; it shares the first commit with main.
@@ -31,14 +33,6 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> st
     return result.stdout.strip()
 
 
-def _has_identity(git: str, cwd: Path) -> bool:
-    for key in ("user.name", "user.email"):
-        found = subprocess.run([git, "config", key], cwd=cwd, capture_output=True, text=True)
-        if found.returncode != 0 or not found.stdout.strip():
-            return False
-    return True
-
-
 def _dvc_command() -> list[str] | None:
     if importlib.util.find_spec("dvc") is not None:
         return [sys.executable, "-m", "dvc"]
@@ -46,21 +40,29 @@ def _dvc_command() -> list[str] | None:
     return [dvc] if dvc else None
 
 
-def init_repository(
-    project: Path, *, author_name: str, author_email: str, message: str, warn: Warn
-) -> None:
+def init_repository(project: Path, *, message: str, warn: Warn) -> None:
     """git init, a first commit of the rendering (also the template branch), then dvc init.
 
-    Where git or DVC is missing, warn and carry on.
+    Where git or DVC is missing, warn and carry on. Without a git identity nothing is committed:
+    a commit under a made-up name would be pushed with it, so the learner gets the commands.
     """
     git = shutil.which("git")
     if git is None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
         return
     _run([git, "init", "--quiet", "--initial-branch=main"], project)
-    identity = identity_options(project, author_name, author_email)
     _run([git, "add", "--all"], project)
-    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", message], project)
+    if git_identity(project) is None:
+        steps = (
+            f"git commit -m {shlex.quote(message)} && git branch {TEMPLATE_BRANCH} && "
+            f"dvc init && git add -A && git commit -m {shlex.quote(DVC_INIT_MESSAGE)}"
+        )
+        warn(
+            "git has no identity, so the first commit was skipped: set one with "
+            f"`{SET_IDENTITY_HINT}`, then run `cd {shlex.quote(project.name)} && {steps}`"
+        )
+        return
+    _run([git, "commit", "--quiet", "--no-verify", "-m", message], project)
     # The template branch holds only what mlport renders; `mlport update` merges it into main.
     _run([git, "branch", TEMPLATE_BRANCH], project)
     dvc = _dvc_command()
@@ -71,11 +73,4 @@ def init_repository(
     env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
     _run([*dvc, "init", "--quiet"], project, env=env)
     _run([git, "add", "--all"], project)
-    _run([git, *identity, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
-
-
-def identity_options(project: Path, author_name: str, author_email: str) -> list[str]:
-    """`-c user.name=... -c user.email=...` for git when the user has set no identity, else []."""
-    if _has_identity("git", project):
-        return []
-    return ["-c", f"user.name={author_name}", "-c", f"user.email={author_email}"]
+    _run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)

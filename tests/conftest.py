@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/slow/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def git_user(isolated_home: Path) -> None:
+    """A git identity (and GitHub login) in the isolated home, as a set-up learner has."""
+    (isolated_home / ".gitconfig").write_text(
+        "[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n[github]\n\tuser = ada-l\n"
+    )
+
+
+@pytest.fixture
+def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in `gh` (GitHub is unreachable here): logs each call's arguments as a JSON line."""
+    folder = tmp_path / "gh-bin"
+    folder.mkdir()
+    log = tmp_path / "gh-calls.jsonl"
+    script = folder / "gh"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import json, os, sys\n"
+        f"with open({str(log)!r}, 'a') as log:\n"
+        "    log.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+        "if sys.argv[1] in ('auth', 'api') and os.environ.get('GH_STAND_IN_LOGGED_OUT'):\n"
+        "    sys.exit('You are not logged into any GitHub hosts.')\n"
+        "if sys.argv[1:3] == ['api', 'user'] and os.environ.get('GH_STAND_IN_SLOW'):\n"
+        "    import time; time.sleep(30)\n"
+        "if sys.argv[1:3] == ['api', 'user']:\n"
+        "    print('ada-gh')\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+    return log
+
+
+def gh_calls(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []

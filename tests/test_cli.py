@@ -23,7 +23,11 @@ def test_version() -> None:
     assert result.stdout.strip() == f"mlport {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["list"]], ids=["root", "new", "list"])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["new"], ["list"], ["check"], ["publish"]],
+    ids=["root", "new", "list", "check", "publish"],
+)
 def test_help_on_every_command(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
@@ -34,7 +38,8 @@ def test_help_does_not_import_heavy_modules() -> None:
     # `mlport --help` must answer at once: cookiecutter and dvc load inside the commands.
     code = (
         "import sys; from mlport.cli import app; "
-        "print(sorted(m for m in ('cookiecutter', 'dvc', 'mlport.api') if m in sys.modules))"
+        "heavy = ('cookiecutter', 'dvc', 'mlport.api', 'mlport.audit', 'mlport.publish'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -53,7 +58,7 @@ def test_list_shows_each_template_with_its_own_description() -> None:
         assert template.description in result.stdout
 
 
-def test_new_creates_a_committed_project_with_dvc(tmp_path: Path) -> None:
+def test_new_creates_a_committed_project_with_dvc(tmp_path: Path, git_user: None) -> None:
     result = runner.invoke(
         app,
         ["new", "tabular-classifier", "--no-input", "--name", "Churn Model", "-o", str(tmp_path)],
@@ -79,6 +84,7 @@ def test_new_creates_a_committed_project_with_dvc(tmp_path: Path) -> None:
     # The end of the output: the tree, then the next three commands.
     assert "churn-model/" in result.stdout
     assert "cd " in result.stdout and "make setup" in result.stdout and "dvc repro" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].lstrip().startswith("mlport publish")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["churn-model"], "no staging left behind"
 
 
@@ -109,7 +115,9 @@ def test_missing_git_is_reported_and_generation_carries_on(
     assert project.is_dir() and not (project / ".git").exists()
 
 
-def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_path: Path) -> None:
+def test_without_a_git_identity_the_first_commit_is_skipped_and_explained(
+    tmp_path: Path,
+) -> None:
     result = runner.invoke(
         app,
         [
@@ -125,17 +133,21 @@ def test_first_commit_falls_back_to_the_answers_when_git_has_no_identity(tmp_pat
         ],
     )
     assert result.exit_code == 0, result.output
-    author = subprocess.run(
-        ["git", "log", "--format=%an <%ae>"],
-        cwd=tmp_path / "breast-cancer-classifier",
-        capture_output=True,
-        text=True,
-        check=True,
+    project = tmp_path / "breast-cancer-classifier"
+    log = subprocess.run(["git", "log"], cwd=project, capture_output=True, text=True)
+    assert log.returncode != 0, "no commit may be authored without a git identity"
+    warning = " ".join(result.stderr.split())
+    assert "git has no identity, so the first commit was skipped" in warning
+    assert "git config --global user.name" in warning
+    assert "cd breast-cancer-classifier && git commit -m" in warning
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"], cwd=project, capture_output=True, text=True
     )
-    assert set(author.stdout.splitlines()) == {"Ada Lovelace <ada@example.com>"}
+    assert "dvc.yaml" in staged.stdout.split(), "everything is staged for the learner's commit"
 
 
-def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
+def in_a_terminal(args: list[str], answers: list[str]) -> tuple[int, str]:
+    """Run `mlport ARGS` on a pseudo-terminal, typing `answers` then Enter at every prompt."""
     import os
     import pty
     import re
@@ -144,25 +156,66 @@ def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
 
     master, slave = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mlport", "new", "rl-agent", "--no-git", "-o", str(tmp_path)],
+        [sys.executable, "-m", "mlport", *args],
         stdin=slave,
         stdout=slave,
         stderr=slave,
         close_fds=True,
     )
     os.close(slave)
-    answers = ["Lunar Lander Pilot"]  # then Enter for every other default
-    screen, deadline = "", time.monotonic() + 60
+    transcript, screen, deadline = "", "", time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
         ready, _, _ = select.select([master], [], [], 0.2)
         if not ready:
             continue
         try:
-            screen += os.read(master, 4096).decode(errors="replace")
+            chunk = os.read(master, 4096).decode(errors="replace")
         except OSError:
             break
+        screen += chunk
+        transcript += chunk
         if re.sub(r"\x1b\[[0-9;]*m", "", screen).rstrip(" ").endswith(":"):
             os.write(master, ((answers.pop(0) if answers else "") + "\r").encode())
             screen = ""
-    assert process.wait(timeout=10) == 0
+    return process.wait(timeout=10), re.sub(r"\x1b\[[0-9;]*m", "", transcript)
+
+
+def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
+    code, _ = in_a_terminal(
+        ["new", "rl-agent", "--no-git", "-o", str(tmp_path)], ["Lunar Lander Pilot"]
+    )
+    assert code == 0
     assert (tmp_path / "lunar-lander-pilot" / "src" / "lunar_lander_pilot").is_dir()
+
+
+def test_prompts_offer_the_git_identity_as_defaults(tmp_path: Path, git_user: None) -> None:
+    code, transcript = in_a_terminal(["new", "rl-agent", "--no-git", "-o", str(tmp_path)], [])
+    assert code == 0
+    assert "(Ada Lovelace)" in transcript and "(ada@example.com)" in transcript
+    assert "(ada-l)" in transcript
+    assert "Ada Lovelace" in (tmp_path / "cartpole-agent" / "LICENSE").read_text()
+
+
+def test_placeholders_left_are_named_in_one_warning(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["new", "tabular-classifier", "--no-input", "--no-git", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and lines[0].startswith("warning: placeholder identity left in ")
+    warning = " ".join(result.stderr.split())
+    for name in ("LICENSE", "pyproject.toml", "README.md", "MODEL_CARD.md"):
+        assert name in warning
+    assert "git config --global user.name" in warning and "mlport check" in warning
+
+
+def test_with_a_git_identity_no_placeholder_is_left(tmp_path: Path, git_user: None) -> None:
+    result = runner.invoke(app, ["new", "rl-agent", "--no-input", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    project = tmp_path / "cartpole-agent"
+    author = subprocess.run(
+        ["git", "log", "--format=%an <%ae>"], cwd=project, capture_output=True, text=True
+    )
+    assert set(author.stdout.splitlines()) == {"Ada Lovelace <ada@example.com>"}
+    assert "Ada Lovelace" in (project / "LICENSE").read_text()

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from mlport.api import create_project
-from mlport.registry import available_templates
+from mlport.registry import available_templates, get_template
 
 LICENSE_FIRST_LINES = {
     "MIT": "MIT License",
@@ -79,8 +79,10 @@ def test_render(tmp_path: Path, template: str, license: str, python: str) -> Non
     assert f"FROM python:{python}-slim" in (project / "Dockerfile").read_text()
     assert LICENSE_FIRST_LINES[license] in (project / "LICENSE").read_text()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    assert pyproject["project"]["requires-python"] == f">={python}"
-    assert pyproject["tool"]["ruff"]["target-version"] == f"py{python.replace('.', '')}"
+    # The code runs on 3.11 whichever Python CI and Docker use.
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py311"
+    assert pyproject["project"]["keywords"] == get_template(template).context["_topics"]
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     shutil.copytree(templates_root() / TEMPLATE, root / "templates" / TEMPLATE)
     home = root / "home"
     home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Ada Lovelace\n\temail = ada@example.com\n")
     (home / "cookiecutterrc.json").write_text(json.dumps({"replay_dir": str(home / "replay")}))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HOME", str(home))
@@ -66,7 +67,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture
 def setup(
-    pristine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pristine: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_user: None
 ) -> tuple[Path, Path]:
     """(the template folder to edit, the project), both private to the test."""
     templates = tmp_path / "templates"
@@ -189,6 +190,23 @@ def test_a_dirty_tree_is_refused_and_nothing_changes(setup) -> None:
     assert git(project, "status", "--porcelain") == "M params.yaml"
     assert (project / "params.yaml").read_text() == "seed: 1\n"
     assert "# a template improvement" not in (project / "Makefile").read_text()
+
+
+def test_without_a_git_identity_the_update_is_refused_and_nothing_changes(
+    setup, isolated_home: Path
+) -> None:
+    template, project = setup
+    (isolated_home / ".gitconfig").unlink()  # the learner has no identity: mlport makes none up
+    makefile = template / PROJECT_DIR / "Makefile"
+    makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
+    refs_before = git(project, "show-ref")
+
+    result = update(project)
+
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: git has no identity to commit the update with")
+    assert git(project, "show-ref") == refs_before
+    assert git(project, "status", "--porcelain") == ""
 
 
 def test_check_exits_zero_when_up_to_date_and_non_zero_when_an_update_waits(setup) -> None:

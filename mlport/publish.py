@@ -1,0 +1,302 @@
+"""`mlport publish`: check a project, commit its results, and push it to GitHub or a git remote."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlport.audit import Row, audit, failed
+from mlport.audit.checks import BADGE, GITHUB_REMOTE, referenced_figures, uncommitted_results
+from mlport.audit.facts import Project, dvc_command
+from mlport.errors import PublishError
+from mlport.identity import SET_IDENTITY_HINT, git_identity, placeholders
+
+Say = Callable[[str], None]
+DVC_REMOTE_NAME = "storage"
+COMMIT_MESSAGE = "Add the results of dvc repro: README, model card, reports/ and dvc.lock"
+TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+MAX_TOPICS = 20
+# Documents whose GitHub links name the owner (the CI badge, links back to the repository).
+OWNER_DOCUMENTS = ("README.md", "MODEL_CARD.md")
+
+
+@dataclass
+class Published:
+    """What `publish` did (or, in a dry run, would do)."""
+
+    rows: list[Row]
+    commands: list[str] = field(default_factory=list)
+    url: str | None = None
+    committed: bool = False
+
+
+def _say_nothing(_: str) -> None:
+    pass
+
+
+class _Shell:
+    """Runs the commands that change things, printing each; in a dry run only prints them."""
+
+    def __init__(self, root: Path, *, dry_run: bool, say: Say, result: Published) -> None:
+        self.root, self.dry_run, self.say, self.result = root, dry_run, say, result
+
+    def run(self, command: Sequence[str], *, refused: str) -> str:
+        shown = shlex.join(command)
+        self.result.commands.append(shown)
+        self.say(f"$ {shown}")
+        if self.dry_run:
+            return ""
+        env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
+        done = subprocess.run(list(command), cwd=self.root, capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise PublishError(f"{refused}: {_reason(done) or f'exit {done.returncode}'}")
+        return done.stdout
+
+
+def _reason(done: subprocess.CompletedProcess[str]) -> str:
+    """The line that says why a command failed: the remote's own words first."""
+    lines = [line.strip() for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+    for marker in ("remote: ", "! [", "fatal: ", "ERROR: "):
+        for line in lines:
+            if line.startswith(marker) and line.removeprefix(marker).strip():
+                return line.removeprefix("remote: ").strip()
+    return lines[-1] if lines else ""
+
+
+def _look_up(command: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A read-only query (also run in a dry run): never raises."""
+    try:
+        return subprocess.run(list(command), cwd=cwd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return subprocess.CompletedProcess(list(command), 1, "", str(error))
+
+
+def project_metadata(root: Path) -> tuple[str, list[str]]:
+    """The description and GitHub topics a project declares in pyproject.toml."""
+    try:
+        meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return "", []
+    keywords = meta.get("keywords") or []
+    topics = [word.lower() for word in keywords if isinstance(word, str)]
+    return str(meta.get("description", "")), [t for t in topics if TOPIC.match(t)][:MAX_TOPICS]
+
+
+def _refuse_unpublishable(project: Project) -> None:
+    if not project.is_repository:
+        raise PublishError(
+            f"{project.root} is not the top of a git repository: `git init`, commit, then publish"
+        )
+    if not project.has_commits:
+        raise PublishError('no commits yet: `git add --all && git commit -m "First version"` first')
+    if git_identity(project.root) is None:
+        raise PublishError(f"git has no identity to commit with: `{SET_IDENTITY_HINT}`")
+    results = set(uncommitted_results(project)) | set(referenced_figures(project))
+    others = sorted(path for path in project.changed if path not in results)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise PublishError(
+            f"uncommitted changes that are not results: {shown}; commit or stash them first"
+        )
+
+
+def _github_login(root: Path) -> str:
+    gh = shutil.which("gh")
+    if gh is None:
+        raise PublishError(
+            "gh (the GitHub CLI) is not installed: install it (https://cli.github.com) and run "
+            "`gh auth login`, or push to an existing repository with --remote URL"
+        )
+    if _look_up([gh, "auth", "status"], root).returncode != 0:
+        raise PublishError("gh is not logged in: run `gh auth login`, or use --remote URL")
+    found = _look_up([gh, "api", "user", "--jq", ".login"], root)
+    login = found.stdout.strip()
+    if found.returncode != 0 or not login:
+        raise PublishError(f"`gh api user` failed: {found.stderr.strip() or 'no login'}")
+    return login
+
+
+def _remote_url(project: Project, remote: str) -> tuple[str, str]:
+    """(name, URL) to push to: an existing remote's name, or a URL added as origin."""
+    names = project.git("remote", check=False).split()
+    if remote in names:
+        return remote, project.git("config", "--get", f"remote.{remote}.url").strip()
+    if "origin" in names:
+        current = project.git("config", "--get", "remote.origin.url").strip()
+        if current != remote:
+            raise PublishError(
+                f"origin already points at {current}: pass --remote origin to push there, "
+                "or `git remote remove origin` first"
+            )
+    return "origin", remote
+
+
+def fix_owner(root: Path, owner: str, repository: str, *, dry_run: bool, say: Say) -> list[str]:
+    """Point the CI badge and placeholder logins at owner/repository; return the files edited."""
+    placeholder = placeholders().get("github_username", "")
+    changed = []
+    for name in OWNER_DOCUMENTS:
+        path = root / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        fixed = BADGE.sub(f"github.com/{owner}/{repository}/actions/workflows/", text)
+        if placeholder:
+            fixed = fixed.replace(placeholder, owner)
+        if fixed != text:
+            changed.append(name)
+            say(f"# {name}: GitHub links now name {owner}/{repository}")
+            if not dry_run:
+                path.write_text(fixed, encoding="utf-8")
+    return changed
+
+
+def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
+    """Those of `names` that dvc.lock records as outputs (their new hash must be recorded)."""
+    lock = root / "dvc.lock"
+    if not lock.is_file():
+        return []
+    text = lock.read_text(encoding="utf-8")
+    return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
+
+
+def _commit_results(
+    project: Project, shell: _Shell, *, dvc: list[str] | None, dvc_remote: str | None
+) -> None:
+    """Commit what the pipeline wrote (and the DVC remote, pushing the data to it)."""
+    root = project.root
+    staged = [
+        *uncommitted_results(project),
+        *referenced_figures(project),
+        *OWNER_DOCUMENTS,
+        "dvc.lock",
+    ]
+    if dvc_remote and dvc:
+        location = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
+        shell.run(
+            [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
+            refused="could not add the DVC remote",
+        )
+        staged.append(".dvc/config")
+    present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
+    shell.run(["git", "add", "--", *present], refused="git add failed")
+    if shell.dry_run or _look_up(["git", "diff", "--cached", "--quiet"], root).returncode != 0:
+        shell.run(["git", "commit", "-m", COMMIT_MESSAGE], refused="the commit failed")
+        shell.result.committed = True
+    if dvc_remote and dvc:
+        shell.run([*dvc, "push"], refused="dvc push failed")
+
+
+def _create_on_github(
+    shell: _Shell, full_name: str, private: bool, description: str, topics: list[str]
+) -> None:
+    create = ["gh", "repo", "create", full_name, "--private" if private else "--public"]
+    create += ["--source", "."]
+    if description:
+        create += ["--description", description]
+    shell.run([*create, "--remote", "origin", "--push"], refused="gh repo create failed")
+    if topics:
+        shell.run(
+            ["gh", "repo", "edit", full_name, "--add-topic", ",".join(topics)],
+            refused="gh repo edit (topics) failed",
+        )
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where the project goes: a remote name, its URL (None: gh creates it), the GitHub owner."""
+
+    name: str
+    url: str | None
+    owner: str | None
+    repository: str | None
+
+
+def _target(project: Project, remote: str | None) -> _Target:
+    if remote is None:
+        if "origin" in project.git("remote", check=False).split():
+            raise PublishError("origin exists already: publish there with --remote origin")
+        return _Target("origin", None, _github_login(project.root), project.root.name)
+    name, url = _remote_url(project, remote)
+    on_github = GITHUB_REMOTE.search(url)
+    owner, repository = on_github.groups() if on_github else (None, None)
+    return _Target(name, url, owner, repository)
+
+
+def _refuse_placeholder_login(root: Path) -> None:
+    """Off GitHub, nothing can replace the placeholder login, so it must not be pushed."""
+    placeholder = placeholders().get("github_username")
+    left = [
+        name
+        for name in OWNER_DOCUMENTS
+        if placeholder and (root / name).is_file() and placeholder in (root / name).read_text()
+    ]
+    if left:
+        raise PublishError(
+            f"{', '.join(left)} still name the GitHub user {placeholder!r}: replace it with your "
+            "login (`git config --global github.user LOGIN` for new projects), then publish"
+        )
+
+
+def publish(
+    path: str | Path = ".",
+    *,
+    remote: str | None = None,
+    private: bool = False,
+    dry_run: bool = False,
+    dvc_remote: str | None = None,
+    say: Say = _say_nothing,
+) -> Published:
+    """Check the project, commit its results, create or reach its remote, and push.
+
+    Without `remote`, the GitHub repository is created with `gh repo create` (public unless
+    `private`) under the logged-in user, with the project's description and topics.
+    """
+    project = Project(Path(path))
+    _refuse_unpublishable(project)
+    root = project.root
+    target = _target(project, remote)
+    owner, repository = target.owner, target.repository
+    result = Published(rows=audit(root, publishing=True))
+    if owner is None:
+        _refuse_placeholder_login(root)
+    if failed(result.rows):
+        names = ", ".join(row.check for row in failed(result.rows))
+        raise PublishError(
+            f"`mlport check` fails on: {names}; fix them, then publish", rows=failed(result.rows)
+        )
+    shell = _Shell(root, dry_run=dry_run, say=say, result=result)
+    dvc = dvc_command()
+    if dvc is None and (dvc_remote or (root / "dvc.yaml").is_file()):
+        raise PublishError("DVC is not installed: `pip install dvc`, then publish")
+    description, topics = project_metadata(root)
+    remote_name, url = target.name, target.url
+
+    if owner and repository:
+        edited = fix_owner(root, owner, repository, dry_run=dry_run, say=say)
+        recorded = _dvc_outputs_in(root, edited)
+        if recorded:
+            # The report stage owns these files: record the edit so `dvc status` stays clean.
+            shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
+
+    _commit_results(project, shell, dvc=dvc, dvc_remote=dvc_remote)
+    if remote is None:
+        _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
+        result.url = f"https://github.com/{owner}/{repository}"
+    else:
+        if remote_name not in project.git("remote", check=False).split():
+            shell.run(["git", "remote", "add", remote_name, url], refused="git remote add failed")
+        branch = project.git("branch", "--show-current", check=False).strip() or "main"
+        shell.run(
+            ["git", "push", "--set-upstream", remote_name, branch],
+            refused=f"the remote {remote_name} refused the push",
+        )
+        result.url = f"https://github.com/{owner}/{repository}" if owner else url
+    return result

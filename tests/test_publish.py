@@ -1,0 +1,247 @@
+"""`mlport publish` with real git and real DVC: a bare repository and a DVC remote on disk.
+
+GitHub cannot be reached from the test machines, so where `gh` is needed it is a stand-in script
+on PATH that records its arguments and answers `gh auth status` / `gh api user`; git, DVC and the
+project are real.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlport.audit import audit, failed
+from mlport.cli import app
+from mlport.publish import COMMIT_MESSAGE, publish
+from tests.conftest import gh_calls
+from tests.small_project import AUTHOR, commit_all, dvc, make_trained, run
+
+runner = CliRunner()
+BADGE = "https://github.com/{}/actions/workflows/ci.yml/badge.svg"
+
+
+@pytest.fixture(scope="module")
+def trained_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_trained(tmp_path_factory.mktemp("trained"))
+
+
+@pytest.fixture
+def project(
+    trained_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_user: None
+) -> Path:
+    """A private copy of the trained project, results uncommitted, git identity set."""
+    for key, value in AUTHOR.items():
+        monkeypatch.setenv(key, value)
+    return Path(shutil.copytree(trained_once, tmp_path / "work" / trained_once.name, symlinks=True))
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    subprocess.run(
+        ["git", "init", "--quiet", "--bare", "--initial-branch=main", str(path)], check=True
+    )
+    return path
+
+
+def git(project: Path, *args: str) -> str:
+    return run(project, "git", *args).strip()
+
+
+def test_publish_then_clone_and_dvc_pull_gives_the_same_project(
+    project: Path, bare: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "dvc-store"
+    result = publish(project, remote=str(bare), dvc_remote=str(store))
+
+    assert result.committed and result.url == str(bare)
+    assert git(project, "status", "--porcelain") == ""
+    assert git(project, "log", "-1", "--format=%s %an") == f"{COMMIT_MESSAGE} Ada Lovelace"
+    assert git(project, "rev-parse", "HEAD") == git(bare, "rev-parse", "main")
+    assert f"url = {store}" in (project / ".dvc" / "config").read_text()
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(bare), str(clone)], check=True)
+    assert not (clone / "models" / "model.txt").exists()
+    dvc(clone, "pull", "--quiet")
+    assert (clone / "models" / "model.txt").read_text().startswith("threshold 0.666")
+    assert "up to date" in dvc(clone, "status")
+    readme = (clone / "README.md").read_text()
+    assert "| accuracy | 0.6667 |" in readme and "No results yet" not in readme
+    assert (clone / "reports" / "figures" / "curve.png").is_file()
+    assert failed(audit(clone)) == []
+
+
+def test_github_repository_created_with_gh_and_the_badge_fixed(project: Path, gh: Path) -> None:
+    result = publish(project)
+
+    calls = gh_calls(gh)
+    assert calls[:2] == [["auth", "status"], ["api", "user", "--jq", ".login"]]
+    assert calls[2] == [
+        "repo",
+        "create",
+        "ada-gh/iris-notes",
+        "--public",
+        "--source",
+        ".",
+        "--description",
+        "Which iris is it? A small study.",
+        "--remote",
+        "origin",
+        "--push",
+    ]
+    # Only well-formed topics reach GitHub.
+    assert calls[3] == ["repo", "edit", "ada-gh/iris-notes", "--add-topic", "machine-learning,dvc"]
+    assert result.url == "https://github.com/ada-gh/iris-notes"
+    committed_readme = git(project, "show", "HEAD:README.md")
+    assert BADGE.format("ada-gh/iris-notes") in committed_readme
+    assert "ada-l/" not in committed_readme
+    # The hand edit of a pipeline output is recorded, so DVC still sees a clean project.
+    assert "up to date" in dvc(project, "status")
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_private_repository(project: Path, gh: Path) -> None:
+    publish(project, private=True)
+    assert "--private" in gh_calls(gh)[2] and "--public" not in gh_calls(gh)[2]
+
+
+def test_dry_run_prints_every_command_and_changes_nothing(
+    project: Path, gh: Path, tmp_path: Path
+) -> None:
+    before = (git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain"))
+    readme = (project / "README.md").read_text()
+
+    result = runner.invoke(
+        app,
+        ["publish", "--dry-run", "--dvc-remote", str(tmp_path / "store"), "--path", str(project)],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain")) == before
+    assert (project / "README.md").read_text() == readme
+    assert git(project, "remote") == ""
+    assert not (tmp_path / "store").exists()
+    printed = result.stdout
+    for command in (
+        "dvc commit --force README.md",
+        "dvc remote add --default --force storage",
+        "git add -- .dvc/config README.md dvc.lock",
+        f"git commit -m '{COMMIT_MESSAGE}'",
+        "dvc push",
+        "gh repo create ada-gh/iris-notes --public --source .",
+        "gh repo edit ada-gh/iris-notes --add-topic machine-learning,dvc",
+    ):
+        assert command in printed, command
+    assert "Would publish https://github.com/ada-gh/iris-notes" in result.stdout
+    # Only the read-only look-ups reached gh.
+    assert gh_calls(gh) == [["auth", "status"], ["api", "user", "--jq", ".login"]]
+
+
+def test_already_committed_results_are_pushed_without_a_new_commit(
+    project: Path, bare: Path
+) -> None:
+    commit_all(project)
+    head = git(project, "rev-parse", "HEAD")
+    result = publish(project, remote=str(bare))
+    assert not result.committed
+    assert git(bare, "rev-parse", "main") == head
+
+
+def publish_error(args: list[str]) -> str:
+    result = runner.invoke(app, ["publish", *args])
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+def test_gh_missing_is_one_line(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    os.symlink(shutil.which("git"), tools / "git")
+    monkeypatch.setenv("PATH", str(tools))
+    line = publish_error(["--path", str(project)])
+    assert line.startswith("error: gh (the GitHub CLI) is not installed: install it")
+    assert "--remote URL" in line
+
+
+def test_gh_logged_out_is_one_line(
+    project: Path, gh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GH_STAND_IN_LOGGED_OUT", "1")
+    line = publish_error(["--path", str(project)])
+    assert line == "error: gh is not logged in: run `gh auth login`, or use --remote URL"
+
+
+def test_no_commits_is_one_line(tmp_path: Path, git_user: None) -> None:
+    project = tmp_path / "empty"
+    project.mkdir()
+    run(project, "git", "init", "--quiet")
+    line = publish_error(["--path", str(project)])
+    assert line.startswith("error: no commits yet: `git add --all && git commit")
+
+
+def test_a_dirty_tree_it_would_not_commit_is_one_line(project: Path, bare: Path) -> None:
+    with (project / "train.py").open("a") as code:
+        code.write("# work in progress\n")
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line == (
+        "error: uncommitted changes that are not results: train.py; commit or stash them first"
+    )
+    assert git(bare, "rev-list", "--all") == ""
+
+
+def test_a_remote_that_refuses_is_one_line(project: Path, bare: Path) -> None:
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are closed for maintenance' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line == "error: the remote origin refused the push: pushes are closed for maintenance"
+
+
+def test_a_failing_check_stops_before_anything_changes(project: Path, bare: Path) -> None:
+    (project / "LICENSE").write_text("MIT License\n\nCopyright (c) 2026 Your Name\n")
+    commit_all(project, "License")
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith("error: `mlport check` fails on: placeholders, license;")
+    args = ["publish", "--remote", str(bare), "--path", str(project)]
+    shown = runner.invoke(app, args, env={"COLUMNS": "250"}).stderr
+    assert "holder is the placeholder 'Your Name'" in shown and "put your name in LICENSE" in shown
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+
+
+def test_off_github_a_placeholder_login_is_not_pushed(project: Path, bare: Path) -> None:
+    readme = project / "README.md"
+    readme.write_text(readme.read_text().replace("ada-l/", "your-github-username/"))
+    dvc(project, "commit", "--force", "README.md")
+    commit_all(project)
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith(
+        "error: README.md still name the GitHub user 'your-github-username': replace it"
+    )
+    assert git(bare, "rev-list", "--all") == ""
+
+
+def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path) -> None:
+    url = "https://github.com/ada-lab/iris-notes.git"
+    # git's own URL rewriting sends the push to the bare repository on disk.
+    git(project, "config", f"url.{bare}.insteadOf", url)
+
+    result = publish(project, remote=url)
+
+    assert result.url == "https://github.com/ada-lab/iris-notes"
+    assert git(project, "config", "--get", "remote.origin.url") == url
+    readme = git(bare, "show", "main:README.md")
+    assert BADGE.format("ada-lab/iris-notes") in readme and "ada-l/" not in readme
+    rows = {row.check: row for row in audit(project)}
+    assert rows["badge"].found == "badge matches the remote ada-lab/iris-notes"
+    assert failed(rows.values()) == []
