@@ -11,8 +11,10 @@ import contextlib
 import json
 import os
 import re
+import signal
 import tempfile
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -144,16 +146,35 @@ def create_sqlite_store(uri: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     os.close(handle)
+    # A Ctrl-C here waits the few seconds until the store is done: raised inside SQLAlchemy's
+    # clean-up callbacks, Python would print it as an ignored exception and carry on.
+    with _ctrl_c_deferred():
+        try:
+            store = SqlAlchemyStore(
+                url.set(database=scratch).render_as_string(hide_password=False),
+                DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH,
+            )
+            store.engine.dispose()
+            with contextlib.suppress(FileExistsError):  # another process made it: keep it
+                os.link(scratch, path)  # unlike a rename, never replaces an existing store
+        finally:
+            Path(scratch).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold back SIGINT for the block, then raise it as KeyboardInterrupt once it is over."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives signals
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
     try:
-        store = SqlAlchemyStore(
-            url.set(database=scratch).render_as_string(hide_password=False),
-            DEFAULT_LOCAL_FILE_AND_ARTIFACT_PATH,
-        )
-        store.engine.dispose()
-        with contextlib.suppress(FileExistsError):  # another process made it meanwhile: keep it
-            os.link(scratch, path)  # unlike a rename, never replaces an existing store
+        yield
     finally:
-        Path(scratch).unlink(missing_ok=True)
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 @dataclass(frozen=True)
