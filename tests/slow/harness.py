@@ -19,6 +19,7 @@ import httpx
 import yaml
 
 from mlport.api import create_project
+from mlport.identity import git_identity
 
 BIN = Path(sys.executable).parent
 RESULTS_BLOCK = re.compile(r"<!-- results:start -->(.*?)<!-- results:end -->", re.S)
@@ -39,12 +40,9 @@ class Project:
             # What `pip install -e .` gives a learner, without installing into the test venv.
             PYTHONPATH=str(self.path / "src"),
             DVC_NO_ANALYTICS="1",
-            GIT_AUTHOR_NAME="test",
-            GIT_AUTHOR_EMAIL="test@example.com",
-            GIT_COMMITTER_NAME="test",
-            GIT_COMMITTER_EMAIL="test@example.com",
             PYTHONHASHSEED="0",
         )
+        env.update(TEST_IDENTITY)
         env.update(extra or {})
         return env
 
@@ -130,9 +128,37 @@ class Project:
         return found.group(1)
 
 
+TEST_IDENTITY = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+}
+
+
+@contextmanager
+def git_identity_for(folder: Path) -> Iterator[None]:
+    """A git identity while generating: the configured one, else the tests' own.
+
+    mlport makes no first commit without one, and the slow tests need the repository it makes.
+    """
+    saved = {key: os.environ.get(key) for key in TEST_IDENTITY}
+    if git_identity(folder) is None:
+        os.environ.update(TEST_IDENTITY)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def generate(template: str, output_dir: Path, **context: str) -> Project:
     """Generate a project the way `mlport new TEMPLATE --no-input --set k=v` does."""
-    path = create_project(template, output_dir, context=context, no_input=True, git=True)
+    with git_identity_for(output_dir):
+        path = create_project(template, output_dir, context=context, no_input=True, git=True)
     return Project(path=path, package=path.name.replace("-", "_"))
 
 
