@@ -137,13 +137,13 @@ TEST_IDENTITY = {
 
 
 @contextmanager
-def git_identity_for(folder: Path) -> Iterator[None]:
+def git_identity_while_generating() -> Iterator[None]:
     """A git identity while generating: the configured one, else the tests' own.
 
     mlport makes no first commit without one, and the slow tests need the repository it makes.
     """
     saved = {key: os.environ.get(key) for key in TEST_IDENTITY}
-    if git_identity(folder) is None:
+    if git_identity() is None:
         os.environ.update(TEST_IDENTITY)
     try:
         yield
@@ -157,7 +157,7 @@ def git_identity_for(folder: Path) -> Iterator[None]:
 
 def generate(template: str, output_dir: Path, **context: str) -> Project:
     """Generate a project the way `mlport new TEMPLATE --no-input --set k=v` does."""
-    with git_identity_for(output_dir):
+    with git_identity_while_generating():
         path = create_project(template, output_dir, context=context, no_input=True, git=True)
     return Project(path=path, package=path.name.replace("-", "_"))
 
