@@ -14,35 +14,57 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_SPEC, load_config
 from {{ cookiecutter.package_name }}.data import prepare
-from {{ cookiecutter.package_name }}.envs import env_spec
+from {{ cookiecutter.package_name }}.envs import env_spec, load_env_spec
 from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.spaces import ObservationError, check_observation
 
 from .conftest import make_workspace
 
-CARTPOLE_OBS = env_spec("CartPole-v1")["observation_space"]
+CARTPOLE_OBS = env_spec("CartPole-v1").observation_space
 
 
 def test_cartpole_spec_is_written(workspace: Path) -> None:
     spec = prepare(load_config())
-    assert json.loads(ENV_SPEC.read_text()) == spec
-    assert spec["action_space"] == {"type": "Discrete", "n": 2, "start": 0}
-    assert spec["observation_space"]["shape"] == [4]
-    assert spec["reward_threshold"] == 475.0
-    assert spec["max_episode_steps"] == 500
-    assert "rgb_array" in spec["render_modes"]
+    assert load_env_spec(ENV_SPEC) == spec
+    # The keys on disk are what train, evaluate and the API read: they must not drift.
+    assert list(json.loads(ENV_SPEC.read_text())) == [
+        "env_id",
+        "kwargs",
+        "observation_space",
+        "action_space",
+        "reward_threshold",
+        "max_episode_steps",
+        "render_modes",
+        "render_fps",
+        "gymnasium_version",
+    ]
+    assert spec.action_space == {"type": "Discrete", "n": 2, "start": 0}
+    assert spec.observation_space["shape"] == [4]
+    assert spec.reward_threshold == 475.0
+    assert spec.max_episode_steps == 500
+    assert "rgb_array" in spec.render_modes
+
+
+@pytest.mark.parametrize(
+    "content", ['{"env_id": "CartPole-v1"}', "[1, 2]", "not json"], ids=["keys", "list", "text"]
+)
+def test_a_damaged_spec_is_refused_in_one_line(workspace: Path, content: str) -> None:
+    ENV_SPEC.parent.mkdir(parents=True, exist_ok=True)
+    ENV_SPEC.write_text(content)
+    with pytest.raises(DataError, match="is not an environment spec.*dvc repro data"):
+        load_env_spec(ENV_SPEC)
 
 
 def test_continuous_env_is_described() -> None:
     spec = env_spec("Pendulum-v1")
-    assert spec["action_space"] == {
+    assert spec.action_space == {
         "type": "Box",
         "shape": [1],
         "dtype": "float32",
         "low": -2.0,
         "high": 2.0,
     }
-    assert spec["reward_threshold"] is None
+    assert spec.reward_threshold is None
 
 
 @pytest.mark.parametrize(
@@ -100,7 +122,7 @@ def test_bad_observations_say_why(observation: list[float], message: str) -> Non
 
 
 def test_discrete_observations() -> None:
-    space = env_spec("FrozenLake-v1")["observation_space"]
+    space = env_spec("FrozenLake-v1").observation_space
     assert check_observation([5], space) == 5
     with pytest.raises(ObservationError, match="whole number from 0 to 15"):
         check_observation([16], space)

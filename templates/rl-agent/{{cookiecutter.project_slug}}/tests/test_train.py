@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from {{ cookiecutter.package_name }}.config import MODEL_DIR, load_config
 from {{ cookiecutter.package_name }}.data import prepare
 from {{ cookiecutter.package_name }}.envs import env_spec
 from {{ cookiecutter.package_name }}.errors import ConfigError
+from {{ cookiecutter.package_name }}.metadata import load_agent_meta
 from {{ cookiecutter.package_name }}.train import train
 
 
@@ -83,7 +85,33 @@ def test_a_short_run_is_saved(trained: Path) -> None:
     assert meta["env_id"] == "CartPole-v1"
     assert meta["trained_timesteps"] >= 512
     assert meta["checkpoint"]["kind"] in ("final", "best")
+    # The keys on disk are what evaluate, report, the API and the MLflow model read.
+    assert list(meta) == [
+        "env_id",
+        "env_kwargs",
+        "algorithm",
+        "observation_space",
+        "action_space",
+        "reward_threshold",
+        "max_episode_steps",
+        "render_modes",
+        "render_fps",
+        "total_timesteps",
+        "trained_timesteps",
+        "n_envs",
+        "seed",
+        "hyperparams",
+        "preset",
+        "checkpoint",
+        "train_seconds",
+        "versions",
+    ]
+    assert list(meta["checkpoint"]) == ["kind", "timesteps", "eval_mean_return"]
+    assert asdict(load_agent_meta(MODEL_DIR / "agent.json")) == meta
     log = json.loads((MODEL_DIR / "training_log.json").read_text())
+    assert list(log) == ["episodes", "evaluations"]
+    assert list(log["episodes"]) == ["timesteps", "returns", "lengths"]
+    assert list(log["evaluations"]) == ["timesteps", "mean_returns", "std_returns"]
     assert log["episodes"]["returns"], "training episodes are recorded"
     assert len(log["evaluations"]["timesteps"]) == 2, "evaluated every 256 of 512 steps"
 

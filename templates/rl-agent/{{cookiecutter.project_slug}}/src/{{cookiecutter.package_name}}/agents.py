@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .envs import EnvSpec
 from .errors import ConfigError
 
 # Which action spaces each algorithm can act in.
@@ -59,16 +60,16 @@ class Plan:
     preset: str | None
 
 
-def check_algorithm(algorithm: str, spec: dict[str, Any]) -> None:
+def check_algorithm(algorithm: str, spec: EnvSpec) -> None:
     """Refuse an algorithm that cannot act in the environment's action space."""
-    action_type = spec["action_space"]["type"]
+    action_type = spec.action_space["type"]
     if action_type in ACTION_SPACES[algorithm]:
         return
     fitting = [name for name, kinds in ACTION_SPACES.items() if action_type in kinds]
     needs = " or ".join(KIND[kind] for kind in ACTION_SPACES[algorithm])
     raise ConfigError(
-        f"train.algorithm {algorithm} cannot act in {spec['env_id']}: it needs {needs} actions, "
-        f"and {spec['env_id']} has {KIND[action_type]} ones ({action_type}). "
+        f"train.algorithm {algorithm} cannot act in {spec.env_id}: it needs {needs} actions, "
+        f"and {spec.env_id} has {KIND[action_type]} ones ({action_type}). "
         f"Use {', '.join(fitting)} for this environment, or pick another data.env.id"
     )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
+
+from .metadata import EpisodeLog, EvaluationLog
 
 
 class MlflowSink:
@@ -62,8 +63,8 @@ class EpisodeRecorder(BaseCallback):
         if self.sink is not None:
             self.sink.flush()
 
-    def as_dict(self) -> dict[str, list[Any]]:
-        return {"timesteps": self.timesteps, "returns": self.returns, "lengths": self.lengths}
+    def log(self) -> EpisodeLog:
+        return EpisodeLog(self.timesteps, self.returns, self.lengths)
 
 
 class EvaluationRecorder(BaseCallback):
@@ -97,5 +98,5 @@ class EvaluationRecorder(BaseCallback):
             self.sink.flush()  # so the MLflow UI follows a long training live
         return True
 
-    def as_dict(self) -> dict[str, list[Any]]:
-        return {"timesteps": self.timesteps, "mean_returns": self.means, "std_returns": self.stds}
+    def log(self) -> EvaluationLog:
+        return EvaluationLog(self.timesteps, self.means, self.stds)

@@ -7,24 +7,20 @@ limit, reward threshold) to data/env_spec.json, which train, evaluate and the AP
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from .config import ENV_SPEC, Config, load_config
-from .envs import env_spec
+from .envs import EnvSpec, env_spec, save_env_spec
 from .stage import run_stage
 
 
-def prepare(config: Config) -> dict[str, Any]:
+def prepare(config: Config) -> EnvSpec:
     """Build the environment once, describe it and write data/env_spec.json."""
     spec = env_spec(config.data.env.id, config.data.env.kwargs)
-    ENV_SPEC.parent.mkdir(parents=True, exist_ok=True)
-    ENV_SPEC.write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
-    observation, action = spec["observation_space"], spec["action_space"]
+    save_env_spec(spec, ENV_SPEC)
+    observation, action = spec.observation_space, spec.action_space
     print(
-        f"{spec['env_id']}: observations {observation['type']} {observation.get('shape', '')}, "
+        f"{spec.env_id}: observations {observation['type']} {observation.get('shape', '')}, "
         f"actions {action['type']} {action.get('n', action.get('shape', ''))}, "
-        f"reward threshold {spec['reward_threshold']} -> {ENV_SPEC}"
+        f"reward threshold {spec.reward_threshold} -> {ENV_SPEC}"
     )
     return spec
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,38 +29,66 @@ def make_env(env_id: str, kwargs: dict[str, Any] | None = None, render_mode: str
         raise DataError(f"data.env.kwargs {kwargs!r} do not fit {env_id}: {error}") from error
 
 
-def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EnvSpec:
+    """What the agent will face, as the data stage writes it to data/env_spec.json."""
+
+    env_id: str
+    kwargs: dict[str, Any]
+    observation_space: dict[str, Any]  # spaces.describe's form, which the API checks against
+    action_space: dict[str, Any]
+    reward_threshold: float | None
+    max_episode_steps: int | None
+    render_modes: list[str]
+    render_fps: int | None
+    gymnasium_version: str
+
+
+def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> EnvSpec:
     """What the agent will face: spaces, episode limit, reward threshold, rendering."""
     import gymnasium as gym
 
     env = make_env(env_id, kwargs)
     try:
         spec = env.spec
-        return {
-            "env_id": env_id,
-            "kwargs": dict(kwargs or {}),
-            "observation_space": describe(env.observation_space, "observation space"),
-            "action_space": describe(env.action_space, "action space"),
-            "reward_threshold": spec.reward_threshold if spec else None,
-            "max_episode_steps": spec.max_episode_steps if spec else None,
-            "render_modes": list(env.metadata.get("render_modes", [])),
-            "render_fps": env.metadata.get("render_fps"),
-            "gymnasium_version": gym.__version__,
-        }
+        return EnvSpec(
+            env_id=env_id,
+            kwargs=dict(kwargs or {}),
+            observation_space=describe(env.observation_space, "observation space"),
+            action_space=describe(env.action_space, "action space"),
+            reward_threshold=spec.reward_threshold if spec else None,
+            max_episode_steps=spec.max_episode_steps if spec else None,
+            render_modes=list(env.metadata.get("render_modes", [])),
+            render_fps=env.metadata.get("render_fps"),
+            gymnasium_version=gym.__version__,
+        )
     finally:
         env.close()
 
 
-def load_env_spec(path: str | Path) -> dict[str, Any]:
-    """The spec written by the data stage."""
+def save_env_spec(spec: EnvSpec, path: str | Path) -> None:
+    """Write the spec as JSON, one key per field."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(spec), indent=2) + "\n", encoding="utf-8")
+
+
+def load_env_spec(path: str | Path) -> EnvSpec:
+    """The spec written by the data stage; DataError if it is missing or not one."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path} not found: run `dvc repro data` first")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return EnvSpec(**json.loads(path.read_text(encoding="utf-8")))
+    except (TypeError, ValueError) as error:
+        # A hand-edited file or one from another version: rebuilding it is cheap.
+        raise DataError(
+            f"{path} is not an environment spec ({error}): run `dvc repro data`"
+        ) from error
 
 
-def make_vec_env(spec: dict[str, Any], n_envs: int, seed: int):
+def make_vec_env(env_id: str, kwargs: dict[str, Any], n_envs: int, seed: int):
     """`n_envs` copies of the environment stepped together, in Monitors, seeded seed .. seed+n-1."""
     from stable_baselines3.common.env_util import make_vec_env as sb3_make_vec_env
 
-    return sb3_make_vec_env(spec["env_id"], n_envs=n_envs, seed=seed, env_kwargs=spec["kwargs"])
+    return sb3_make_vec_env(env_id, n_envs=n_envs, seed=seed, env_kwargs=kwargs)

@@ -20,19 +20,20 @@ from .config import (
     load_config,
 )
 from .errors import ModelNotFoundError
+from .metadata import AgentMeta, load_agent_meta, load_training_log
 from .stage import run_stage
 from .tracking import load_run_record, log_to_training_run
 
 
-def load_agent(model_dir=MODEL_DIR) -> tuple[Any, dict[str, Any]]:
+def load_agent(model_dir=MODEL_DIR) -> tuple[Any, AgentMeta]:
     """The saved agent and what train recorded about it."""
     agent_path, meta_path = model_dir / AGENT_FILE, model_dir / AGENT_META
     if not agent_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(f"no trained agent in {model_dir}/ ({AGENT_FILE}, {AGENT_META})")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta = load_agent_meta(meta_path)
     from .agents import algorithm_class
 
-    return algorithm_class(meta["algorithm"]).load(agent_path, device="cpu"), meta
+    return algorithm_class(meta.algorithm).load(agent_path, device="cpu"), meta
 
 
 def evaluate(config: Config) -> dict[str, Any]:
@@ -46,9 +47,8 @@ def evaluate(config: Config) -> dict[str, Any]:
     torch.set_num_threads(config.train.torch_threads)
     cfg = config.evaluate
     agent, meta = load_agent()
-    spec = {"env_id": meta["env_id"], "kwargs": meta["env_kwargs"]}
     # Episodes run side by side, so the agent predicts for a batch at each step.
-    env = make_vec_env(spec, min(cfg.n_envs, cfg.n_episodes), cfg.seed)
+    env = make_vec_env(meta.env_id, meta.env_kwargs, min(cfg.n_envs, cfg.n_episodes), cfg.seed)
     returns, lengths = evaluate_policy(
         agent,
         env,
@@ -65,15 +65,15 @@ def evaluate(config: Config) -> dict[str, Any]:
         "mean_episode_length": float(np.mean(lengths)),
         "n_episodes": len(returns),
     }
-    if meta.get("reward_threshold") is not None:
-        metrics["reward_threshold"] = float(meta["reward_threshold"])
+    if meta.reward_threshold is not None:
+        metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
     METRICS.parent.mkdir(parents=True, exist_ok=True)
     METRICS.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
-    log = json.loads((MODEL_DIR / TRAINING_LOG).read_text(encoding="utf-8"))
+    log = load_training_log(MODEL_DIR / TRAINING_LOG)
     reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE)
-    if cfg.gif_max_frames > 0 and "rgb_array" in meta.get("render_modes", []):
+    if cfg.gif_max_frames > 0 and "rgb_array" in meta.render_modes:
         episode = agent_gif(
             agent,
             meta,
@@ -85,11 +85,11 @@ def evaluate(config: Config) -> dict[str, Any]:
         )
         print(f"GIF: {episode['frames']} frames of a {episode['steps']}-step episode: {AGENT_GIF}")
     else:
-        placeholder_gif(AGENT_GIF, f"{meta['env_id']}: no rgb_array rendering (or GIF turned off)")
+        placeholder_gif(AGENT_GIF, f"{meta.env_id}: no rgb_array rendering (or GIF turned off)")
 
     _log_to_mlflow(metrics)
     print(
-        f"{meta['algorithm']} on {meta['env_id']}: mean return {metrics['mean_return']:.2f} "
+        f"{meta.algorithm} on {meta.env_id}: mean return {metrics['mean_return']:.2f} "
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
     )
     return metrics

@@ -9,45 +9,42 @@ from typing import Any
 import numpy as np
 
 from .envs import make_env
+from .metadata import AgentMeta, TrainingLog
 
 
-def reward_curve(
-    log: dict[str, Any], returns: list[float], meta: dict[str, Any], path: Path
-) -> None:
+def reward_curve(log: TrainingLog, returns: list[float], meta: AgentMeta, path: Path) -> None:
     """Training episode returns and periodic evaluations (left), the final evaluation (right)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    episodes, evaluations = log["episodes"], log["evaluations"]
-    threshold = meta.get("reward_threshold")
+    episodes, evaluations = log.episodes, log.evaluations
+    threshold = meta.reward_threshold
     fig, (curve, spread) = plt.subplots(
         1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
     )
-    steps, values = np.asarray(episodes["timesteps"]), np.asarray(episodes["returns"])
+    steps, values = np.asarray(episodes.timesteps), np.asarray(episodes.returns)
     if values.size:
         curve.scatter(steps, values, s=4, alpha=0.25, color="tab:blue", label="training episode")
         window = max(1, values.size // 40)
         smooth = np.convolve(values, np.ones(window) / window, mode="valid")
         curve.plot(steps[window - 1 :], smooth, color="tab:blue", label=f"mean of {window}")
-    if evaluations["timesteps"]:
+    if evaluations.timesteps:
         curve.errorbar(
-            evaluations["timesteps"],
-            evaluations["mean_returns"],
-            yerr=evaluations["std_returns"],
+            evaluations.timesteps,
+            evaluations.mean_returns,
+            yerr=evaluations.std_returns,
             fmt="o-",
             color="tab:orange",
             capsize=3,
             label="periodic evaluation (deterministic)",
         )
-    kept = meta["checkpoint"]
-    curve.axvline(
-        kept["timesteps"], color="grey", linestyle=":", label=f"agent kept: {kept['kind']}"
-    )
+    kept = meta.checkpoint
+    curve.axvline(kept.timesteps, color="grey", linestyle=":", label=f"agent kept: {kept.kind}")
     # Bins over the whole shared y range, so that 100 equal returns still show as one visible bar.
     marks = [threshold] if threshold is not None else []
-    every = np.concatenate([values, returns, evaluations["mean_returns"], marks]).astype(float)
+    every = np.concatenate([values, returns, evaluations.mean_returns, marks]).astype(float)
     low, high = float(every.min()), float(every.max())
     bins = np.linspace(low - 1, high + 1, 31) if high - low < 2 else np.linspace(low, high, 31)
     spread.hist(returns, bins=bins, orientation="horizontal", color="tab:green", alpha=0.8)
@@ -59,7 +56,7 @@ def reward_curve(
         axis.grid(alpha=0.3)
     if threshold is not None:
         curve.plot([], [], color="tab:red", linestyle="--", label=f"solved at {threshold:g}")
-    curve.set_title(f"{meta['algorithm']} on {meta['env_id']}")
+    curve.set_title(f"{meta.algorithm} on {meta.env_id}")
     curve.set_xlabel("environment steps")
     curve.set_ylabel("episode return")
     curve.legend(loc="best", fontsize=8)
@@ -71,7 +68,7 @@ def reward_curve(
 
 def agent_gif(
     agent: Any,
-    meta: dict[str, Any],
+    meta: AgentMeta,
     path: Path,
     *,
     seed: int,
@@ -81,9 +78,9 @@ def agent_gif(
 ) -> dict[str, Any]:
     """Play one episode with the agent, render every k-th frame, and write a looping GIF."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    env = make_env(meta["env_id"], meta["env_kwargs"], render_mode="rgb_array")
+    env = make_env(meta.env_id, meta.env_kwargs, render_mode="rgb_array")
     try:
-        limit = meta.get("max_episode_steps") or 1000
+        limit = meta.max_episode_steps or 1000
         stride = max(1, math.ceil(limit / max(max_frames, 1)))
         observation, _ = env.reset(seed=seed)
         frames, total, step, done = [_frame(env.render(), width)], 0.0, 0, False
@@ -96,7 +93,7 @@ def agent_gif(
     finally:
         env.close()
     frames = frames[: max_frames + 1]
-    fps = meta.get("render_fps") or 30
+    fps = meta.render_fps or 30
     frames[0].save(
         path,
         save_all=True,

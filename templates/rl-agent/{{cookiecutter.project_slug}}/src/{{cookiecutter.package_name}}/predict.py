@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +13,19 @@ import numpy as np
 from . import __version__
 from .config import AGENT_FILE, AGENT_META, METRICS, RUN_RECORD
 from .errors import ModelNotFoundError
+from .metadata import AgentMeta, load_agent_meta
 from .spaces import check_observation, summary
 
 
 class AgentPredictor:
     """The trained agent and what it expects; `act` checks an observation and returns the action."""
 
-    def __init__(self, agent: Any, meta: dict[str, Any], extra: dict[str, Any] | None = None):
+    def __init__(self, agent: Any, meta: AgentMeta, extra: dict[str, Any] | None = None):
         self.agent, self.meta, self.extra = agent, meta, extra or {}
 
     @property
     def observation_space(self) -> dict[str, Any]:
-        return self.meta["observation_space"]
+        return self.meta.observation_space
 
     def predict(self, observations: Sequence[Sequence[float]]) -> list[int | list[float]]:
         """The action for each observation, in order (what the API calls)."""
@@ -33,7 +35,7 @@ class AgentPredictor:
         """The agent's deterministic action; ObservationError if the observation is invalid."""
         array = check_observation(observation, self.observation_space)
         action, _ = self.agent.predict(array, deterministic=True)
-        if self.meta["action_space"]["type"] == "Discrete":
+        if self.meta.action_space["type"] == "Discrete":
             return int(np.asarray(action).ravel()[0])
         return [float(value) for value in np.asarray(action, dtype=np.float64).ravel()]
 
@@ -41,14 +43,14 @@ class AgentPredictor:
         """What /model-info shows: the agent, its spaces, its training and its evaluation."""
         return {
             "version": __version__,
-            "env_id": self.meta["env_id"],
-            "algorithm": self.meta["algorithm"],
+            "env_id": self.meta.env_id,
+            "algorithm": self.meta.algorithm,
             "observation_space": self.observation_space,
             "observation": summary(self.observation_space),
-            "action_space": self.meta["action_space"],
-            "action": summary(self.meta["action_space"]),
-            "trained_timesteps": self.meta["trained_timesteps"],
-            "checkpoint": self.meta["checkpoint"],
+            "action_space": self.meta.action_space,
+            "action": summary(self.meta.action_space),
+            "trained_timesteps": self.meta.trained_timesteps,
+            "checkpoint": asdict(self.meta.checkpoint),
             **self.extra,
         }
 
@@ -65,8 +67,8 @@ def load_predictor(model_dir: str | Path) -> AgentPredictor:
 
     # One request is one small forward pass: more threads only add overhead.
     torch.set_num_threads(1)
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    agent = algorithm_class(meta["algorithm"]).load(agent_path, device="cpu")
+    meta = load_agent_meta(meta_path)
+    agent = algorithm_class(meta.algorithm).load(agent_path, device="cpu")
     extra = {}
     if METRICS.is_file():
         extra["metrics"] = json.loads(METRICS.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from typing import Any
 
 from .config import AGENT_GIF, AGENT_META, DOCUMENTS, METRICS, MODEL_DIR, REWARD_CURVE, RUN_RECORD
 from .errors import ModelNotFoundError
+from .metadata import AgentMeta, load_agent_meta
 from .report_blocks import image, markdown_table, provenance, replace_block
 from .stage import run_stage
 from .tracking import load_run_record
@@ -24,10 +25,10 @@ MEANINGS = {
 
 
 def results_block(
-    metrics: dict[str, Any], meta: dict[str, Any], run_id: str | None, uri: str | None
+    metrics: dict[str, Any], meta: AgentMeta, run_id: str | None, uri: str | None
 ) -> str:
     """The Markdown between the results markers: GIF, headline, metrics, curve, training facts."""
-    name = f"{meta['algorithm']} on {meta['env_id']}"
+    name = f"{meta.algorithm} on {meta.env_id}"
     headline = (
         f"**{name}: mean return {metrics['mean_return']:.2f} ± {metrics['std_return']:.2f} "
         f"over {metrics['n_episodes']} deterministic episodes**"
@@ -39,19 +40,19 @@ def results_block(
         ["metric (`reports/metrics.json`)", "value", "meaning"],
         [(key, value, MEANINGS.get(key, "")) for key, value in metrics.items()],
     )
-    library = meta["versions"]["stable_baselines3"]
-    kept = meta["checkpoint"]
-    kept_text = f"the {kept['kind']} one, at step {kept['timesteps']:,}"
-    if kept.get("eval_mean_return") is not None:
-        kept_text += f" (periodic evaluation: mean return {kept['eval_mean_return']:.2f})"
+    library = meta.versions["stable_baselines3"]
+    kept = meta.checkpoint
+    kept_text = f"the {kept.kind} one, at step {kept.timesteps:,}"
+    if kept.eval_mean_return is not None:
+        kept_text += f" (periodic evaluation: mean return {kept.eval_mean_return:.2f})"
     training = markdown_table(
         ["training", ""],
         [
-            ("algorithm", f"{meta['algorithm']} (Stable-Baselines3 {library})"),
-            ("hyper-parameters", f"{meta['preset'] or 'Stable-Baselines3 defaults'} + params.yaml"),
-            ("environment steps", f"{meta['trained_timesteps']:,} on {meta['n_envs']} env(s)"),
-            ("seed", meta["seed"]),
-            ("wall time", f"{meta['train_seconds']:.1f} s on CPU"),
+            ("algorithm", f"{meta.algorithm} (Stable-Baselines3 {library})"),
+            ("hyper-parameters", f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"),
+            ("environment steps", f"{meta.trained_timesteps:,} on {meta.n_envs} env(s)"),
+            ("seed", meta.seed),
+            ("wall time", f"{meta.train_seconds:.1f} s on CPU"),
             ("agent kept", kept_text),
         ],
     )
@@ -74,7 +75,7 @@ def report() -> str:
     if not METRICS.is_file() or not (MODEL_DIR / AGENT_META).is_file():
         raise ModelNotFoundError(f"{METRICS} or {MODEL_DIR / AGENT_META} missing: run `dvc repro`")
     metrics = json.loads(METRICS.read_text(encoding="utf-8"))
-    meta = json.loads((MODEL_DIR / AGENT_META).read_text(encoding="utf-8"))
+    meta = load_agent_meta(MODEL_DIR / AGENT_META)
     record = load_run_record(MODEL_DIR / RUN_RECORD)
     block = results_block(
         metrics, meta, record.run_id if record else None, record.tracking_uri if record else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -21,8 +20,15 @@ from .config import (
     Config,
     load_config,
 )
-from .envs import load_env_spec, make_vec_env
+from .envs import EnvSpec, load_env_spec, make_vec_env
 from .errors import ConfigError, DataError
+from .metadata import (
+    AgentMeta,
+    Checkpoint,
+    TrainingLog,
+    save_agent_meta,
+    save_training_log,
+)
 from .stage import replaced_on_success, run_stage
 from .tracking import RunRecord, configure, public_uri, save_run_record
 
@@ -34,9 +40,9 @@ MAX_EVAL_ENVS = 5
 def train(config: Config) -> RunRecord:
     """Train, keep the better of the final and the best evaluated agent, log and register it."""
     spec = load_env_spec(ENV_SPEC)
-    if spec["env_id"] != config.data.env.id or spec["kwargs"] != config.data.env.kwargs:
+    if spec.env_id != config.data.env.id or spec.kwargs != config.data.env.kwargs:
         raise DataError(
-            f"{ENV_SPEC} describes {spec['env_id']} but params.yaml names {config.data.env.id}: "
+            f"{ENV_SPEC} describes {spec.env_id} but params.yaml names {config.data.env.id}: "
             "run `dvc repro` (or the data stage) again"
         )
     cfg = config.train
@@ -44,7 +50,7 @@ def train(config: Config) -> RunRecord:
     check_algorithm(cfg.algorithm, spec)
     todo = plan(
         cfg.algorithm,
-        spec["env_id"],
+        spec.env_id,
         tuned_defaults=cfg.tuned_defaults,
         total_timesteps=cfg.total_timesteps,
         n_envs=cfg.n_envs,
@@ -55,10 +61,10 @@ def train(config: Config) -> RunRecord:
 
     # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
     torch.set_num_threads(cfg.torch_threads)
-    env = make_vec_env(spec, todo.n_envs, config.seed)
+    env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
     model = _build(todo, env, config.seed)
     print(
-        f"training {todo.algorithm} on {spec['env_id']}: {todo.total_timesteps:,} steps, "
+        f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
         f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from "
         f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
     )
@@ -69,14 +75,14 @@ def train(config: Config) -> RunRecord:
 
     from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
 
-    run_name = f"{todo.algorithm}-{spec['env_id']}-seed{config.seed}"
+    run_name = f"{todo.algorithm}-{spec.env_id}-seed{config.seed}"
     # The model files change only once the run is logged: a failure keeps the previous agent.
     with (
         replaced_on_success(MODEL_DIR) as staged,
         tempfile.TemporaryDirectory() as scratch,
         mlflow.start_run(run_name=run_name) as run,
     ):
-        mlflow.set_tags({"env_id": spec["env_id"], "algorithm": todo.algorithm})
+        mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
         mlflow.log_params(_flat_params(config, todo))
         sink = MlflowSink(run.info.run_id)
         episodes, evaluations = EpisodeRecorder(sink), EvaluationRecorder(sink)
@@ -86,7 +92,10 @@ def train(config: Config) -> RunRecord:
             from stable_baselines3.common.callbacks import EvalCallback
 
             eval_env = make_vec_env(
-                spec, min(cfg.eval_episodes, MAX_EVAL_ENVS), config.seed + EVAL_SEED_OFFSET
+                spec.env_id,
+                spec.kwargs,
+                min(cfg.eval_episodes, MAX_EVAL_ENVS),
+                config.seed + EVAL_SEED_OFFSET,
             )
             callbacks.append(
                 EvalCallback(
@@ -106,13 +115,13 @@ def train(config: Config) -> RunRecord:
         seconds = time.perf_counter() - started
 
         agent_path, meta_path = staged / AGENT_FILE, staged / AGENT_META
-        checkpoint = _keep_better(
+        checkpoint, agent = _keep_better(
             model, todo, evaluations, eval_env, cfg, Path(scratch), agent_path
         )
         meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
-        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        log = {"episodes": episodes.as_dict(), "evaluations": evaluations.as_dict()}
-        (staged / TRAINING_LOG).write_text(json.dumps(log) + "\n", encoding="utf-8")
+        save_agent_meta(meta, meta_path)
+        log = TrainingLog(episodes=episodes.log(), evaluations=evaluations.log())
+        save_training_log(log, staged / TRAINING_LOG)
 
         mlflow.log_metrics(
             {
@@ -123,7 +132,7 @@ def train(config: Config) -> RunRecord:
         )
         mlflow.log_artifact(str(agent_path), "agent")
         mlflow.log_artifact(str(meta_path), "agent")
-        version = _log_model(agent_path, meta_path, checkpoint["agent"], config)
+        version = _log_model(agent_path, meta_path, agent, config)
         record = RunRecord(
             run_id=run.info.run_id,
             experiment=config.mlflow.experiment,
@@ -136,7 +145,7 @@ def train(config: Config) -> RunRecord:
     if eval_env is not None:
         eval_env.close()
     print(
-        f"kept the {checkpoint['kind']} agent ({checkpoint['timesteps']:,} steps) -> "
+        f"kept the {checkpoint.kind} agent ({checkpoint.timesteps:,} steps) -> "
         f"{MODEL_DIR / AGENT_FILE}; trained in {seconds:.1f} s; MLflow run {record.run_id} in "
         f"{public_uri(uri)}"
     )
@@ -161,12 +170,12 @@ def _build(todo: Plan, env: Any, seed: int) -> Any:
 
 def _keep_better(
     model, todo, evaluations, eval_env, cfg, scratch: Path, target: Path
-) -> dict[str, Any]:
+) -> tuple[Checkpoint, Any]:
     """Save the final agent to `target` unless an earlier evaluation scored strictly better."""
-    final = {"kind": "final", "timesteps": int(model.num_timesteps), "eval_mean_return": None}
+    final_steps = int(model.num_timesteps)
     if eval_env is None or not evaluations.means:
         model.save(target)
-        return {**final, "agent": model}
+        return Checkpoint("final", final_steps, None), model
     from stable_baselines3.common.evaluation import evaluate_policy
 
     if evaluations.timesteps[-1] == model.num_timesteps:
@@ -178,14 +187,9 @@ def _keep_better(
     if best_mean > final_mean and (scratch / "best_model.zip").is_file():
         shutil.copyfile(scratch / "best_model.zip", target)
         agent = algorithm_class(todo.algorithm).load(target, device="cpu")
-        kept = {
-            "kind": "best",
-            "timesteps": evaluations.timesteps[best_index],
-            "eval_mean_return": best_mean,
-        }
-        return {**kept, "agent": agent}
+        return Checkpoint("best", evaluations.timesteps[best_index], best_mean), agent
     model.save(target)
-    return {**final, "eval_mean_return": float(final_mean), "agent": model}
+    return Checkpoint("final", final_steps, float(final_mean)), model
 
 
 def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:
@@ -204,35 +208,37 @@ def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:
     return params
 
 
-def _metadata(spec, todo: Plan, seed: int, checkpoint, seconds: float, steps: int) -> dict:
+def _metadata(
+    spec: EnvSpec, todo: Plan, seed: int, checkpoint: Checkpoint, seconds: float, steps: int
+) -> AgentMeta:
     import gymnasium
     import stable_baselines3
     import torch
 
-    return {
-        "env_id": spec["env_id"],
-        "env_kwargs": spec["kwargs"],
-        "algorithm": todo.algorithm,
-        "observation_space": spec["observation_space"],
-        "action_space": spec["action_space"],
-        "reward_threshold": spec["reward_threshold"],
-        "max_episode_steps": spec["max_episode_steps"],
-        "render_modes": spec["render_modes"],
-        "render_fps": spec["render_fps"],
-        "total_timesteps": todo.total_timesteps,
-        "trained_timesteps": int(steps),
-        "n_envs": todo.n_envs,
-        "seed": seed,
-        "hyperparams": todo.hyperparams,
-        "preset": todo.preset,
-        "checkpoint": {key: value for key, value in checkpoint.items() if key != "agent"},
-        "train_seconds": round(seconds, 2),
-        "versions": {
+    return AgentMeta(
+        env_id=spec.env_id,
+        env_kwargs=spec.kwargs,
+        algorithm=todo.algorithm,
+        observation_space=spec.observation_space,
+        action_space=spec.action_space,
+        reward_threshold=spec.reward_threshold,
+        max_episode_steps=spec.max_episode_steps,
+        render_modes=spec.render_modes,
+        render_fps=spec.render_fps,
+        total_timesteps=todo.total_timesteps,
+        trained_timesteps=int(steps),
+        n_envs=todo.n_envs,
+        seed=seed,
+        hyperparams=todo.hyperparams,
+        preset=todo.preset,
+        checkpoint=checkpoint,
+        train_seconds=round(seconds, 2),
+        versions={
             "stable_baselines3": stable_baselines3.__version__,
             "gymnasium": gymnasium.__version__,
             "torch": torch.__version__,
         },
-    }
+    )
 
 
 def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) -> str | None:
