@@ -12,7 +12,8 @@ RESULTS_END = "<!-- results:end -->"
 # The documents whose results block the report stage rewrites; the rest of them is template.
 BLOCK_DOCUMENTS = ("README.md", "MODEL_CARD.md")
 # Written by tracking, not declared in dvc.yaml.
-ALWAYS_OUTPUTS = ("mlflow.db", "mlruns", "mlartifacts", "lightning_logs")
+# The tracking stores, and DVC's own state (`dvc init` writes it, not the template).
+ALWAYS_OUTPUTS = ("mlflow.db", "mlruns", "mlartifacts", "lightning_logs", ".dvc", ".dvcignore")
 _OUTPUT_KINDS = ("outs", "metrics", "plots")
 
 

@@ -51,26 +51,30 @@ def init_repository(project: Path, *, message: str, warn: Warn) -> None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
         return
     _run([git, "init", "--quiet", "--initial-branch=main"], project)
-    _run([git, "add", "--all"], project)
     if git_identity(project) is None:
-        steps = (
-            f"git commit -m {shlex.quote(message)} && git branch {TEMPLATE_BRANCH} && "
-            f"dvc init && git add -A && git commit -m {shlex.quote(DVC_INIT_MESSAGE)}"
-        )
+        _init_dvc(project, warn)
+        _run([git, "add", "--all"], project)
+        steps = f"git commit -m {shlex.quote(message)} && git branch {TEMPLATE_BRANCH}"
         warn(
             "git has no identity, so the first commit was skipped: set one with "
             f"`{SET_IDENTITY_HINT}`, then run `cd {shlex.quote(project.name)} && {steps}`"
         )
         return
+    _run([git, "add", "--all"], project)
     _run([git, "commit", "--quiet", "--no-verify", "-m", message], project)
     # The template branch holds only what mlport renders; `mlport update` merges it into main.
     _run([git, "branch", TEMPLATE_BRANCH], project)
+    if _init_dvc(project, warn):
+        _run([git, "add", "--all"], project)
+        _run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
+
+
+def _init_dvc(project: Path, warn: Warn) -> bool:
+    """`dvc init`, or a warning where DVC is missing; whether it ran."""
     dvc = _dvc_command()
     if dvc is None:
         warn("DVC was not found: run `dvc init` in the project once it is installed")
-        return
+        return False
     # No usage report from a fresh project: the learner decides that later.
-    env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
-    _run([*dvc, "init", "--quiet"], project, env=env)
-    _run([git, "add", "--all"], project)
-    _run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
+    _run([*dvc, "init", "--quiet"], project, env={**os.environ, "DVC_NO_ANALYTICS": "1"})
+    return True

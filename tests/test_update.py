@@ -96,6 +96,32 @@ def test_generation_starts_main_from_the_template_branch(setup) -> None:
     assert not [key for key in record["answers"] if key.startswith("_")]
 
 
+def test_a_project_made_without_identity_follows_the_template_once_committed_as_told(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(templates_root() / TEMPLATE, templates / TEMPLATE)
+    monkeypatch.setenv("MLPORT_TEMPLATES_DIR", str(templates))
+    warnings: list[str] = []
+    project = create_project(TEMPLATE, tmp_path / "out", warn=warnings.append)
+    assert git(project, "rev-list", "--all") == "", "no commit without an identity"
+    assert (project / ".dvc" / "config").is_file(), "`dvc repro` works before the first commit"
+    (told,) = [line for line in warnings if "first commit was skipped" in line]
+    steps = told.rsplit(f"cd {project.name} && ", 1)[1].rstrip("`")
+
+    (isolated_home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.com\n")
+    subprocess.run(steps, shell=True, cwd=project, check=True, capture_output=True)
+    makefile = templates / TEMPLATE / PROJECT_DIR / "Makefile"
+    makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
+
+    result = update(project)
+
+    assert result.exit_code == 0, result.output
+    assert (project / "Makefile").read_text().endswith("# a template improvement\n")
+    assert (project / ".dvc" / "config").is_file(), "DVC's own files are never the template's"
+    assert git(project, "status", "--porcelain") == ""
+
+
 def test_a_template_change_in_an_untouched_file_arrives_and_my_commits_stay(setup) -> None:
     template, project = setup
     edit(project / "params.yaml", "seed: 42", "seed: 7")

@@ -36,7 +36,7 @@ def fingerprints(project: Path) -> dict[str, tuple[str, int]]:
 
 
 def test_an_update_leaves_outputs_results_and_dvc_state_as_they_were(
-    trained: Trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    trained: Trained, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_user: None
 ) -> None:
     project = trained.project.copy_to(tmp_path)
     project.run("git", "add", "--all")

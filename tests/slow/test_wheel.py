@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PIP_CACHE = os.environ.get("PIP_CACHE_DIR") or str(Path.home() / ".cache" / "pip")
 
 
-def test_wheel_generates_a_project_from_a_fresh_venv(tmp_path: Path) -> None:
+def test_wheel_generates_a_project_from_a_fresh_venv(tmp_path: Path, git_user: None) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
         [
