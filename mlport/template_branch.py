@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from mlport.errors import GenerationError
+from mlport.vcs import run
 
 NO_COMMIT = "0" * 40
 
@@ -16,13 +16,7 @@ def git(
     project: Path, *args: str, env: dict[str, str] | None = None, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
     """Run git in `project`; with `check`, a failure becomes one GenerationError line."""
-    result = subprocess.run(["git", *args], cwd=project, env=env, capture_output=True, text=True)
-    if check and result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise GenerationError(
-            f"`git {' '.join(args[:2])}` failed: {detail[-1] if detail else result.returncode}"
-        )
-    return result
+    return run(["git", *args], project, env=env, check=check)
 
 
 def resolve(project: Path, revision: str) -> str | None:

@@ -20,17 +20,17 @@ TEMPLATE_BRANCH = "mlport-template"
 DVC_INIT_MESSAGE = "Initialise DVC"
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    try:
-        result = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, check=True
-        )
-    except subprocess.CalledProcessError as error:
-        detail = (error.stderr or error.stdout or "").strip().splitlines()
+def run(
+    command: list[str], cwd: Path, *, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run a git or DVC command; with `check`, a failure becomes one GenerationError line."""
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode != 0:
+        detail = (result.stderr or result.stdout or "").strip().splitlines()
         raise GenerationError(
-            f"`{' '.join(command[:3])}` failed: {detail[-1] if detail else error.returncode}"
-        ) from error
-    return result.stdout.strip()
+            f"`{' '.join(command[:3])}` failed: {detail[-1] if detail else result.returncode}"
+        )
+    return result
 
 
 def _dvc_command() -> list[str] | None:
@@ -50,23 +50,23 @@ def init_repository(project: Path, *, message: str, warn: Warn) -> None:
     if git is None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
         return
-    _run([git, "init", "--quiet", "--initial-branch=main"], project)
+    run([git, "init", "--quiet", "--initial-branch=main"], project)
     if git_identity(project) is None:
         _init_dvc(project, warn)
-        _run([git, "add", "--all"], project)
+        run([git, "add", "--all"], project)
         steps = f"git commit -m {shlex.quote(message)} && git branch {TEMPLATE_BRANCH}"
         warn(
             "git has no identity, so the first commit was skipped: set one with "
             f"`{SET_IDENTITY_HINT}`, then run `cd {shlex.quote(project.name)} && {steps}`"
         )
         return
-    _run([git, "add", "--all"], project)
-    _run([git, "commit", "--quiet", "--no-verify", "-m", message], project)
+    run([git, "add", "--all"], project)
+    run([git, "commit", "--quiet", "--no-verify", "-m", message], project)
     # The template branch holds only what mlport renders; `mlport update` merges it into main.
-    _run([git, "branch", TEMPLATE_BRANCH], project)
+    run([git, "branch", TEMPLATE_BRANCH], project)
     if _init_dvc(project, warn):
-        _run([git, "add", "--all"], project)
-        _run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
+        run([git, "add", "--all"], project)
+        run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
 
 
 def _init_dvc(project: Path, warn: Warn) -> bool:
@@ -76,5 +76,5 @@ def _init_dvc(project: Path, warn: Warn) -> bool:
         warn("DVC was not found: run `dvc init` in the project once it is installed")
         return False
     # No usage report from a fresh project: the learner decides that later.
-    _run([*dvc, "init", "--quiet"], project, env={**os.environ, "DVC_NO_ANALYTICS": "1"})
+    run([*dvc, "init", "--quiet"], project, env={**os.environ, "DVC_NO_ANALYTICS": "1"})
     return True
