@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.slow.harness import Trained, generate_and_repro, served
+from tests.slow.harness import Trained, served
 
 TEMPLATE = "image-cnn"
 STAGES = ["data", "train", "evaluate", "report"]
@@ -28,8 +28,8 @@ LEARNER_CLASSES = ["0", "1", "2", "3"]
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
-    return generate_and_repro(TEMPLATE, tmp_path_factory.mktemp("image-cnn"))
+def trained(image_trained: Trained) -> Trained:
+    return image_trained
 
 
 def png(image: Image.Image) -> bytes:

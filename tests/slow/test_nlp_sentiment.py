@@ -59,15 +59,8 @@ def imdb_archive(path: Path, n: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def imdb_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A fresh project whose data stage reads a local IMDB-layout archive; `dvc repro` run once."""
-    root = tmp_path_factory.mktemp("nlp")
-    archive = root / "aclImdb_v1.tar.gz"
-    md5 = imdb_archive(archive, n=150)
-    project = generate(TEMPLATE, root)
-    project.set_params(data={"imdb": {"url": archive.as_uri(), "md5": md5}})
-    project.dvc("repro")
-    return project
+def imdb_project(nlp_trained: Project) -> Project:
+    return nlp_trained
 
 
 def test_dvc_repro_runs_every_stage(imdb_project: Project) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.slow.harness import Project, Trained, generate_and_repro, served
+from tests.slow.harness import Project, Trained, served
 
 TEMPLATE = "tabular-classifier"
 STAGES = ["data", "train", "evaluate", "report"]
@@ -26,8 +26,8 @@ FIGURES = [
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
-    return generate_and_repro(TEMPLATE, tmp_path_factory.mktemp("tabular"))
+def trained(tabular_trained: Trained) -> Trained:
+    return tabular_trained
 
 
 def edit_params(project: Project, old: str, new: str) -> None:
