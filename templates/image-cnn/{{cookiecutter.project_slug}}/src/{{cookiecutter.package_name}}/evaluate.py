@@ -61,7 +61,7 @@ def metric_history(run_id: str | None) -> dict[str, list[float]]:
 
 def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     """Write reports/metrics.json, per_class.json and the figures; log them to the run."""
-    predictor = load_predictor(model_dir)
+    predictor = load_predictor(model_dir, runtime="native")  # the model as trained
     record = tracking.load_run_record(model_dir / RUN_FILE)
     if record is None:
         raise ModelNotFoundError(f"{model_dir / RUN_FILE} not found: run the train stage first")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from PIL import Image
@@ -17,27 +17,26 @@ from .errors import ModelNotFoundError
 from .images import IMAGE_SUFFIXES, ImageSpec, open_image, preprocess
 from .tracking import load_run_record
 
+Runtime = Literal["onnx", "native"]
 
-class Predictor:
-    """A trained network with its classes and preprocessing."""
 
-    def __init__(
-        self,
-        network: Any,
-        meta: dict[str, Any],
-        *,
-        run: dict[str, Any] | None = None,
-        metrics_path: Path = METRICS_JSON,
-    ) -> None:
-        self.network = network.eval()
-        self.meta = meta
-        self.classes: list[str] = list(meta["classes"])
-        self.spec = ImageSpec.from_dict(meta["preprocessing"])
-        self.run = run
-        self.metrics_path = metrics_path
+class Scorer(Protocol):
+    """What turns images into class probabilities: the exported model or the torch network."""
 
-    def predict_proba(self, images: Sequence[Image.Image], batch_size: int = 256) -> np.ndarray:
-        """Class probabilities, one row per image (columns in the order of `classes`)."""
+    runtime: str
+
+    def __call__(self, images: Sequence[Image.Image], batch_size: int) -> np.ndarray: ...
+
+
+class TorchScorer:
+    """The trained network in torch, preprocessing with images.preprocess (as in training)."""
+
+    runtime = "native"
+
+    def __init__(self, network: Any, spec: ImageSpec) -> None:
+        self.network, self.spec = network.eval(), spec
+
+    def __call__(self, images: Sequence[Image.Image], batch_size: int) -> np.ndarray:
         import torch
 
         rows = []
@@ -47,7 +46,32 @@ class Predictor:
                     [preprocess(im, self.spec) for im in images[start : start + batch_size]]
                 )
                 rows.append(torch.softmax(self.network(batch), dim=1).numpy())
-        return np.concatenate(rows) if rows else np.empty((0, len(self.classes)))
+        return np.concatenate(rows)
+
+
+class Predictor:
+    """A trained model with its classes and preprocessing."""
+
+    def __init__(
+        self,
+        scorer: Scorer,
+        meta: dict[str, Any],
+        *,
+        run: dict[str, Any] | None = None,
+        metrics_path: Path = METRICS_JSON,
+    ) -> None:
+        self.scorer = scorer
+        self.meta = meta
+        self.classes: list[str] = list(meta["classes"])
+        self.spec = ImageSpec.from_dict(meta["preprocessing"])
+        self.run = run
+        self.metrics_path = metrics_path
+
+    def predict_proba(self, images: Sequence[Image.Image], batch_size: int = 256) -> np.ndarray:
+        """Class probabilities, one row per image (columns in the order of `classes`)."""
+        if not images:
+            return np.empty((0, len(self.classes)))
+        return self.scorer(images, batch_size)
 
     def top_k(self, probabilities: np.ndarray, k: int) -> list[dict[str, Any]]:
         """The k most likely classes of one probability row, most likely first."""
@@ -73,6 +97,7 @@ class Predictor:
                 "arch": self.meta["arch"],
                 "parameters": self.meta.get("parameters"),
                 "epochs_trained": self.meta.get("epochs_trained"),
+                "runtime": self.scorer.runtime,
                 "mlflow": self.run,
             },
             "classes": self.classes,
@@ -86,27 +111,46 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> Predictor:
-    """Rebuild the network from model_dir/model.json and load its weights (no Lightning)."""
-    import torch
+def load_predictor(model_dir: str | Path, *, runtime: Runtime | None = None) -> Predictor:
+    """The model in model_dir with its classes and preprocessing (no Lightning).
 
-    from .networks import build_network
-
+    `onnx` runs models/model.onnx in onnxruntime without importing torch; `native` rebuilds the
+    network from models/model.json and loads its weights; None: what serve.runtime says.
+    """
     model_dir = Path(model_dir)
+    if runtime is None:  # the API: params.yaml's serve.runtime, or $SERVE_RUNTIME
+        from .api.limits import ServeSettings
+
+        runtime = ServeSettings.load().runtime
     weights, meta_path = model_dir / WEIGHTS_FILE, model_dir / META_FILE
     if not weights.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(
             f"no trained model in {model_dir}/ ({WEIGHTS_FILE} and {META_FILE})"
         )
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    spec = meta["preprocessing"]
+    spec = ImageSpec.from_dict(meta["preprocessing"])
+    if runtime == "onnx":
+        from .onnx_runtime import OnnxScorer
+
+        scorer: Scorer = OnnxScorer.load(model_dir, spec)
+    else:
+        scorer = TorchScorer(load_network(weights, meta), spec)
+    record = load_run_record(model_dir / RUN_FILE)
+    return Predictor(scorer, meta, run=asdict(record) if record else None)
+
+
+def load_network(weights: Path, meta: dict[str, Any]) -> Any:
+    """The torch network described by model.json, with the saved weights."""
+    import torch
+
+    from .networks import build_network
+
     network = build_network(
         meta["arch"],
         num_classes=len(meta["classes"]),
-        in_channels=spec["channels"],
+        in_channels=meta["preprocessing"]["channels"],
         widths=meta["widths"],
         dropout=meta["dropout"],
     )
     network.load_state_dict(torch.load(weights, map_location="cpu", weights_only=True))
-    record = load_run_record(model_dir / RUN_FILE)
-    return Predictor(network, meta, run=asdict(record) if record else None)
+    return network.eval()

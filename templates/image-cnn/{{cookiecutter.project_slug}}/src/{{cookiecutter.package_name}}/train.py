@@ -1,6 +1,7 @@
 """Stage `train`: fit the network with Lightning, log the run to MLflow, save the model for serving.
 
-Output in models/: model.pt (the network's weights), model.json (classes, preprocessing,
+Output in models/: model.pt (the network's weights), model.onnx (the same network for
+onnxruntime, checked against it on the test images), model.json (classes, preprocessing,
 architecture), run.json (the MLflow run) and checkpoints/best.ckpt (the Lightning checkpoint).
 Under DDP every process runs this module; only the first one (rank 0) saves and logs.
 """
@@ -27,6 +28,7 @@ from .config import (
     load_config,
 )
 from .images import ImageSpec
+from .onnx_export import export_model
 from .settings import read_params
 from .stage import replaced_on_success, run_stage
 
@@ -183,6 +185,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     with replaced_on_success(model_dir) as staged:
         torch.save(network.state_dict(), staged / WEIGHTS_FILE)
         (staged / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        export_model(network, spec, splits["test"].paths, staged)
         record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
         tracking.save_run_record(record, staged / RUN_FILE)
     print(

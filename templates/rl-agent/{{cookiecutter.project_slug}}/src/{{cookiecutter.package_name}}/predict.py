@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -16,25 +16,56 @@ from .errors import ModelNotFoundError
 from .metadata import AgentMeta, load_agent_meta
 from .spaces import check_observation, summary
 
+Runtime = Literal["onnx", "native"]
+
+
+class Policy(Protocol):
+    """Deterministic actions for a batch of checked observations: the export or the agent."""
+
+    runtime: str
+
+    def __call__(self, observations: np.ndarray) -> np.ndarray: ...
+
+
+class NativePolicy:
+    """The Stable-Baselines3 agent itself (needs the training install)."""
+
+    runtime = "native"
+
+    def __init__(self, agent: Any) -> None:
+        self.agent = agent
+
+    def __call__(self, observations: np.ndarray) -> np.ndarray:
+        actions, _ = self.agent.predict(observations, deterministic=True)
+        return np.asarray(actions)
+
 
 class AgentPredictor:
-    """The trained agent and what it expects; `act` checks an observation and returns the action."""
+    """The trained policy and what it expects; `predict` checks observations, returns actions."""
 
-    def __init__(self, agent: Any, meta: AgentMeta, extra: dict[str, Any] | None = None):
-        self.agent, self.meta, self.extra = agent, meta, extra or {}
+    def __init__(self, policy: Policy, meta: AgentMeta, extra: dict[str, Any] | None = None):
+        self.policy, self.meta, self.extra = policy, meta, extra or {}
 
     @property
     def observation_space(self) -> dict[str, Any]:
         return self.meta.observation_space
 
     def predict(self, observations: Sequence[Sequence[float]]) -> list[int | list[float]]:
-        """The action for each observation, in order (what the API calls)."""
-        return [self.act(observation) for observation in observations]
+        """The action for each observation, in order, from one run of the policy on the batch.
+
+        ObservationError if an observation does not belong to the observation space.
+        """
+        if not observations:
+            return []
+        space = self.observation_space
+        batch = np.stack([check_observation(observation, space) for observation in observations])
+        return [self._action(action) for action in self.policy(batch)]
 
     def act(self, observation: Sequence[float]) -> int | list[float]:
-        """The agent's deterministic action; ObservationError if the observation is invalid."""
-        array = check_observation(observation, self.observation_space)
-        action, _ = self.agent.predict(array, deterministic=True)
+        """The agent's deterministic action for one observation."""
+        return self.predict([observation])[0]
+
+    def _action(self, action: np.ndarray) -> int | list[float]:
         if self.meta.action_space["type"] == "Discrete":
             return int(np.asarray(action).ravel()[0])
         return [float(value) for value in np.asarray(action, dtype=np.float64).ravel()]
@@ -45,6 +76,7 @@ class AgentPredictor:
             "version": __version__,
             "env_id": self.meta.env_id,
             "algorithm": self.meta.algorithm,
+            "runtime": self.policy.runtime,
             "observation_space": self.observation_space,
             "observation": summary(self.observation_space),
             "action_space": self.meta.action_space,
@@ -55,23 +87,41 @@ class AgentPredictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> AgentPredictor:
-    """Load models/agent.zip with what train recorded; ModelNotFoundError if nothing is trained."""
+def load_predictor(model_dir: str | Path, *, runtime: Runtime | None = None) -> AgentPredictor:
+    """The trained agent in model_dir; ModelNotFoundError if nothing is trained.
+
+    `onnx` runs models/model.onnx in onnxruntime (neither torch nor Stable-Baselines3 is
+    imported); `native` loads models/agent.zip; None: what serve.runtime says.
+    """
     model_dir = Path(model_dir)
     agent_path, meta_path = model_dir / AGENT_FILE, model_dir / AGENT_META
     if not agent_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(f"no trained agent in {model_dir}/ ({AGENT_FILE}, {AGENT_META})")
+    if runtime is None:  # the API: params.yaml's serve.runtime, or $SERVE_RUNTIME
+        from .api.limits import ServeSettings
+
+        runtime = ServeSettings.load().runtime
+    meta = load_agent_meta(meta_path)
+    if runtime == "onnx":
+        from .onnx_policy import OnnxPolicy
+
+        policy: Policy = OnnxPolicy.load(model_dir)
+    else:
+        policy = NativePolicy(load_agent(agent_path, meta.algorithm))
+    extra = {}
+    if METRICS.is_file():
+        extra["metrics"] = json.loads(METRICS.read_text(encoding="utf-8"))
+    if (model_dir / RUN_RECORD).is_file():
+        extra["mlflow"] = json.loads((model_dir / RUN_RECORD).read_text(encoding="utf-8"))
+    return AgentPredictor(policy, meta, extra)
+
+
+def load_agent(agent_path: Path, algorithm: str) -> Any:
+    """The Stable-Baselines3 agent saved at agent_path, on the CPU."""
     import torch
 
     from .agents import algorithm_class
 
     # One request is one small forward pass: more threads only add overhead.
     torch.set_num_threads(1)
-    meta = load_agent_meta(meta_path)
-    agent = algorithm_class(meta.algorithm).load(agent_path, device="cpu")
-    extra = {}
-    if METRICS.is_file():
-        extra["metrics"] = json.loads(METRICS.read_text(encoding="utf-8"))
-    if (model_dir / RUN_RECORD).is_file():
-        extra["mlflow"] = json.loads((model_dir / RUN_RECORD).read_text(encoding="utf-8"))
-    return AgentPredictor(agent, meta, extra)
+    return algorithm_class(algorithm).load(agent_path, device="cpu")

@@ -29,6 +29,7 @@ from .metadata import (
     save_agent_meta,
     save_training_log,
 )
+from .onnx_export import export_policy
 from .stage import replaced_on_success, run_stage
 from .tracking import RunRecord, configure, public_uri, save_run_record
 
@@ -122,6 +123,7 @@ def train(config: Config) -> RunRecord:
         save_agent_meta(meta, meta_path)
         log = TrainingLog(episodes=episodes.log(), evaluations=evaluations.log())
         save_training_log(log, staged / TRAINING_LOG)
+        export_policy(agent, meta, staged, config.seed)
 
         mlflow.log_metrics(
             {
