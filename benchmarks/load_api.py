@@ -36,13 +36,18 @@ def request_body(url: str) -> tuple[str, bytes]:
     """The content type and body of one POST /predict, from the API's own OpenAPI example."""
     kind, example = _example_from_openapi(httpx.get(f"{url}/openapi.json").json())
     if kind == "multipart/form-data":
-        head = (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
-            'filename="digit.png"\r\nContent-Type: image/png\r\n\r\n'
-        )
-        body = head.encode() + _digit_png() + f"\r\n--{BOUNDARY}--\r\n".encode()
-        return f"multipart/form-data; boundary={BOUNDARY}", body
+        return multipart_png(_digit_png())
     return "application/json", json.dumps(example).encode()
+
+
+def multipart_png(png: bytes) -> tuple[str, bytes]:
+    """The content type and body of a form upload of `png` as the field `file`."""
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+        'filename="digit.png"\r\nContent-Type: image/png\r\n\r\n'
+    )
+    body = head.encode() + png + f"\r\n--{BOUNDARY}--\r\n".encode()
+    return f"multipart/form-data; boundary={BOUNDARY}", body
 
 
 def lua_string(data: bytes) -> str:
