@@ -3,8 +3,6 @@
 # No `from __future__ import annotations` here: the upload's documented limits are built below,
 # and FastAPI must see them as values in the route signature, not as strings.
 import asyncio
-import io
-import warnings
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
@@ -23,20 +21,6 @@ LoadedModel = PredictorDep[Image.Image, Ranking]  # 503 until a model is trained
 # Plain numbers: the names of 413 changed between Starlette versions.
 TOO_LARGE, NOT_AN_IMAGE = 413, 415
 FORMATS = "PNG, JPEG, BMP, GIF, TIFF or WebP"
-# Images up to this many pixels are decoded and scored on the event loop, in well under a
-# millisecond: handing them to the thread pool would cost more than the work itself.
-INLINE_PIXELS = 256 * 256
-
-
-def fits_inline(content: bytes) -> bool:
-    """Whether the image's header announces at most INLINE_PIXELS (nothing is decoded here)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(content)) as image:
-                return image.width * image.height <= INLINE_PIXELS
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return False  # not an image: the full decode in the thread pool says why
 
 
 def build_router(
@@ -85,11 +69,8 @@ def build_router(
         if len(content) > max_bytes:
             raise HTTPException(TOO_LARGE, detail=f"the upload is larger than {max_bytes:,} bytes")
         try:
-            if fits_inline(content):
-                ranking = classify(content, predictor)
-            else:
-                async with decodes:
-                    ranking = await run_in_threadpool(classify, content, predictor)
+            async with decodes:
+                ranking = await run_in_threadpool(classify, content, predictor)
         except ImageTooLargeError as error:
             raise HTTPException(TOO_LARGE, detail=str(error)) from error
         except ImageReadError as error:
