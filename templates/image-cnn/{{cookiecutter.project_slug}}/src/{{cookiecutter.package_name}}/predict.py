@@ -86,8 +86,12 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> Predictor:
+def load_predictor(model_dir: str | Path, *, runtime: str = "native") -> Predictor:
     """Rebuild the network from model_dir/model.json and load its weights (no Lightning)."""
+    if runtime != "native":  # no ONNX export of this model yet
+        raise ModelNotFoundError(
+            f"serve.runtime: {runtime} is not available for this model; use serve.runtime: native"
+        )
     import torch
 
     from .networks import build_network

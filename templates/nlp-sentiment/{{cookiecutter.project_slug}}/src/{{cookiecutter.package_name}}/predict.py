@@ -88,8 +88,12 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> Predictor:
+def load_predictor(model_dir: str | Path, *, runtime: str = "native") -> Predictor:
     """The best model in `model_dir`; ModelNotFoundError when the pipeline has not trained one."""
+    if runtime != "native":  # no ONNX export of this model yet
+        raise ModelNotFoundError(
+            f"serve.runtime: {runtime} is not available for this model; use serve.runtime: native"
+        )
     model_dir = Path(model_dir)
     best = read_json(model_dir / BEST_FILE, "trained model (models/best.json)")
     name = best["best_model"]

@@ -55,8 +55,12 @@ class AgentPredictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> AgentPredictor:
+def load_predictor(model_dir: str | Path, *, runtime: str = "native") -> AgentPredictor:
     """Load models/agent.zip with what train recorded; ModelNotFoundError if nothing is trained."""
+    if runtime != "native":  # no ONNX export of this model yet
+        raise ModelNotFoundError(
+            f"serve.runtime: {runtime} is not available for this model; use serve.runtime: native"
+        )
     model_dir = Path(model_dir)
     agent_path, meta_path = model_dir / AGENT_FILE, model_dir / AGENT_META
     if not agent_path.is_file() or not meta_path.is_file():

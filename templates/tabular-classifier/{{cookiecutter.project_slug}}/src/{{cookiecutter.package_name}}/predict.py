@@ -59,8 +59,12 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: Path) -> Predictor:
+def load_predictor(model_dir: Path, *, runtime: str = "native") -> Predictor:
     """Load the model saved by `dvc repro train`, or raise ModelNotFoundError."""
+    if runtime != "native":  # no ONNX export of this model yet
+        raise ModelNotFoundError(
+            f"serve.runtime: {runtime} is not available for this model; use serve.runtime: native"
+        )
     model_path = model_dir / MODEL_FILE
     if not model_path.is_file():
         raise ModelNotFoundError(f"no trained model in {model_dir}/ ({model_path} is missing)")

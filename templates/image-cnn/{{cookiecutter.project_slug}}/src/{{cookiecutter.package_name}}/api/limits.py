@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..onnx_model import Runtime
 from .settings import BaseServeSettings
 
 MULTIPART_ALLOWANCE = 64 * 1024  # form boundaries and headers around the file
@@ -11,6 +12,8 @@ MULTIPART_ALLOWANCE = 64 * 1024  # form boundaries and headers around the file
 
 class ServeSettings(BaseServeSettings):
     """params.yaml's `serve:` section; SERVE_<KEY> environment variables override it."""
+
+    runtime: Runtime = "native"  # this model has no ONNX export yet
 
     max_upload_bytes: int = Field(5_000_000, ge=1, description="larger uploads get 413")
     max_image_pixels: int = Field(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ..onnx_model import Runtime
 from .settings import BaseServeSettings
 
 
 class ServeSettings(BaseServeSettings):
     """Serving settings from params.yaml's `serve:`; SERVE_<KEY> in the environment wins."""
+
+    runtime: Runtime = "native"  # this model has no ONNX export yet
 
     # An observation is a list of numbers: 1 MB holds about 50,000 of them.
     max_body_bytes: int = Field(
