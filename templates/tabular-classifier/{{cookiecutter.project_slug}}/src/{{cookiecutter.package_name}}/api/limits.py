@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..onnx_model import Runtime
 from .settings import BaseServeSettings
 
 
 class ServeSettings(BaseServeSettings):
     """params.yaml's `serve:` section; SERVE_<KEY> environment variables override it."""
-
-    runtime: Runtime = "native"  # this model has no ONNX export yet
 
     max_batch: int = Field(1000, ge=1, description="most records one POST /predict/batch may carry")
     max_abs_number: float = Field(
