@@ -7,11 +7,13 @@ the API's ONNX path must answer without them.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import {{ cookiecutter.package_name }}
 
@@ -64,3 +66,33 @@ def run_without_training_stack(code: str, cwd: Path) -> subprocess.CompletedProc
         text=True,
         timeout=120,
     )
+
+
+def post_without_training_stack(
+    cwd: Path, requests: list[tuple[str, Any]], environment: dict[str, str] | None = None
+) -> tuple[list[int], list[Any], list[str]]:
+    """POST each (path, JSON body) to the app, started in `cwd` without the training stack.
+
+    Returns the status codes, the answers, and the training-stack modules that were imported
+    anyway (none, when the serving path is light)."""
+    finished = run_without_training_stack(
+        f"""
+        import json, os
+        os.environ.update(json.loads({json.dumps(json.dumps(environment or {}))}))
+        from fastapi.testclient import TestClient
+        from {{ cookiecutter.package_name }}.api.app import app
+
+        with TestClient(app) as client:
+            answers = [
+                client.post(path, json=body)
+                for path, body in json.loads({json.dumps(json.dumps(requests))})
+            ]
+        loaded = sorted(name for name in sys.modules if name.partition(".")[0] in BLOCKED)
+        codes = [answer.status_code for answer in answers]
+        print(json.dumps([codes, [answer.json() for answer in answers], loaded]))
+        """,
+        cwd=cwd,
+    )
+    assert finished.returncode == 0, finished.stderr
+    codes, answers, loaded = json.loads(finished.stdout.splitlines()[-1])
+    return codes, answers, loaded

@@ -3,7 +3,6 @@ serves it by default without the training stack, and `serve.runtime: native` swi
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import numpy as np
@@ -21,7 +20,7 @@ from {{ cookiecutter.package_name }}.onnx_model import PARITY_ATOL, check_parity
 from {{ cookiecutter.package_name }}.predict import load_predictor
 from {{ cookiecutter.package_name }}.preprocessing import build_preprocessor
 
-from .serving_stack import run_without_training_stack
+from .serving_stack import post_without_training_stack
 from .tiny import tiny_table
 
 
@@ -126,21 +125,8 @@ def test_the_onnx_api_answers_without_the_training_stack(trained, tmp_path):
     # Only what the Docker image holds: models/, no params.yaml, no reports/.
     shutil.copytree(trained / "models", tmp_path / "models")
     example = load_predictor(trained / "models").schema.example
-    finished = run_without_training_stack(
-        f"""
-        import json
-        from fastapi.testclient import TestClient
-        from {{ cookiecutter.package_name }}.api.app import app
-
-        with TestClient(app) as client:
-            answer = client.post("/predict", json={example!r})
-            batch = client.post("/predict/batch", json=dict(records=[{example!r}] * 2))
-        loaded = sorted(name for name in sys.modules if name.partition(".")[0] in BLOCKED)
-        print(json.dumps([answer.status_code, batch.status_code, answer.json(), loaded]))
-        """,
-        cwd=tmp_path,
+    codes, answers, loaded = post_without_training_stack(
+        tmp_path, [("/predict", example), ("/predict/batch", {"records": [example] * 2})]
     )
-    assert finished.returncode == 0, finished.stderr
-    status, batch_status, answer, loaded = json.loads(finished.stdout.splitlines()[-1])
-    assert (status, batch_status, loaded) == (200, 200, [])
-    assert answer["label"] in load_predictor(trained / "models").classes
+    assert (codes, loaded) == ([200, 200], [])
+    assert answers[0]["label"] in load_predictor(trained / "models").classes

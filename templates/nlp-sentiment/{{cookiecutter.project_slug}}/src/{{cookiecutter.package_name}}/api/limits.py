@@ -11,7 +11,8 @@ from .settings import BaseServeSettings
 class ServeSettings(BaseServeSettings):
     """params.yaml's `serve:` section; SERVE_<KEY> environment variables override it."""
 
-    runtime: Runtime = "native"  # this model has no ONNX export yet
+    # The baseline, often the best model, has no ONNX export (see predict.load_onnx_model).
+    runtime: Runtime = "native"
 
     max_batch: int = Field(64, ge=1, description="most texts one POST /predict/batch may carry")
     max_chars: int = Field(20_000, ge=1, description="most characters in one text")
