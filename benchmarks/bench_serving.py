@@ -114,7 +114,9 @@ def wrk(url: str, request: Request, connections: int, duration: int) -> dict[str
     finally:
         if script:
             Path(script).unlink()
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    if set(percentiles) != {"50", "99"}:  # no latency distribution: say what wrk printed
+        raise RuntimeError(f"wrk printed no latency percentiles:\n{out}")
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
