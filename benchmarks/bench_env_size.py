@@ -4,8 +4,9 @@ Usage: python benchmarks/bench_env_size.py [--work DIR] [TEMPLATE ...]
 For each template, a fresh project and two virtual environments built as the project builds
 them: the serving one as its Dockerfile does (`pip install -r` the `serve` extra's list read
 from pyproject.toml, then the package with `--no-deps`), the training one as `make setup` does
-(`pip install -e '.[dev]'`, PyTorch from its CPU wheel index). Prints `du -s` of each and the
-ratio. Downloads from PyPI (pip's cache makes a rerun quick).
+(`pip install -e '.[dev]'`, with PyTorch's CPU wheel index as an extra index). Prints `du -s`
+of each, whether NVIDIA's CUDA libraries came in (pip picks PyPI's CUDA build of torch when a
+version cap excludes the `+cpu` one), and the ratio. Downloads from PyPI (pip's cache helps).
 """
 
 from __future__ import annotations
@@ -90,9 +91,11 @@ def main() -> int:
             else:
                 build(project, path, deep)
             sizes[kind] = size_mib(path)
+            cuda = any(path.glob("lib/python*/site-packages/nvidia"))
             print(
                 f"{template}: {kind} environment {sizes[kind]:,.0f} MiB "
-                f"(built in {time.perf_counter() - started:.0f} s)",
+                f"(built in {time.perf_counter() - started:.0f} s"
+                f"{', with NVIDIA CUDA libraries' if cuda else ''})",
                 flush=True,
             )
         print(
