@@ -11,7 +11,12 @@ from PIL import Image
 
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.data import prepare_data
-from {{ cookiecutter.package_name }}.evidence import Headline, perfect_score_warning
+from {{ cookiecutter.package_name }}.evidence import (
+    Baseline,
+    Headline,
+    perfect_score_warning,
+    summary,
+)
 from {{ cookiecutter.package_name }}.intervals import bootstrap_interval
 from {{ cookiecutter.package_name }}.leaks import leaking_columns
 
@@ -98,3 +103,13 @@ def test_shared_rows_and_tiny_classes_are_warned_of(project, capsys):
 def test_a_perfect_score_is_never_reported_without_a_warning(value, interval, warnings, expected):
     headline = Headline("accuracy", "accuracy", value, 40, "held-out rows", interval=interval)
     assert len(perfect_score_warning(headline, warnings)) == expected
+
+
+def test_the_stage_prints_the_headline_with_its_interval_and_baseline_in_one_line():
+    headline = Headline(
+        "accuracy", "accuracy", 0.9649, 114, "held-out rows", interval=(0.9298, 0.9912)
+    )
+    majority = Baseline("majority class", "always answers `benign`", {"accuracy": 0.6316})
+    assert summary(headline, [majority]) == (
+        "accuracy 0.9649 [0.9298, 0.9912] on 114 held-out rows; majority class 0.6316"
+    )

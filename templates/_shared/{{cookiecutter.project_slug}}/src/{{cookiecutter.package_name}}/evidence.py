@@ -101,7 +101,23 @@ def write_evaluation(
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"evaluation: {summary(headline, baselines)} -> {path}")
     return content
+
+
+def summary(headline: Headline, baselines: Sequence[Baseline]) -> str:
+    """The headline in one line, e.g. `accuracy 0.9649 [0.9298, 0.9912] on 114 held-out rows`."""
+    spread = ""
+    if headline.interval is not None:
+        spread = f" [{headline.interval[0]:.4f}, {headline.interval[1]:.4f}]"
+    elif headline.std is not None:
+        spread = f" ± {headline.std:.4f}"
+    line = f"{headline.label} {headline.value:.4f}{spread} on {headline.n} {headline.unit}"
+    for baseline in baselines:
+        value = baseline.metrics.get(headline.metric)
+        if value is not None:
+            line += f"; {baseline.name} {value:.4f}"
+    return line
 
 
 def project_path(path: str | Path) -> str:

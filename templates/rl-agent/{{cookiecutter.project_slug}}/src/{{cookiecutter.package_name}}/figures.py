@@ -70,7 +70,7 @@ def reward_curve(
             color="black",
             linestyle="-.",
             linewidth=1,
-            label=f"random policy: {random_mean:.1f}",
+            label=f"random policy: {random_mean:.4f}",
         )
     curve.set_title(f"{meta.algorithm} on {meta.env_id}")
     curve.set_xlabel("environment steps")
