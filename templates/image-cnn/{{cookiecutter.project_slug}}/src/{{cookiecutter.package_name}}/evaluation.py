@@ -45,14 +45,17 @@ def linear_baseline(
 ) -> Baseline:
     """Logistic regression on the raw pixels (scaled to 0-1) of the training images."""
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     rng = np.random.default_rng(seed)
     chosen = np.arange(len(x_train))
     if len(chosen) > MAX_LINEAR_TRAIN:
         chosen = np.sort(rng.choice(len(chosen), MAX_LINEAR_TRAIN, replace=False))
     model = LogisticRegression(max_iter=500, random_state=seed)
-    model.fit(x_train[chosen], y_train[chosen])
-    predicted = model.classes_[model.predict_proba(x_test).argmax(axis=1)]
+    # One thread: on a busy machine BLAS threads fighting each other cost 50 times the time.
+    with threadpool_limits(limits=1):
+        model.fit(x_train[chosen], y_train[chosen])
+        predicted = model.classes_[model.predict_proba(x_test).argmax(axis=1)]
     used = f"{len(chosen):,} of the {len(x_train):,}" if len(chosen) < len(x_train) else "the"
     return Baseline(
         "linear model on pixels",

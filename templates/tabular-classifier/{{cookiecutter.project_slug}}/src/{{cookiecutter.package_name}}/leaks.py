@@ -20,23 +20,25 @@ def single_column_accuracy(column: pd.Series, labels: pd.Series, seed: int) -> f
     and for numbers a small tree on that column alone (one leaf per class), which finds a
     threshold that separates the classes.
     """
-    labels = labels.astype(str).reset_index(drop=True)
     values = column.reset_index(drop=True)
+    keys = pd.factorize(values.astype(str))[0]  # a code per value (missing is a value too)
+    classes, names = pd.factorize(labels.astype(str).reset_index(drop=True))
     halves = np.random.default_rng(seed).permutation(len(values)) % 2 == 0
-    keys = values.astype(str)
     correct = 0
     for learn in (halves, ~halves):
-        table = pd.crosstab(keys[learn], labels[learn])
-        answer = table.idxmax(axis=1) if len(table) else pd.Series(dtype=str)
-        correct += int((keys[~learn].map(answer) == labels[~learn]).sum())
+        counts = np.zeros((keys.max() + 1, len(names)), dtype=np.int64)
+        np.add.at(counts, (keys[learn], classes[learn]), 1)
+        seen, answer = counts.sum(axis=1) > 0, counts.argmax(axis=1)
+        asked = keys[~learn]
+        correct += int((seen[asked] & (answer[asked] == classes[~learn])).sum())
     best = correct / len(values)
     if pd.api.types.is_numeric_dtype(values) and values.notna().any():
         from sklearn.tree import DecisionTreeClassifier
 
         numbers = values.astype(float)
         numbers = numbers.fillna(numbers.min() - 1).to_numpy().reshape(-1, 1)
-        tree = DecisionTreeClassifier(max_leaf_nodes=max(2, labels.nunique()), random_state=seed)
-        best = max(best, float(tree.fit(numbers, labels).score(numbers, labels)))
+        tree = DecisionTreeClassifier(max_leaf_nodes=max(2, len(names)), random_state=seed)
+        best = max(best, float(tree.fit(numbers, classes).score(numbers, classes)))
     return best
 
 
