@@ -36,7 +36,8 @@ def top_level(tree: ast.Module, kind: type) -> dict[str, ast.AST]:
 
 def test_the_contract_is_written_down() -> None:
     contract = (templates_root() / "README.md").read_text(encoding="utf-8")
-    for promise in [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]:
+    promises = [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]
+    for promise in [*promises, "reports/evaluation.json", "save_figure", "warning: ..."]:
         assert promise in contract, promise
 
 
@@ -62,6 +63,8 @@ def test_the_pipeline_has_the_four_stages_each_a_module_run_the_same_way(rendere
         ), f"{name}.py does not end with the one __main__ idiom"
     metrics = [next(iter(entry)) for entry in stages["evaluate"].get("metrics", [])]
     assert "reports/metrics.json" in metrics
+    outs = [next(iter(entry)) for entry in stages["evaluate"].get("outs", [])]
+    assert "reports/evaluation.json" in outs
     report_outs = [next(iter(entry)) for entry in stages["report"]["outs"]]
     assert report_outs == ["README.md", "MODEL_CARD.md"]
 
@@ -101,10 +104,11 @@ def test_the_api_finds_a_predictor_loader_a_router_builder_and_settings(rendered
 def test_the_same_job_lives_in_the_same_module(rendered, template):
     modules = {path.name for path in package(rendered[template]).glob("*.py")}
     expected = {"config.py", "data.py", "train.py", "evaluate.py", "report.py", "predict.py"}
-    expected |= {"figures.py"}
+    expected |= {"figures.py", "evaluation.py", "evidence.py", "plotting.py"}
     layer = json.loads((templates_root() / "_classifier" / "layer.json").read_text())
     if template in layer["templates"]:
-        expected |= {"metrics.py", "classification.py"}
+        expected |= {"metrics.py", "classification.py", "intervals.py", "majority.py"}
+        expected |= {"findings.py", "checks.py"}
     assert expected <= modules, sorted(expected - modules)
 
 
