@@ -43,12 +43,13 @@ def _example_from_openapi(spec: dict) -> tuple[str, object]:
     return "application/json", schema["examples"][0]
 
 
-def _digit_png() -> bytes:
+def _digit_png(size: int = 32) -> bytes:
+    """scikit-learn's first 8x8 digit, scaled to size x size pixels, as a grayscale PNG."""
     from PIL import Image
     from sklearn.datasets import load_digits
 
     digit = load_digits().images[0]
-    image = Image.fromarray((digit * 255 / 16).astype("uint8")).resize((32, 32))
+    image = Image.fromarray((digit * 255 / 16).astype("uint8")).resize((size, size))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()

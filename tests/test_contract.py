@@ -36,7 +36,8 @@ def top_level(tree: ast.Module, kind: type) -> dict[str, ast.AST]:
 
 def test_the_contract_is_written_down() -> None:
     contract = (templates_root() / "README.md").read_text(encoding="utf-8")
-    for promise in [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]:
+    promises = [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]
+    for promise in [*promises, "reports/evaluation.json", "save_figure", "warning: ..."]:
         assert promise in contract, promise
 
 
@@ -62,6 +63,8 @@ def test_the_pipeline_has_the_four_stages_each_a_module_run_the_same_way(rendere
         ), f"{name}.py does not end with the one __main__ idiom"
     metrics = [next(iter(entry)) for entry in stages["evaluate"].get("metrics", [])]
     assert "reports/metrics.json" in metrics
+    outs = [next(iter(entry)) for entry in stages["evaluate"].get("outs", [])]
+    assert "reports/evaluation.json" in outs
     report_outs = [next(iter(entry)) for entry in stages["report"]["outs"]]
     assert report_outs == ["README.md", "MODEL_CARD.md"]
 
@@ -84,6 +87,9 @@ def test_the_api_finds_a_predictor_loader_a_router_builder_and_settings(rendered
     predict = module(project, "predict")
     loader = top_level(predict, ast.FunctionDef)["load_predictor"]
     assert [arg.arg for arg in loader.args.args] == ["model_dir"]
+    # The API passes serve.runtime (onnx or native); the stages load the native model.
+    assert [arg.arg for arg in loader.args.kwonlyargs] == ["runtime"]
+    assert ast.literal_eval(loader.args.kw_defaults[0]) == "native"
     returned = top_level(predict, ast.ClassDef)[ast.unparse(loader.returns)]
     assert "info" in top_level(returned, ast.FunctionDef), f"{returned.name} has no info()"
     assert "predict" in top_level(returned, ast.FunctionDef), f"{returned.name} has no predict()"
@@ -98,10 +104,11 @@ def test_the_api_finds_a_predictor_loader_a_router_builder_and_settings(rendered
 def test_the_same_job_lives_in_the_same_module(rendered, template):
     modules = {path.name for path in package(rendered[template]).glob("*.py")}
     expected = {"config.py", "data.py", "train.py", "evaluate.py", "report.py", "predict.py"}
-    expected |= {"figures.py"}
+    expected |= {"figures.py", "evaluation.py", "evidence.py", "plotting.py"}
     layer = json.loads((templates_root() / "_classifier" / "layer.json").read_text())
     if template in layer["templates"]:
-        expected |= {"metrics.py", "classification.py"}
+        expected |= {"metrics.py", "classification.py", "intervals.py", "majority.py"}
+        expected |= {"findings.py", "checks.py"}
     assert expected <= modules, sorted(expected - modules)
 
 
@@ -148,9 +155,24 @@ def test_no_generated_tabular_file_mentions_pytorch_or_lightning(rendered):
 
 def test_the_deep_learning_templates_keep_the_cpu_wheel_index(rendered):
     for template in ("image-cnn", "nlp-sentiment", "rl-agent"):
-        for name in ("Dockerfile", ".github/workflows/ci.yml"):
-            text = (rendered[template] / name).read_text(encoding="utf-8")
-            assert "download.pytorch.org/whl/cpu" in text, f"{template}/{name}"
+        text = (rendered[template] / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+        assert "download.pytorch.org/whl/cpu" in text, template
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_image_installs_only_the_serve_extra(rendered, template):
+    import tomllib
+
+    project = rendered[template]
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    installs = [line for line in dockerfile.splitlines() if "pip install" in line]
+    assert installs == ["    && pip install -r serve.txt", "RUN pip install --no-deps ."]
+    assert "['serve']" in dockerfile and "COPY --from=build /opt/venv /opt/venv" in dockerfile
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    serve = " ".join(pyproject["project"]["optional-dependencies"]["serve"])
+    assert "onnxruntime" in serve
+    for heavy in ("torch", "scikit-learn", "mlflow", "dvc", "pandas", "lightning"):
+        assert heavy not in serve, f"{template}: the serve extra installs {heavy}"
 
 
 def test_bytecode_caches_in_a_template_are_not_copied_into_projects(tmp_path, monkeypatch):

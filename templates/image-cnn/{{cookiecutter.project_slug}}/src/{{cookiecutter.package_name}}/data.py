@@ -30,6 +30,7 @@ from .config import (
     FashionMnistConfig,
     load_config,
 )
+from .datachecks import check_dataset
 from .downloads import fetch
 from .errors import DataError
 from .images import IMAGE_SUFFIXES, ImageReadError, is_image_file, open_image, prepare
@@ -277,6 +278,7 @@ def build_dataset(config: Config) -> dict:
         "channels": data.channels,
     }
     DATASET_JSON.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    check_dataset(rows)  # duplicates across splits, tiny classes: warnings before training
     return summary
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import tracking
+from . import evaluation, tracking
 from .classification import confusion_matrix_figure
 from .config import (
     FIGURES_DIR,
@@ -27,7 +27,8 @@ from .config import (
 )
 from .data import read_splits
 from .errors import DataError, ModelNotFoundError
-from .figures import plot_curves, plot_grid
+from .evidence import EVALUATION_JSON
+from .figures import best_epoch, plot_curves, plot_grid
 from .images import open_image, prepare
 from .metrics import classification_metrics
 from .predict import load_predictor
@@ -82,12 +83,8 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     metrics["epochs_trained"] = predictor.meta.get("epochs_trained")
 
     history = metric_history(record.run_id)
-    shown = [
-        prepare(
-            im, size=predictor.spec.size, channels=predictor.spec.channels, fit=predictor.spec.fit
-        )
-        for im in images
-    ]
+    spec = predictor.spec
+    shown = [prepare(im, size=spec.size, channels=spec.channels, fit=spec.fit) for im in images]
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
     confusion_matrix_figure(
         y_true,
@@ -97,7 +94,11 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
         title="Confusion matrix (test set)",
         names=predictor.classes,
     )
-    plot_curves(history, FIGURES_DIR / FIGURES["learning_curves"])
+    saved = {"test, saved model (the table)": metrics["accuracy"]}
+    if predictor.meta.get("val_accuracy") is not None:
+        saved = {"validation, saved model": predictor.meta["val_accuracy"]} | saved
+    epoch = best_epoch(history, predictor.meta.get("best_epoch_score") or {})
+    plot_curves(history, FIGURES_DIR / FIGURES["learning_curves"], saved=saved, epoch=epoch)
     rng = np.random.default_rng(config.seed)
     sample = rng.choice(len(rows), size=min(config.evaluate.grid_size, len(rows)), replace=False)
     plot_grid(
@@ -122,6 +123,15 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
         "Most confident mistakes",
         FIGURES_DIR / FIGURES["mistakes"],
     )
+    evaluation.write(
+        y_true=y_true,
+        y_pred=y_pred,
+        classes=predictor.classes,
+        metrics=metrics,
+        baselines=baselines(predictor, shown, y_true, config.seed),
+        figures=captions(metrics, history, saved, len(rows)),
+        seed=config.seed,
+    )
 
     # Flat numbers in metrics.json keep `dvc metrics show` readable; per class in a file of its own.
     flat = {key: value for key, value in metrics.items() if key != "per_class"}
@@ -131,12 +141,78 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     # val_accuracy and epochs_trained come from training: already in the run.
     tested = {key: value for key, value in flat.items() if key not in TRAINING_NUMBERS}
     tracking.log_to_training_run(
-        record, tested, [(METRICS_JSON, None), (PER_CLASS_JSON, None), (FIGURES_DIR, "figures")]
+        record,
+        tested,
+        [
+            (METRICS_JSON, None),
+            (PER_CLASS_JSON, None),
+            (EVALUATION_JSON, None),
+            (FIGURES_DIR, "figures"),
+        ],
     )
     return metrics
 
 
-# --- figures -------------------------------------------------------------------------------
+def pixels(images: list[Any]) -> np.ndarray:
+    """Images as rows of pixel values scaled to 0-1, for the linear baseline."""
+    return np.stack([np.asarray(image, dtype=np.float32).ravel() / 255.0 for image in images])
+
+
+def baselines(
+    predictor: Any, shown: list[Any], y_true: np.ndarray, seed: int
+) -> list[evaluation.Baseline]:
+    """The majority class and a linear model on the pixels, scored on the same test images."""
+    spec = predictor.spec
+    train = [row for row in read_splits() if row["split"] == "train"]
+    known = {label: index for index, label in enumerate(predictor.classes)}
+    train = [row for row in train if row["label"] in known]
+    y_train = np.array([known[row["label"]] for row in train])
+    x_train = pixels(
+        [
+            prepare(
+                open_image(IMAGES_DIR / row["path"]),
+                size=spec.size,
+                channels=spec.channels,
+                fit=spec.fit,
+            )
+            for row in train
+        ]
+    )
+    classes = predictor.classes
+    return [
+        evaluation.majority_baseline(y_train, y_true, classes),
+        evaluation.linear_baseline(x_train, y_train, pixels(shown), y_true, classes, seed),
+    ]
+
+
+def captions(
+    metrics: dict[str, Any], history: dict[str, list[float]], saved: dict[str, float], rows: int
+) -> list[tuple[Path, str]]:
+    """Each figure with what it shows, the confusion matrix first."""
+    logged = history.get("val_acc") or []
+    curves = "Loss and accuracy per epoch, as logged while training"
+    validation = saved.get("validation, saved model")
+    if validation is not None and logged and abs(validation - max(logged)) > 5e-4:
+        curves += (
+            f". The markers are the saved model, the tables' numbers (validation {validation:.4f}, "
+            f"test {metrics['accuracy']:.4f}); the logged curve peaks at {max(logged):.4f} because "
+            "during training the batch-norm layers use statistics averaged over earlier weights "
+            "and augmented images, which train.py recomputes once over the training images for "
+            "the saved model"
+        )
+    else:
+        curves += "; the markers are the saved model, the tables' numbers"
+    figure = {key: FIGURES_DIR / name for key, name in FIGURES.items()}
+    return [
+        (figure["confusion_matrix"], f"Confusion matrix on the {rows} held-out images"),
+        (figure["mistakes"], "The model's most confident mistakes on the test images"),
+        (
+            figure["samples"],
+            "Sample test predictions: predicted class (probability), "
+            "green when right, red with the true class when wrong",
+        ),
+        (figure["learning_curves"], curves),
+    ]
 
 
 def main() -> None:

@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .plotting import save_figure
+
 if TYPE_CHECKING:
     from .predict import Predictor
 
 # Inches; a grid of one or two images is no narrower, so its title is never cut.
-MIN_GRID_WIDTH = 4.5
+MIN_GRID_WIDTH = 6.0
+GRID_COLUMNS = 4  # wide cells: class names stay readable under each image
+CELL_INCHES = 2.2
 
 
 def _pyplot():
@@ -23,10 +27,29 @@ def _pyplot():
     return plt
 
 
-def plot_curves(history: dict[str, list[float]], path: Path) -> None:
-    """Loss and accuracy per epoch, training against validation, from the MLflow run."""
+def best_epoch(history: dict[str, list[float]], score: dict[str, float | None]) -> int | None:
+    """The 1-based epoch whose logged monitor value is the checkpoint's best score."""
+    for key, value in score.items():
+        values = history.get(key) or []
+        if value is not None and values:
+            return int(np.argmin(np.abs(np.asarray(values) - value))) + 1
+    return None
+
+
+def plot_curves(
+    history: dict[str, list[float]],
+    path: Path,
+    *,
+    saved: dict[str, float] | None = None,
+    epoch: int | None = None,
+) -> None:
+    """Loss and accuracy per epoch from the MLflow run; `saved` marks the saved model's accuracy.
+
+    `saved` maps a name (e.g. "validation, saved model") to the accuracy the tables report, drawn
+    at `epoch`, the kept epoch, so a gap between the curve and the tables shows.
+    """
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
     for ax, kind in zip(axes, ("loss", "acc"), strict=True):
         for split in ("train", "val"):
             values = history.get(f"{split}_{kind}", [])
@@ -36,18 +59,32 @@ def plot_curves(history: dict[str, list[float]], path: Path) -> None:
                     epochs,
                     values,
                     marker="o",
-                    markersize=3,
-                    label="training" if split == "train" else "validation",
+                    markersize=4,
+                    label="training (logged)" if split == "train" else "validation (logged)",
                 )
         ax.set(xlabel="epoch", ylabel="accuracy" if kind == "acc" else "cross-entropy loss")
         ax.set_title("Accuracy" if kind == "acc" else "Loss")
         ax.grid(alpha=0.3)
+    accuracy = axes[1]
+    where = epoch or len(history.get("val_acc") or [1])
+    # Side by side at the kept epoch, so neither marker hides the other.
+    for offset, (name, value), marker in zip(
+        (0, 0.4), (saved or {}).items(), ("*", "D"), strict=False
+    ):
+        accuracy.plot(
+            [where + offset],
+            [value],
+            marker=marker,
+            markersize=12,
+            linestyle="none",
+            label=f"{name}: {value:.4f}",
+        )
+    for ax in axes:
         if ax.has_data():
-            ax.legend()
+            ax.legend(loc="best")
         else:
             ax.text(0.5, 0.5, "no history logged", ha="center", va="center", transform=ax.transAxes)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -60,26 +97,36 @@ def plot_grid(
     title: str,
     path: Path,
 ) -> None:
-    """Images titled `predicted (probability)`, green when right, red with the truth when wrong."""
+    """Images titled `predicted (probability)`, green when right, red with the truth when wrong.
+
+    Pixels are shown as blocks (nearest neighbour), never blurred.
+    """
     plt = _pyplot()
-    columns = 8 if len(chosen) > 8 else max(len(chosen), 1)
+    columns = min(GRID_COLUMNS, max(len(chosen), 1))
     lines = max(1, -(-len(chosen) // columns))
-    width = max(1.5 * columns, MIN_GRID_WIDTH)
-    fig, axes = plt.subplots(lines, columns, figsize=(width, 1.75 * lines + 0.5), squeeze=False)
+    width = max(CELL_INCHES * columns, MIN_GRID_WIDTH)
+    fig, axes = plt.subplots(
+        lines, columns, figsize=(width, (CELL_INCHES + 0.5) * lines + 0.6), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for ax, index in zip(axes.flat, chosen, strict=False):
         predicted = int(probabilities[index].argmax())
         right = predicted == y_true[index]
         image = np.asarray(images[index])
-        ax.imshow(image, cmap="gray" if image.ndim == 2 else None, vmin=0, vmax=255)
+        ax.imshow(
+            image,
+            cmap="gray" if image.ndim == 2 else None,
+            vmin=0,
+            vmax=255,
+            interpolation="nearest",
+        )
         label = f"{predictor.classes[predicted]} ({probabilities[index, predicted]:.2f})"
         if not right:
             label += f"\ntrue: {predictor.classes[y_true[index]]}"
-        ax.set_title(label, fontsize=8, color="green" if right else "red")
+        ax.set_title(label, color="green" if right else "red")
     if len(chosen) == 0:
         axes[0, 0].text(0.5, 0.5, "no mistakes on the test set", ha="center", va="center")
     fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
     plt.close(fig)

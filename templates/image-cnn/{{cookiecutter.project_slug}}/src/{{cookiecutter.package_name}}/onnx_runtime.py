@@ -13,10 +13,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import ModelNotFoundError
 from .images import ImageSpec, prepare
+from .onnx_model import ONNX_FILE, open_session
 
-ONNX_FILE = "model.onnx"
 INPUT, OUTPUT = "images", "probabilities"
 
 
@@ -38,27 +37,13 @@ class OnnxScorer:
     runtime = "onnx"
 
     def __init__(self, path: Path, spec: ImageSpec) -> None:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        # One request is one small image: a thread pool per call costs more than it saves.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # errors only
-        self.session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = open_session(path)
         self.spec = spec
 
     @classmethod
     def load(cls, model_dir: Path, spec: ImageSpec) -> OnnxScorer:
-        path = Path(model_dir) / ONNX_FILE
-        if not path.is_file():
-            raise ModelNotFoundError(
-                f"no exported model {path}: train again (`dvc repro`) to export it, "
-                "or serve the native one with serve.runtime: native"
-            )
-        return cls(path, spec)
+        """The exported model in model_dir; ModelNotFoundError when it was never written."""
+        return cls(Path(model_dir) / ONNX_FILE, spec)
 
     def __call__(self, images: Sequence[Image.Image], batch_size: int) -> np.ndarray:
         """One row of probabilities per image, the batch scored in one run per batch_size images."""

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from PIL import Image
@@ -15,9 +15,8 @@ from . import __version__
 from .config import META_FILE, METRICS_JSON, RUN_FILE, WEIGHTS_FILE
 from .errors import ModelNotFoundError
 from .images import IMAGE_SUFFIXES, ImageSpec, open_image, preprocess
+from .onnx_model import Runtime
 from .tracking import load_run_record
-
-Runtime = Literal["onnx", "native"]
 
 
 class Scorer(Protocol):
@@ -111,17 +110,13 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: str | Path, *, runtime: Runtime | None = None) -> Predictor:
+def load_predictor(model_dir: str | Path, *, runtime: Runtime = "native") -> Predictor:
     """The model in model_dir with its classes and preprocessing (no Lightning).
 
     `onnx` runs models/model.onnx in onnxruntime without importing torch; `native` rebuilds the
-    network from models/model.json and loads its weights; None: what serve.runtime says.
+    network from models/model.json and loads its weights (what the stages use).
     """
     model_dir = Path(model_dir)
-    if runtime is None:  # the API: params.yaml's serve.runtime, or $SERVE_RUNTIME
-        from .api.limits import ServeSettings
-
-        runtime = ServeSettings.load().runtime
     weights, meta_path = model_dir / WEIGHTS_FILE, model_dir / META_FILE
     if not weights.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(

@@ -15,6 +15,7 @@ from .config import Config, DataConfig, FileConfig, load_config
 from .downloads import fetch
 from .errors import DataError
 from .stage import run_stage
+from .textchecks import check_texts
 
 IMDB_LABELS = {"neg": "negative", "pos": "positive"}
 # aclImdb/train/pos/123_9.txt: split, label folder, review id, star rating. unsup/ is skipped.
@@ -238,6 +239,9 @@ def prepare(config: Config) -> dict:
     }
     (out / "meta.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}: {len(train)} train and {len(test)} test texts, classes {classes}")
+    check_texts(
+        train, test, out
+    )  # duplicates across splits, tiny classes: warnings before training
     return summary
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import evaluation
 from .classification import confusion_matrix_figure
 from .config import Config, load_config
 from .data import read_split
+from .evidence import EVALUATION_JSON
 from .figures import roc_figure
 from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
@@ -93,6 +95,37 @@ def evaluate(config: Config) -> dict:
         "positive_class": positive_class(classes),
         "data": json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {},
     }
+    best_name = best["best_model"]
+    figure_list = [
+        (
+            figures / f"confusion_{best_name}.png",
+            f"Confusion matrix of `{best_name}`, the model "
+            f"the API serves, on the {len(texts)} {evaluation.unit(config.data.source)}",
+        ),
+        (
+            figures / "roc.png",
+            "ROC curve of every trained model on the test split (AUC in the "
+            "legend as in the table)",
+        ),
+        *(
+            (figures / f"confusion_{name}.png", f"Confusion matrix of `{name}` on the test split")
+            for name in best["models"]
+            if name != best_name
+        ),
+    ]
+    evaluation.write(
+        y_true=y_true,
+        proba=probas[best_name],
+        classes=classes,
+        metrics=metrics,
+        best=best_name,
+        train_labels=read_split(config.data.processed_dir, "train")["label"].tolist(),
+        ngrams=ngrams,
+        figures=figure_list,
+        source=config.data.source,
+        processed_dir=config.data.processed_dir,
+        seed=config.seed,
+    )
     for filename, content in (
         ("metrics.json", metrics),
         ("summary.json", summary),
@@ -106,7 +139,7 @@ def evaluate(config: Config) -> dict:
     for name in best["models"]:
         files = [(figures / f"confusion_{name}.png", "figures"), (figures / "roc.png", "figures")]
         if name == best["best_model"]:
-            files.append((reports / "mistakes.json", None))
+            files += [(reports / "mistakes.json", None), (EVALUATION_JSON, None)]
         if name == "baseline":
             files.append((reports / "ngrams.json", None))
         scores = {k: v for k, v in metrics[name].items() if k != "train_seconds"}

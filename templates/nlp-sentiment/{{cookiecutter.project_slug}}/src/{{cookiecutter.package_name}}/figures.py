@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .metrics import positive_class
+from .plotting import save_figure
 
 
 def roc_figure(
@@ -25,7 +26,7 @@ def roc_figure(
     from sklearn.preprocessing import label_binarize
 
     positive = positive_class(classes)
-    fig, ax = plt.subplots(figsize=(4.6, 4.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(6, 5))
     for name, proba in probas.items():
         if positive is not None:
             fpr, tpr, _ = roc_curve(
@@ -34,13 +35,15 @@ def roc_figure(
         else:  # micro-average over one-vs-rest curves
             truth = label_binarize(y_true, classes=classes)
             fpr, tpr, _ = roc_curve(truth.ravel(), proba.ravel())
-        ax.plot(fpr, tpr, label=f"{name} (AUC {scores[name]['roc_auc']:.4f})")
+        # The table's AUC: the positive class's, or the macro average over one-vs-rest curves.
+        kind = "AUC" if positive is not None else "macro AUC"
+        ax.plot(fpr, tpr, label=f"{name} ({kind} = {scores[name]['roc_auc']:.4f})")
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1)
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
-    target = f"class {positive!r}" if positive is not None else "micro-average, one vs rest"
-    ax.set_title(f"ROC curve on the test split ({target})", fontsize=9)
+    target = f"class {positive!r}" if positive is not None else "micro-averaged curve, one vs rest"
+    ax.set_title(f"ROC curve on the test split\n({target})")
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path)
+    ax.grid(alpha=0.3)
+    save_figure(fig, path)
     plt.close(fig)

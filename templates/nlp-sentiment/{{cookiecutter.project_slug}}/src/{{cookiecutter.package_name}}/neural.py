@@ -14,11 +14,10 @@ from torch import nn
 
 from .config import NeuralConfig
 from .errors import DataError, ModelNotFoundError
+from .neural_onnx import CONFIG_FILE, VOCAB_FILE
 from .text import Tokenizer, Vocabulary
 
 WEIGHTS_FILE = "model.pt"
-VOCAB_FILE = "vocab.json"
-CONFIG_FILE = "network.json"
 
 
 class BagOfNgrams(nn.Module):

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .errors import ModelNotFoundError
+from .onnx_model import Runtime
 
 BEST_FILE = "best.json"
 META_FILE = "meta.json"
@@ -47,6 +48,25 @@ def load_model(directory: str | Path) -> TextModel:
 
         return TransformerModel.load(directory)
     raise ModelNotFoundError(f"{directory} holds a model of unknown kind {kind!r}")
+
+
+def load_onnx_model(directory: Path) -> TextModel:
+    """The ONNX export of the model in `directory`: the neural model's only.
+
+    skl2onnx cannot convert the baseline's TF-IDF features: it has no converter for character
+    n-grams within word boundaries (analyzer="char_wb") nor for strip_accents, and its word
+    tokenizer runs RE2, whose \\w is ASCII-only where Python's is Unicode. The transformer's
+    tokenizer is Hugging Face's: not exported either.
+    """
+    kind = read_json(directory / META_FILE, "trained model")["kind"]
+    if kind != "neural":
+        raise ModelNotFoundError(
+            f"serve.runtime: onnx: the selected model, {kind}, has no ONNX export (only the "
+            "neural model converts); serve it with serve.runtime: native"
+        )
+    from .neural_onnx import OnnxNeuralModel
+
+    return OnnxNeuralModel.load(directory)
 
 
 def predictions(model: TextModel, texts: Sequence[str], name: str) -> list[dict[str, Any]]:
@@ -88,11 +108,12 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: str | Path) -> Predictor:
+def load_predictor(model_dir: str | Path, *, runtime: Runtime = "native") -> Predictor:
     """The best model in `model_dir`; ModelNotFoundError when the pipeline has not trained one."""
     model_dir = Path(model_dir)
     best = read_json(model_dir / BEST_FILE, "trained model (models/best.json)")
     name = best["best_model"]
-    model = load_model(model_dir / name)
+    load = load_onnx_model if runtime == "onnx" else load_model
+    model = load(model_dir / name)
     meta = read_json(model_dir / name / META_FILE, "model metadata")
     return Predictor(model, name, best, meta)

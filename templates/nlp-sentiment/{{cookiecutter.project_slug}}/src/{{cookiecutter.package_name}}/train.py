@@ -117,6 +117,15 @@ def _train_all(
             model, details, hyper = _fit(name, config, fit, val, classes, logger)
             seconds = round(time.perf_counter() - started, 1)
             _save(name, model, directory)
+            if name == "neural":  # the only one that converts: see neural_onnx.py
+                from .neural_onnx import export_neural
+
+                gap = export_neural(model, directory, val[0])
+                print(
+                    f"{name}: {directory.name}/model.onnx matches it on {len(val[0])} validation "
+                    f"texts (largest probability difference {gap:.1e})",
+                    flush=True,
+                )
             scores = classification_metrics(val[1], model.predict_proba(val[0]), classes)
             print(f"{name}: {seconds} s, validation {scores}", flush=True)
             mlflow.log_params(

@@ -16,3 +16,7 @@ class DataError(ProjectError):
 
 class ModelNotFoundError(ProjectError):
     """Raised when a stage or the API needs a trained model that does not exist yet."""
+
+
+class ExportError(ProjectError):
+    """Raised when the exported ONNX model does not answer like the trained one."""

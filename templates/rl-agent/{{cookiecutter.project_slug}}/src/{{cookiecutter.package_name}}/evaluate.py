@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
-
+from . import evaluation
 from .config import (
     AGENT_FILE,
     AGENT_GIF,
     AGENT_META,
+    FIGURES,
     METRICS,
     MODEL_DIR,
     REWARD_CURVE,
@@ -20,9 +20,12 @@ from .config import (
     load_config,
 )
 from .errors import ModelNotFoundError
+from .evidence import EVALUATION_JSON
 from .metadata import AgentMeta, load_agent_meta, load_training_log
 from .stage import run_stage
 from .tracking import load_run_record, log_to_training_run
+
+RANDOM_GIF = FIGURES / "random_policy.gif"
 
 
 def load_agent(model_dir=MODEL_DIR) -> tuple[Any, AgentMeta]:
@@ -48,7 +51,8 @@ def evaluate(config: Config) -> dict[str, Any]:
     cfg = config.evaluate
     agent, meta = load_agent()
     # Episodes run side by side, so the agent predicts for a batch at each step.
-    env = make_vec_env(meta.env_id, meta.env_kwargs, min(cfg.n_envs, cfg.n_episodes), cfg.seed)
+    n_envs = min(cfg.n_envs, cfg.n_episodes)
+    env = make_vec_env(meta.env_id, meta.env_kwargs, n_envs, cfg.seed)
     returns, lengths = evaluate_policy(
         agent,
         env,
@@ -56,15 +60,18 @@ def evaluate(config: Config) -> dict[str, Any]:
         deterministic=cfg.deterministic,
         return_episode_rewards=True,
     )
+    # The same episode starts again, played by uniformly random actions: the level to beat.
+    random_env = make_vec_env(meta.env_id, meta.env_kwargs, n_envs, cfg.seed)
+    random_returns, random_lengths = evaluate_policy(
+        evaluation.RandomPolicy(random_env.action_space, cfg.seed, n_envs),
+        random_env,
+        n_eval_episodes=cfg.n_episodes,
+        return_episode_rewards=True,
+    )
     env.close()
-    metrics: dict[str, Any] = {
-        "mean_return": float(np.mean(returns)),
-        "std_return": float(np.std(returns)),
-        "min_return": float(np.min(returns)),
-        "max_return": float(np.max(returns)),
-        "mean_episode_length": float(np.mean(lengths)),
-        "n_episodes": len(returns),
-    }
+    random_env.close()
+    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths)
+    random = evaluation.episode_metrics(random_returns, random_lengths)
     if meta.reward_threshold is not None:
         metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
@@ -72,20 +79,42 @@ def evaluate(config: Config) -> dict[str, Any]:
     METRICS.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
 
     log = load_training_log(MODEL_DIR / TRAINING_LOG)
-    reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE)
+    reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE, random["mean_return"])
     if cfg.gif_max_frames > 0 and "rgb_array" in meta.render_modes:
-        episode = agent_gif(
-            agent,
-            meta,
-            AGENT_GIF,
-            seed=cfg.seed,
-            max_frames=cfg.gif_max_frames,
-            width=cfg.gif_width,
-            deterministic=cfg.deterministic,
-        )
-        print(f"GIF: {episode['frames']} frames of a {episode['steps']}-step episode: {AGENT_GIF}")
+        for policy, path in (
+            (agent, AGENT_GIF),
+            (evaluation.RandomPolicy(random_env.action_space, cfg.seed), RANDOM_GIF),
+        ):
+            episode = agent_gif(
+                policy,
+                meta,
+                path,
+                seed=cfg.seed,
+                max_frames=cfg.gif_max_frames,
+                width=cfg.gif_width,
+                deterministic=cfg.deterministic,
+            )
+            print(f"GIF: {episode['frames']} frames of a {episode['steps']}-step episode: {path}")
     else:
-        placeholder_gif(AGENT_GIF, f"{meta.env_id}: no rgb_array rendering (or GIF turned off)")
+        reason = f"{meta.env_id}: no rgb_array rendering (or GIF turned off)"
+        placeholder_gif(AGENT_GIF, reason)
+        placeholder_gif(RANDOM_GIF, reason)
+    evaluation.write(
+        metrics=metrics,
+        random=random,
+        meta=meta,
+        log=log,
+        figures=[
+            (
+                REWARD_CURVE,
+                f"Returns while training, periodic evaluations and the final "
+                f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
+                "random policy",
+            ),
+            (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
+            (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
+        ],
+    )
 
     _log_to_mlflow(metrics)
     print(
@@ -100,7 +129,13 @@ def _log_to_mlflow(metrics: dict[str, Any]) -> None:
     log_to_training_run(
         load_run_record(MODEL_DIR / RUN_RECORD),
         {key: value for key, value in metrics.items() if key != "solved"},
-        [(METRICS, "evaluation"), (REWARD_CURVE, "evaluation"), (AGENT_GIF, "evaluation")],
+        [
+            (METRICS, "evaluation"),
+            (EVALUATION_JSON, "evaluation"),
+            (REWARD_CURVE, "evaluation"),
+            (AGENT_GIF, "evaluation"),
+            (RANDOM_GIF, "evaluation"),
+        ],
     )
 
 

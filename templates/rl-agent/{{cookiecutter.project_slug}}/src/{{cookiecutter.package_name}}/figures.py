@@ -10,10 +10,18 @@ import numpy as np
 
 from .envs import make_env
 from .metadata import AgentMeta, TrainingLog
+from .plotting import save_figure
 
 
-def reward_curve(log: TrainingLog, returns: list[float], meta: AgentMeta, path: Path) -> None:
-    """Training episode returns and periodic evaluations (left), the final evaluation (right)."""
+def reward_curve(
+    log: TrainingLog,
+    returns: list[float],
+    meta: AgentMeta,
+    path: Path,
+    random_mean: float | None = None,
+) -> None:
+    """Training episode returns and periodic evaluations (left), the final evaluation (right);
+    `random_mean`, a random policy's mean return, as a level to beat."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -22,7 +30,7 @@ def reward_curve(log: TrainingLog, returns: list[float], meta: AgentMeta, path: 
     episodes, evaluations = log.episodes, log.evaluations
     threshold = meta.reward_threshold
     fig, (curve, spread) = plt.subplots(
-        1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
+        1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
     )
     steps, values = np.asarray(episodes.timesteps), np.asarray(episodes.returns)
     if values.size:
@@ -56,13 +64,19 @@ def reward_curve(log: TrainingLog, returns: list[float], meta: AgentMeta, path: 
         axis.grid(alpha=0.3)
     if threshold is not None:
         curve.plot([], [], color="tab:red", linestyle="--", label=f"solved at {threshold:g}")
+    if random_mean is not None:
+        curve.axhline(
+            random_mean,
+            color="black",
+            linestyle="-.",
+            linewidth=1,
+            label=f"random policy: {random_mean:.4f}",
+        )
     curve.set_title(f"{meta.algorithm} on {meta.env_id}")
     curve.set_xlabel("environment steps")
     curve.set_ylabel("episode return")
-    curve.legend(loc="best", fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    curve.legend(loc="best", fontsize=9)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -115,12 +129,17 @@ def placeholder_gif(path: Path, reason: str) -> None:
 
 
 def _frame(rgb: np.ndarray, width: int, caption: str | None = None):
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
     image = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
     height = max(1, round(image.height * width / image.width))
-    image = image.resize((width, height), Image.Resampling.BILINEAR)
+    # Nearest neighbour keeps pixel-art frames sharp when enlarged; shrinking averages areas.
+    shrink = width < image.width
+    image = image.resize(
+        (width, height), Image.Resampling.BOX if shrink else Image.Resampling.NEAREST
+    )
     if caption:
-        ImageDraw.Draw(image).text((6, 4), caption, fill=(40, 40, 40))
+        font = ImageFont.load_default(size=max(12, width // 24))  # readable at the GIF's width
+        ImageDraw.Draw(image).text((6, 4), caption, fill=(40, 40, 40), font=font)
     # One shared 64-colour palette per frame keeps the GIF small and fast to write.
     return image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)

@@ -17,9 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError
+from .errors import ExportError
 from .metadata import AgentMeta
-from .onnx_policy import INPUT, ONNX_FILE, OUTPUT, OnnxPolicy
+from .onnx_model import ONNX_FILE
+from .onnx_policy import INPUT, OUTPUT, OnnxPolicy
 
 OPSET = 18
 # Largest difference allowed between a continuous action from onnxruntime and from the agent
@@ -27,10 +28,6 @@ OPSET = 18
 TOLERANCE = 1e-4
 PARITY_STEPS = 1_000  # observations collected from evaluation episodes for the check
 PARITY_SEED_OFFSET = 20_000  # episodes seeded apart from training and evaluation
-
-
-class ParityError(DataError):
-    """Raised when the exported policy's actions differ from the agent's."""
 
 
 def deterministic_policy(agent: Any) -> Any:
@@ -128,20 +125,20 @@ def agent_actions(agent: Any, observations: np.ndarray, discrete_observations: b
 
 
 def check_parity(agent: Any, meta: AgentMeta, path: Path, observations: np.ndarray) -> float:
-    """The largest action difference over `observations`; ParityError beyond the tolerance."""
+    """The largest action difference over `observations`; ExportError beyond the tolerance."""
     exported = OnnxPolicy(path)(observations)
     expected = agent_actions(agent, observations, meta.observation_space["type"] == "Discrete")
     if meta.action_space["type"] == "Discrete":
         mismatched = int(np.count_nonzero(exported.ravel() != expected.ravel()))
         if mismatched:
-            raise ParityError(
+            raise ExportError(
                 f"the exported policy chose another action than the agent for {mismatched} of "
                 f"{len(observations)} observations"
             )
         return 0.0
     difference = float(np.max(np.abs(exported.astype(np.float64) - expected), initial=0.0))
     if difference > TOLERANCE:
-        raise ParityError(
+        raise ExportError(
             f"the exported policy's actions differ from the agent's by up to {difference:.2e} "
             f"(tolerance {TOLERANCE:g}) over {len(observations)} observations"
         )
@@ -149,7 +146,7 @@ def check_parity(agent: Any, meta: AgentMeta, path: Path, observations: np.ndarr
 
 
 def export_policy(agent: Any, meta: AgentMeta, model_dir: Path, seed: int) -> Path:
-    """Export to model_dir/policy.onnx and check it on evaluation-episode observations."""
+    """Export to model_dir/model.onnx and check it on evaluation-episode observations."""
     observations = episode_observations(agent, meta, PARITY_STEPS, seed + PARITY_SEED_OFFSET)
     path = export(agent, observations, Path(model_dir) / ONNX_FILE)
     difference = check_parity(agent, meta, path, observations)

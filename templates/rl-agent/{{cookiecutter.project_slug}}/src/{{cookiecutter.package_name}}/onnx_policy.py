@@ -6,9 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelNotFoundError
+from .onnx_model import ONNX_FILE, open_session
 
-ONNX_FILE = "model.onnx"
 INPUT, OUTPUT = "observation", "action"
 
 
@@ -23,26 +22,12 @@ class OnnxPolicy:
     runtime = "onnx"
 
     def __init__(self, path: Path) -> None:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        # One observation is one tiny forward pass: a thread pool only adds overhead.
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3  # errors only
-        self.session = onnxruntime.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self.session = open_session(path)
 
     @classmethod
     def load(cls, model_dir: Path) -> OnnxPolicy:
-        path = Path(model_dir) / ONNX_FILE
-        if not path.is_file():
-            raise ModelNotFoundError(
-                f"no exported policy {path}: train again (`dvc repro`) to export it, "
-                "or serve the agent itself with serve.runtime: native"
-            )
-        return cls(path)
+        """The exported policy in model_dir; ModelNotFoundError when it was never written."""
+        return cls(Path(model_dir) / ONNX_FILE)
 
     def __call__(self, observations: np.ndarray) -> np.ndarray:
         """One action per observation (a row of the batch)."""

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -14,9 +14,8 @@ from . import __version__
 from .config import AGENT_FILE, AGENT_META, METRICS, RUN_RECORD
 from .errors import ModelNotFoundError
 from .metadata import AgentMeta, load_agent_meta
+from .onnx_model import Runtime
 from .spaces import check_observation, summary
-
-Runtime = Literal["onnx", "native"]
 
 
 class Policy(Protocol):
@@ -87,20 +86,16 @@ class AgentPredictor:
         }
 
 
-def load_predictor(model_dir: str | Path, *, runtime: Runtime | None = None) -> AgentPredictor:
+def load_predictor(model_dir: str | Path, *, runtime: Runtime = "native") -> AgentPredictor:
     """The trained agent in model_dir; ModelNotFoundError if nothing is trained.
 
     `onnx` runs models/model.onnx in onnxruntime (neither torch nor Stable-Baselines3 is
-    imported); `native` loads models/agent.zip; None: what serve.runtime says.
+    imported); `native` loads models/agent.zip (what the stages use).
     """
     model_dir = Path(model_dir)
     agent_path, meta_path = model_dir / AGENT_FILE, model_dir / AGENT_META
     if not agent_path.is_file() or not meta_path.is_file():
         raise ModelNotFoundError(f"no trained agent in {model_dir}/ ({AGENT_FILE}, {AGENT_META})")
-    if runtime is None:  # the API: params.yaml's serve.runtime, or $SERVE_RUNTIME
-        from .api.limits import ServeSettings
-
-        runtime = ServeSettings.load().runtime
     meta = load_agent_meta(meta_path)
     if runtime == "onnx":
         from .onnx_policy import OnnxPolicy

@@ -67,8 +67,10 @@ def confusion_matrix_figure(
     from matplotlib.figure import Figure
     from sklearn.metrics import ConfusionMatrixDisplay
 
+    from .plotting import save_figure
+
     names = list(names if names is not None else classes)
-    side = max(4.0, 0.45 * len(names) + 2)
+    side = max(5.5, 0.5 * len(names) + 2.5)
     figure = Figure(figsize=(side + 0.5, side))  # no pyplot: no GUI backend, no global state
     ax = figure.subplots()
     ConfusionMatrixDisplay.from_predictions(
@@ -83,7 +85,4 @@ def confusion_matrix_figure(
         xticks_rotation=45 if len(names) > 4 else "horizontal",
     )
     ax.set(xlabel="predicted", ylabel="true", title=title)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    return path
+    return save_figure(figure, path)

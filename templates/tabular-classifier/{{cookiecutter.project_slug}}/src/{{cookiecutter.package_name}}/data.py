@@ -8,6 +8,7 @@ import pandas as pd
 
 from .config import BREAST_CANCER, TEST_CSV, TRAIN_CSV, Config, DataConfig, load_config
 from .errors import DataError
+from .leaks import check_splits
 from .stage import run_stage
 
 
@@ -137,6 +138,7 @@ def prepare_data(config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
         f"({', '.join(f'{label} {count}' for label, count in classes.items())}) -> "
         f"{TRAIN_CSV} ({len(train)} rows), {TEST_CSV} ({len(test)} rows)"
     )
+    check_splits(train, test, config.data.target, config.seed)  # leaks, duplicates, tiny classes
     return train, test
 
 

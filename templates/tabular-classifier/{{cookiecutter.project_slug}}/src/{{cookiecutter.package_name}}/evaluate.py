@@ -11,7 +11,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from . import figures
+from . import evaluation, figures
 from .classification import classification_metrics, confusion_matrix_figure
 from .config import (
     CV_RESULTS_JSON,
@@ -20,11 +20,13 @@ from .config import (
     MODEL_DIR,
     RUN_FILE,
     TEST_CSV,
+    TRAIN_CSV,
     Config,
     load_config,
 )
 from .data import read_split
 from .errors import DataError
+from .evidence import EVALUATION_JSON
 from .features import FeatureSchema
 from .metrics import positive_class
 from .predict import load_predictor
@@ -51,20 +53,17 @@ def feature_importance(
 
 
 def draw_figures(
-    model: Pipeline,
-    features: pd.DataFrame,
     labels: pd.Series,
     probabilities: np.ndarray,
     schema: FeatureSchema,
     positive: str | None,
-    config: Config,
+    importances: pd.DataFrame,
+    scoring: str,
+    summary: dict,
 ) -> list[Path]:
-    """Every figure of the evaluation, as PNGs under reports/figures/."""
+    """Every figure of the evaluation, as PNGs under reports/figures/, the most telling first."""
     classes = schema.classes
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    scoring = scorer_name(config.train.scoring, len(classes))
-    importances = feature_importance(model, features, labels, scoring, config)
-    summary = json.loads(CV_RESULTS_JSON.read_text(encoding="utf-8"))
     return [
         confusion_matrix_figure(
             labels,
@@ -97,17 +96,33 @@ def evaluate(config: Config) -> dict[str, float]:
         )
 
     positive = positive_class(schema.classes, config.evaluate.positive_class)
+    scoring = scorer_name(config.train.scoring, len(schema.classes))
+    summary = json.loads(CV_RESULTS_JSON.read_text(encoding="utf-8"))
     with threadpool_limits(limits=1):  # small tables: threads cost more than they save
         probabilities = model.predict_proba(features)
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
-        drawn = draw_figures(model, features, labels, probabilities, schema, positive, config)
+        importances = feature_importance(model, features, labels, scoring, config)
+        drawn = draw_figures(labels, probabilities, schema, positive, importances, scoring, summary)
     METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
     METRICS_JSON.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    evaluation.write(
+        labels=labels,
+        probabilities=probabilities,
+        classes=list(schema.classes),
+        positive=positive,
+        metrics=metrics,
+        train_labels=read_split(TRAIN_CSV, schema.target)[1],
+        importances=importances,
+        cv_summary=summary,
+        figures=drawn,
+        scoring=scoring,
+        seed=config.seed,
+    )
 
     log_to_training_run(
         load_run_record(MODEL_DIR / RUN_FILE),
         metrics,
-        [(METRICS_JSON, None), *((path, "figures") for path in drawn)],
+        [(METRICS_JSON, None), (EVALUATION_JSON, None), *((path, "figures") for path in drawn)],
     )
     print(
         f"evaluate: {len(labels)} held-out rows: "

@@ -10,15 +10,18 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from .config import SCHEMA_FILE
 from .errors import DataError, ModelNotFoundError
 
+if TYPE_CHECKING:  # pandas is imported where tables are built: the ONNX API runs without it
+    import pandas as pd
+
 Kind = Literal["number", "category"]
+MISSING_CATEGORY = "missing"  # what an unknown category becomes before one-hot encoding
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class FeatureSchema:
     def coerce(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The columns the model knows, typed as in training: numbers as floats, categories as
         text (object dtype, also under pandas 3), every missing value as NaN (None is not)."""
+        import pandas as pd
+
         missing = [name for name in self.names if name not in frame.columns]
         if missing:
             raise DataError(f"the table lacks the feature column(s) the model needs: {missing}")
@@ -60,6 +65,8 @@ class FeatureSchema:
 
         Built column by column from plain lists: over ten times faster than
         DataFrame.from_records followed by astype, which matters for one-row API requests."""
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 feature.name: _typed(feature, [record[feature.name] for record in records])
@@ -69,6 +76,8 @@ class FeatureSchema:
 
 
 def _typed(feature: Feature, values: list[Any]) -> pd.Series | np.ndarray:
+    import pandas as pd
+
     if feature.kind == "number":
         try:
             return np.asarray(values, dtype="float64")  # None becomes NaN
@@ -79,12 +88,16 @@ def _typed(feature: Feature, values: list[Any]) -> pd.Series | np.ndarray:
 
 
 def _as_text(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, str):
         return value
     return np.nan if pd.isna(value) else str(value)
 
 
 def _json_value(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, str):
         return value
     return None if pd.isna(value) else float(value)
@@ -92,6 +105,8 @@ def _json_value(value: Any) -> Any:
 
 def infer_schema(features: pd.DataFrame, labels: pd.Series) -> FeatureSchema:
     """Kinds from the column types (numbers, else categories), classes from the labels."""
+    import pandas as pd
+
     described = []
     for name in features.columns:
         column = features[name]

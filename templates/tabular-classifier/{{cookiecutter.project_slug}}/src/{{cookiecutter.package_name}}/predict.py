@@ -1,55 +1,69 @@
-"""The trained model ready to answer requests: loaded once, typed by its feature schema."""
+"""The trained model ready to answer requests: loaded once, typed by its feature schema.
+
+Two runtimes answer alike (training checks it): `onnx` runs models/model.onnx on onnxruntime and
+imports nothing of the training stack; `native` runs the scikit-learn pipeline itself.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import joblib
-from sklearn.pipeline import Pipeline
+import numpy as np
 
 from . import __version__
 from .config import METRICS_JSON, MODEL_FILE, RUN_FILE
 from .errors import ModelNotFoundError
 from .features import FeatureSchema, load_schema
+from .onnx_feed import ESTIMATOR_KEY, OnnxFeed
+from .onnx_model import ONNX_FILE, Runtime, open_session
 from .tracking import RunRecord, load_run_record
+
+Records = Sequence[Mapping[str, Any]]
 
 
 class Predictor:
-    """The fitted pipeline and its schema; `predict` takes records keyed by feature name."""
+    """Class probabilities for records keyed by feature name, from either runtime."""
 
     def __init__(
         self,
-        model: Pipeline,
+        probabilities: Callable[[Records], np.ndarray],
         schema: FeatureSchema,
+        *,
+        runtime: Runtime,
+        estimator: str,
+        model: Any = None,
         run: RunRecord | None = None,
         metrics: dict[str, float] | None = None,
     ) -> None:
-        self.model = model
+        self.probabilities = probabilities
         self.schema = schema
+        self.runtime = runtime
+        self.estimator = estimator
+        self.model = model  # the scikit-learn pipeline (native runtime only)
         self.run = run
         self.metrics = metrics
-        self.classes = [str(label) for label in model.classes_]
+        self.classes = list(schema.classes)
 
-    def predict(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def predict(self, records: Records) -> list[dict[str, Any]]:
         """The most likely label and every class probability, for each record."""
-        probabilities = self.model.predict_proba(self.schema.frame(records))
         return [
             {
-                "label": self.classes[row.argmax()],
+                "label": self.classes[int(row.argmax())],
                 "probabilities": dict(zip(self.classes, row.tolist(), strict=True)),
             }
-            for row in probabilities
+            for row in self.probabilities(records)
         ]
 
     def info(self) -> dict[str, Any]:
         """What /model-info answers: the model, its inputs and how it scored on held-out data."""
         return {
             "version": __version__,
-            "estimator": type(self.model[-1]).__name__,
+            "estimator": self.estimator,
+            "runtime": self.runtime,
             "target": self.schema.target,
             "classes": self.classes,
             "features": [asdict(feature) for feature in self.schema.features],
@@ -59,19 +73,50 @@ class Predictor:
         }
 
 
-def load_predictor(model_dir: Path) -> Predictor:
+def load_predictor(model_dir: Path, *, runtime: Runtime = "native") -> Predictor:
     """Load the model saved by `dvc repro train`, or raise ModelNotFoundError."""
     model_path = model_dir / MODEL_FILE
     if not model_path.is_file():
         raise ModelNotFoundError(f"no trained model in {model_dir}/ ({model_path} is missing)")
+    schema = load_schema(model_dir)
     # Held-out metrics sit in reports/ beside models/ in the project (not in the Docker image).
     metrics_path = model_dir.parent / METRICS_JSON
     metrics = (
         json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else None
     )
+    context = {"run": load_run_record(model_dir / RUN_FILE), "metrics": metrics}
+    if runtime == "onnx":
+        return _onnx_predictor(model_dir / ONNX_FILE, schema, context)
+    return _native_predictor(model_path, schema, context)
+
+
+def _onnx_predictor(path: Path, schema: FeatureSchema, context: dict[str, Any]) -> Predictor:
+    session = open_session(path)
+    metadata = session.get_modelmeta().custom_metadata_map
+    feed = OnnxFeed.from_metadata(schema, [item.name for item in session.get_inputs()], metadata)
+    outputs = ["probabilities"]
+
+    def probabilities(records: Records) -> np.ndarray:
+        return session.run(outputs, feed(records))[0]
+
     return Predictor(
-        joblib.load(model_path),
-        load_schema(model_dir),
-        run=load_run_record(model_dir / RUN_FILE),
-        metrics=metrics,
+        probabilities, schema, runtime="onnx", estimator=metadata[ESTIMATOR_KEY], **context
+    )
+
+
+def _native_predictor(path: Path, schema: FeatureSchema, context: dict[str, Any]) -> Predictor:
+    try:
+        import joblib
+    except ImportError as error:  # the serving install holds the ONNX runtime only
+        raise ModelNotFoundError(
+            f"serve.runtime: native needs the training install (`pip install -e .`): {error}"
+        ) from None
+    model = joblib.load(path)
+
+    def probabilities(records: Records) -> np.ndarray:
+        return model.predict_proba(schema.frame(records))
+
+    estimator = type(model[-1]).__name__
+    return Predictor(
+        probabilities, schema, runtime="native", estimator=estimator, model=model, **context
     )

@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .config import PreprocessConfig
-from .features import FeatureSchema
+from .features import MISSING_CATEGORY, FeatureSchema
 
 
 def build_preprocessor(schema: FeatureSchema, config: PreprocessConfig) -> ColumnTransformer:
@@ -21,7 +21,7 @@ def build_preprocessor(schema: FeatureSchema, config: PreprocessConfig) -> Colum
     numbers = Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())])
     categories = Pipeline(
         [
-            ("impute", SimpleImputer(strategy="constant", fill_value="missing")),
+            ("impute", SimpleImputer(strategy="constant", fill_value=MISSING_CATEGORY)),
             (
                 "one_hot",
                 OneHotEncoder(

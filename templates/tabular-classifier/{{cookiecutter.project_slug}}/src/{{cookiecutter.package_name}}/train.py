@@ -9,9 +9,20 @@ from typing import Any
 import joblib
 import pandas as pd
 
-from .config import CV_RESULTS_JSON, MODEL_DIR, MODEL_FILE, RUN_FILE, TRAIN_CSV, Config, load_config
+from .config import (
+    CV_RESULTS_JSON,
+    MODEL_DIR,
+    MODEL_FILE,
+    RUN_FILE,
+    TEST_CSV,
+    TRAIN_CSV,
+    Config,
+    load_config,
+)
 from .data import read_split
+from .export import check_export, export_onnx
 from .features import infer_schema, save_schema
+from .onnx_model import ONNX_FILE, PARITY_ATOL
 from .selection import Selection, select_model
 from .stage import replaced_on_success, run_stage
 from .tracking import RunRecord, configure, public_uri, save_run_record
@@ -30,6 +41,10 @@ def train(config: Config) -> Selection:
     with replaced_on_success(MODEL_DIR) as staged:
         joblib.dump(selection.model, staged / MODEL_FILE)
         schema_path = save_schema(schema, staged)
+        # The API serves the ONNX copy: it is kept only if it answers like the model itself.
+        export_onnx(selection.model, schema, staged / ONNX_FILE)
+        held_out, _ = read_split(TEST_CSV, config.data.target)
+        difference = check_export(selection.model, schema, staged / ONNX_FILE, held_out)
         record = log_run(selection, schema_path, features.head(5), config, uri)
         save_run_record(record, staged / RUN_FILE)
     CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
@@ -40,6 +55,10 @@ def train(config: Config) -> Selection:
             f"train: {result.name:<24} CV {selection.scoring} {result.mean:.4f} "
             f"± {result.std:.4f} {result.params}{chosen}"
         )
+    print(
+        f"train: {MODEL_DIR / ONNX_FILE} matches the model on {len(held_out)} held-out rows "
+        f"(largest probability difference {difference:.1e}, tolerance {PARITY_ATOL:g})"
+    )
     print(
         f"train: MLflow run {record.run_id} in {public_uri(uri)}, "
         f"{record.registered_model} v{record.model_version}"

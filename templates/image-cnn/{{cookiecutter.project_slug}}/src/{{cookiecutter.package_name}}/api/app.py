@@ -28,7 +28,8 @@ model_routes = APIRouter()
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = ServeSettings.load()
     try:
-        predictor, load_error = load_predictor(settings.model_dir), None
+        predictor = load_predictor(settings.model_dir, runtime=settings.runtime)
+        load_error = None
     except ModelNotFoundError as error:
         # Serve /health and clear 503s rather than refusing to start: the learner sees why.
         predictor, load_error = None, str(error)

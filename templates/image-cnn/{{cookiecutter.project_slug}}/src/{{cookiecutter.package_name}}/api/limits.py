@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from .settings import BaseServeSettings
@@ -14,11 +12,6 @@ MULTIPART_ALLOWANCE = 64 * 1024  # form boundaries and headers around the file
 class ServeSettings(BaseServeSettings):
     """params.yaml's `serve:` section; SERVE_<KEY> environment variables override it."""
 
-    runtime: Literal["onnx", "native"] = Field(
-        "onnx",
-        description="onnx: models/model.onnx in onnxruntime (no torch loaded); native: the torch "
-        "network",
-    )
     max_upload_bytes: int = Field(5_000_000, ge=1, description="larger uploads get 413")
     max_image_pixels: int = Field(
         25_000_000, ge=1, description="width x height above this gets 413 (decompression bombs)"

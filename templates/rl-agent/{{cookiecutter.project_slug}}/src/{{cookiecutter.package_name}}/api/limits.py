@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from .settings import BaseServeSettings
@@ -12,11 +10,6 @@ from .settings import BaseServeSettings
 class ServeSettings(BaseServeSettings):
     """Serving settings from params.yaml's `serve:`; SERVE_<KEY> in the environment wins."""
 
-    runtime: Literal["onnx", "native"] = Field(
-        "onnx",
-        description="onnx: models/model.onnx in onnxruntime (neither torch nor "
-        "Stable-Baselines3 loaded); native: the Stable-Baselines3 agent",
-    )
     # An observation is a list of numbers: 1 MB holds about 50,000 of them.
     max_body_bytes: int = Field(
         1_000_000, ge=1, description="larger request bodies get 413 before they are parsed"

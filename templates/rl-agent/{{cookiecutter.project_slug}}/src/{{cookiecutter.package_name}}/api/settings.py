@@ -16,6 +16,7 @@ from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from ..errors import ConfigError
+from ..onnx_model import Runtime
 
 PARAMS_PATH = Path("params.yaml")
 ENV_PREFIX = "SERVE_"
@@ -46,6 +47,11 @@ class BaseServeSettings(BaseSettings):
         Path("models"),
         validation_alias=AliasChoices("MODEL_DIR", "model_dir"),
         description="where the trained model is read from ($MODEL_DIR)",
+    )
+    runtime: Runtime = Field(
+        "onnx",
+        description="onnx: the exported model on onnxruntime (the light serving install); "
+        "native: the trained model itself (needs the training install)",
     )
     max_body_bytes: int = Field(
         4_000_000, ge=1, description="larger request bodies get 413 before they are parsed"

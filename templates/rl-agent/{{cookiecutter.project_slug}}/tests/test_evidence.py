@@ -1,0 +1,49 @@
+"""reports/evaluation.json: mean return ± std against a random policy, findings, figures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PIL import Image
+
+from {{ cookiecutter.package_name }}.config import METRICS
+from {{ cookiecutter.package_name }}.evaluate import RANDOM_GIF
+from {{ cookiecutter.package_name }}.evaluation import solved_threshold
+from {{ cookiecutter.package_name }}.evidence import EVALUATION_JSON
+
+
+def test_the_evaluation_holds_the_mean_return_a_random_policy_and_findings(trained: Path) -> None:
+    evaluation = json.loads(EVALUATION_JSON.read_text(encoding="utf-8"))
+    metrics = json.loads(METRICS.read_text(encoding="utf-8"))
+    headline = evaluation["headline"]
+    assert headline["metric"] == "mean_return" and headline["value"] == metrics["mean_return"]
+    assert headline["std"] == metrics["std_return"] and headline["interval"] is None
+    assert headline["n"] == metrics["n_episodes"] and headline["unit"] == "evaluation episodes"
+    assert headline["target"]["value"] == 475.0
+    (random,) = evaluation["baselines"]
+    assert random["name"] == "random policy"
+    assert random["metrics"]["n_episodes"] == metrics["n_episodes"]
+    shared = {key for key in metrics if key not in ("reward_threshold", "solved")}
+    assert set(random["metrics"]) == shared
+    assert any("random policy" in line for line in evaluation["findings"])
+    paths = [figure["path"] for figure in evaluation["figures"]]
+    assert paths == [
+        "reports/figures/reward_curve.png",
+        "reports/figures/agent.gif",
+        "reports/figures/random_policy.gif",
+    ]
+    assert evaluation["warnings"] == []
+
+
+def test_the_figures_are_readable_and_the_random_episode_is_animated(trained: Path) -> None:
+    with Image.open("reports/figures/reward_curve.png") as curve:
+        assert curve.width >= 900 and min(curve.info["dpi"]) >= 149.9
+    with Image.open(RANDOM_GIF) as gif:
+        assert gif.format == "GIF" and gif.n_frames > 1
+
+
+def test_the_solved_level_is_gymnasiums_registered_threshold() -> None:
+    assert solved_threshold("CartPole-v1") == 475.0
+    assert solved_threshold("Pendulum-v1") is None
+    assert solved_threshold("no_such_module:Nothing-v0") is None

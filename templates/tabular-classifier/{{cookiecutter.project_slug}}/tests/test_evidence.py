@@ -1,0 +1,115 @@
+"""reports/evaluation.json and the checks before training: the numbers behind the README."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.data import prepare_data
+from {{ cookiecutter.package_name }}.evidence import (
+    Baseline,
+    Headline,
+    perfect_score_warning,
+    summary,
+)
+from {{ cookiecutter.package_name }}.intervals import bootstrap_interval
+from {{ cookiecutter.package_name }}.leaks import leaking_columns
+
+from .tiny import TINY_CSV, tiny_table
+
+
+def read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_evaluation_holds_headline_interval_baseline_findings_and_figures(trained):
+    evaluation = read(trained / "reports/evaluation.json")
+    metrics = read(trained / "reports/metrics.json")
+    assert list(evaluation) == ["headline", "baselines", "findings", "warnings", "figures"]
+    headline = evaluation["headline"]
+    assert headline["metric"] == "accuracy" and headline["value"] == metrics["accuracy"]
+    assert headline["n"] == len(pd.read_csv(trained / "data/test.csv"))
+    low, high = headline["interval"]
+    assert 0 <= low <= headline["value"] <= high <= 1
+    majority = evaluation["baselines"][0]
+    assert majority["name"] == "majority class"
+    assert set(majority["metrics"]) == set(metrics)  # the same keys: one results table
+    assert majority["metrics"]["accuracy"] < metrics["accuracy"]
+    assert evaluation["findings"] and all(line.endswith(".") for line in evaluation["findings"])
+    assert evaluation["figures"][0]["path"] == "reports/figures/confusion_matrix.png"
+    for figure in evaluation["figures"]:
+        assert (trained / figure["path"]).is_file() and figure["caption"]
+
+
+def test_every_figure_is_saved_large_enough_to_read(trained):
+    for path in sorted((trained / "reports/figures").glob("*.png")):
+        with Image.open(path) as image:
+            assert image.width >= 900, path.name
+            assert min(image.info["dpi"]) >= 149.9, path.name
+
+
+def test_the_bootstrap_interval_is_seeded_and_brackets_the_mean():
+    values = np.r_[np.ones(90), np.zeros(10)]
+    first = bootstrap_interval(values, seed=1)
+    assert first == bootstrap_interval(values, seed=1)
+    assert first[0] < 0.9 < first[1]
+    assert first[0] > 0.8 and first[1] < 0.97
+
+
+def test_a_column_restating_the_target_is_a_leak_and_an_id_column_is_not():
+    frame = tiny_table(rows_per_class=30)
+    frame["label_copy"] = frame["species"].str.upper()
+    frame["code"] = frame["species"].map({"adelie": 1, "chinstrap": 2, "gentoo": 3})
+    frame["row_id"] = np.random.default_rng(0).permutation(len(frame))
+    found = leaking_columns(frame.drop(columns="species"), frame["species"], seed=0)
+    assert set(found) == {"label_copy", "code"}
+
+
+def test_the_data_stage_warns_of_a_leak_before_training(project, capsys):
+    frame = tiny_table()
+    frame["species_again"] = frame["species"]
+    frame.to_csv(project / TINY_CSV, index=False)
+    prepare_data(load_config())
+    out = capsys.readouterr().out
+    assert "warning: Column `species_again` alone predicts the target" in out
+    checks = read(project / "reports/data_checks.json")
+    assert any("species_again" in line for line in checks["warnings"])
+
+
+def test_shared_rows_and_tiny_classes_are_warned_of(project, capsys):
+    frame = tiny_table()
+    frame = pd.concat([frame, frame.iloc[:10], frame.iloc[:3].assign(species="rare")])
+    frame.to_csv(project / TINY_CSV, index=False)
+    prepare_data(load_config())
+    warnings = read(project / "reports/data_checks.json")["warnings"]
+    assert any("also appear in the training data" in line for line in warnings), warnings
+    assert any("Class `rare` has only 3 rows" in line for line in warnings), warnings
+
+
+@pytest.mark.parametrize(
+    ("value", "interval", "warnings", "expected"),
+    [
+        (1.0, (0.95, 1.0), [], 1),
+        (1.0, (0.95, 1.0), ["Column `x` alone predicts the target"], 0),
+        (0.97, (0.9, 1.0), [], 0),
+        (1.0, None, [], 0),  # a mean return of 1.0 is no perfect score
+    ],
+)
+def test_a_perfect_score_is_never_reported_without_a_warning(value, interval, warnings, expected):
+    headline = Headline("accuracy", "accuracy", value, 40, "held-out rows", interval=interval)
+    assert len(perfect_score_warning(headline, warnings)) == expected
+
+
+def test_the_stage_prints_the_headline_with_its_interval_and_baseline_in_one_line():
+    headline = Headline(
+        "accuracy", "accuracy", 0.9649, 114, "held-out rows", interval=(0.9298, 0.9912)
+    )
+    majority = Baseline("majority class", "always answers `benign`", {"accuracy": 0.6316})
+    assert summary(headline, [majority]) == (
+        "accuracy 0.9649 [0.9298, 0.9912] on 114 held-out rows; majority class 0.6316"
+    )

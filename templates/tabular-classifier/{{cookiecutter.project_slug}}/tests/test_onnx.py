@@ -1,0 +1,132 @@
+"""The exported model: every candidate family converts and answers like scikit-learn, the API
+serves it by default without the training stack, and `serve.runtime: native` switches back."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from sklearn.pipeline import Pipeline
+
+from {{ cookiecutter.package_name }}.api.app import app
+from {{ cookiecutter.package_name }}.candidates import CANDIDATES
+from {{ cookiecutter.package_name }}.config import PreprocessConfig
+from {{ cookiecutter.package_name }}.errors import ExportError
+from {{ cookiecutter.package_name }}.export import check_export, export_onnx
+from {{ cookiecutter.package_name }}.features import infer_schema
+from {{ cookiecutter.package_name }}.onnx_model import PARITY_ATOL, check_parity
+from {{ cookiecutter.package_name }}.predict import load_predictor
+from {{ cookiecutter.package_name }}.preprocessing import build_preprocessor
+
+from .serving_stack import post_without_training_stack
+from .tiny import tiny_table
+
+
+def fitted(name: str, rows_per_class: int = 20, max_categories: int = 20):
+    frame = tiny_table(rows_per_class)
+    labels = frame.pop("species")
+    schema = infer_schema(frame, labels)
+    preprocess = build_preprocessor(schema, PreprocessConfig(max_categories=max_categories))
+    model = Pipeline([("preprocess", preprocess), ("model", CANDIDATES[name](0))])
+    model.fit(schema.coerce(frame), labels)
+    return model, schema, frame
+
+
+@pytest.mark.parametrize("name", sorted(CANDIDATES))
+def test_every_candidate_family_exports_with_the_same_probabilities(tmp_path, name):
+    model, schema, frame = fitted(name)
+    held_out = tiny_table(10, seed=1).drop(columns="species")
+    held_out.loc[0, "island"] = "Atlantis"  # a category training never saw
+    held_out.loc[1, ["island", "bill_depth_mm"]] = np.nan
+    export_onnx(model, schema, tmp_path / "model.onnx")
+    assert check_export(model, schema, tmp_path / "model.onnx", held_out) <= PARITY_ATOL
+
+
+@pytest.mark.parametrize("name", sorted(CANDIDATES))
+def test_rare_categories_grouped_by_the_encoder_export_too(tmp_path, name):
+    # max_categories=2 leaves one island of three in scikit-learn's "infrequent" group.
+    model, schema, frame = fitted(name, max_categories=2)
+    assert model[0].named_transformers_["categories"][-1].infrequent_categories_[0] is not None
+    held_out = frame.copy()
+    held_out.loc[::3, "island"] = "Atlantis"
+    export_onnx(model, schema, tmp_path / "model.onnx")
+    assert check_export(model, schema, tmp_path / "model.onnx", held_out) <= PARITY_ATOL
+
+
+def test_an_export_that_answers_differently_fails_the_check(tmp_path):
+    model, schema, frame = fitted("logistic_regression")
+    other, _, _ = fitted("random_forest")
+    export_onnx(other, schema, tmp_path / "model.onnx")
+    with pytest.raises(ExportError, match="differ from the trained model's"):
+        check_export(model, schema, tmp_path / "model.onnx", frame)
+
+
+def test_parity_allows_rounding_but_not_another_answer():
+    native = np.array([[0.2, 0.8], [0.5, 0.5]])
+    assert check_parity(native, native + 1e-9, what="t") == pytest.approx(1e-9)
+    # A tie may break either way; a clear winner may not change.
+    tie_broken_otherwise = np.array([[0.2, 0.8], [0.5 + 1e-9, 0.5 - 1e-9]])
+    assert check_parity(native, tie_broken_otherwise, what="t") <= 1e-8
+    with pytest.raises(ExportError, match="differ"):
+        check_parity(native, native[:, ::-1], what="t")
+
+
+def test_training_writes_the_onnx_model_beside_the_native_one(trained):
+    models = trained / "models"
+    assert (models / "model.onnx").is_file() and (models / "model.joblib").is_file()
+
+
+def test_both_runtimes_give_the_same_answers_to_records(trained):
+    onnx_model = load_predictor(trained / "models", runtime="onnx")
+    native = load_predictor(trained / "models", runtime="native")
+    records = [
+        onnx_model.schema.example,
+        {name: None for name in onnx_model.schema.names},
+        onnx_model.schema.example | {"island": "Atlantis"},
+    ]
+    for one, other in zip(onnx_model.predict(records), native.predict(records), strict=True):
+        assert one["label"] == other["label"]
+        for name, probability in one["probabilities"].items():
+            assert probability == pytest.approx(other["probabilities"][name], abs=PARITY_ATOL)
+    # One record takes its own path: the same answer as within a batch.
+    assert onnx_model.predict(records[:1])[0] == onnx_model.predict(records)[0]
+
+
+def start(directory, **environment):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(directory)
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        client = TestClient(app)
+        client.__enter__()
+    return client
+
+
+def test_the_api_serves_onnx_by_default_and_native_on_request(trained):
+    example = load_predictor(trained / "models").schema.example
+    answers = {}
+    for runtime in ("onnx", "native"):
+        client = start(trained, SERVE_RUNTIME=runtime)
+        try:
+            info = client.get("/model-info").json()
+            assert info["runtime"] == info["serving"]["runtime"] == runtime
+            answers[runtime] = client.post("/predict", json=example).json()
+        finally:
+            client.__exit__(None, None, None)
+    assert answers["onnx"]["label"] == answers["native"]["label"]
+    onnx_probabilities = answers["onnx"]["probabilities"]
+    for name, probability in answers["native"]["probabilities"].items():
+        assert onnx_probabilities[name] == pytest.approx(probability, abs=PARITY_ATOL)
+
+
+def test_the_onnx_api_answers_without_the_training_stack(trained, tmp_path):
+    # Only what the Docker image holds: models/, no params.yaml, no reports/.
+    shutil.copytree(trained / "models", tmp_path / "models")
+    example = load_predictor(trained / "models").schema.example
+    codes, answers, loaded = post_without_training_stack(
+        tmp_path, [("/predict", example), ("/predict/batch", {"records": [example] * 2})]
+    )
+    assert (codes, loaded) == ([200, 200], [])
+    assert answers[0]["label"] in load_predictor(trained / "models").classes

@@ -1,0 +1,135 @@
+"""What a README's numbers rest on, after a real `dvc repro` of each template: the headline with
+its interval, the baselines, the findings and readable figures in reports/evaluation.json, and a
+leak warning when a column restates the target."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.slow.harness import Project
+
+pytestmark = pytest.mark.slow
+
+KEYS = ["headline", "baselines", "findings", "warnings", "figures"]
+
+
+def evaluation_of(project: Project) -> dict:
+    evaluation = json.loads((project.path / "reports/evaluation.json").read_text("utf-8"))
+    assert list(evaluation) == KEYS
+    assert evaluation["findings"] and all(isinstance(line, str) for line in evaluation["findings"])
+    for figure in evaluation["figures"]:
+        assert (project.path / figure["path"]).is_file() and figure["caption"], figure
+    return evaluation
+
+
+def assert_figures_are_readable(project: Project) -> None:
+    pngs = sorted((project.path / "reports/figures").glob("*.png"))
+    assert pngs
+    for path in pngs:
+        with Image.open(path) as image:
+            assert image.width >= 900, (path.name, image.size)
+            assert min(image.info["dpi"]) >= 149.9, (path.name, image.info.get("dpi"))
+
+
+def assert_classifier_evidence(project: Project, metrics: dict, unit: str) -> dict:
+    evaluation = evaluation_of(project)
+    headline = evaluation["headline"]
+    assert headline["metric"] == "accuracy" and headline["unit"] == unit
+    assert headline["value"] == metrics["accuracy"]
+    low, high = headline["interval"]
+    assert low <= headline["value"] <= high and high - low < 0.2
+    majority = evaluation["baselines"][0]
+    assert majority["name"] == "majority class"
+    assert majority["metrics"]["accuracy"] < headline["value"]
+    assert evaluation["figures"][0]["path"].startswith("reports/figures/confusion")
+    assert_figures_are_readable(project)
+    return evaluation
+
+
+def test_tabular_reports_its_interval_majority_baseline_and_misses(tabular_trained):
+    project = tabular_trained.project
+    metrics = project.metrics()
+    evaluation = assert_classifier_evidence(project, metrics, "held-out rows")
+    assert set(evaluation["baselines"][0]["metrics"]) == set(metrics)
+    assert evaluation["headline"]["n"] == 114
+    assert any("`malignant` rows in the test set" in line for line in evaluation["findings"])
+    assert evaluation["warnings"] == []  # the default data has no leak
+    assert "warning:" not in tabular_trained.output
+
+
+def test_image_beats_a_linear_model_on_pixels(image_trained):
+    project = image_trained.project
+    metrics = project.metrics()
+    evaluation = assert_classifier_evidence(project, metrics, "held-out images")
+    linear = evaluation["baselines"][1]
+    assert linear["name"] == "linear model on pixels"
+    assert linear["metrics"]["accuracy"] < metrics["accuracy"]
+    caption = {figure["path"]: figure["caption"] for figure in evaluation["figures"]}
+    assert "saved model" in caption["reports/figures/learning_curves.png"]
+
+
+def test_nlp_reports_the_served_model_against_the_majority_class(nlp_trained):
+    metrics = nlp_trained.metrics()
+    best = metrics[metrics["best_model"]]
+    evaluation = assert_classifier_evidence(nlp_trained, best, "held-out reviews")
+    assert set(evaluation["baselines"][0]["metrics"]) == set(best) - {"train_seconds"}
+
+
+def test_rl_reports_mean_and_std_against_a_random_policy(rl_trained):
+    project, _ = rl_trained
+    metrics = project.metrics()
+    evaluation = evaluation_of(project)
+    headline = evaluation["headline"]
+    assert headline["value"] == metrics["mean_return"] and headline["std"] == metrics["std_return"]
+    assert headline["interval"] is None and headline["n"] == metrics["n_episodes"] == 100
+    assert headline["target"] == {
+        "value": 475.0,
+        "source": "Gymnasium's reward_threshold for CartPole-v1",
+    }
+    (random,) = evaluation["baselines"]
+    assert random["metrics"]["n_episodes"] == 100
+    assert random["metrics"]["mean_return"] < 100 < metrics["mean_return"]
+    assert [figure["path"] for figure in evaluation["figures"]] == [
+        "reports/figures/reward_curve.png",
+        "reports/figures/agent.gif",
+        "reports/figures/random_policy.gif",
+    ]
+    for name in ("agent.gif", "random_policy.gif"):
+        with Image.open(project.path / "reports/figures" / name) as gif:
+            assert gif.width >= 300 and gif.n_frames > 1, name
+    assert_figures_are_readable(project)
+
+
+def leaky_table(path: Path) -> None:
+    """The breast cancer table with a column that restates the diagnosis in other words."""
+    from sklearn.datasets import load_breast_cancer
+
+    bunch = load_breast_cancer(as_frame=True)
+    frame = bunch.data.rename(columns=lambda name: name.replace(" ", "_"))
+    diagnosis = bunch.target.map(dict(enumerate(bunch.target_names)))
+    frame["finding"] = diagnosis.map({"benign": "no tumour cells", "malignant": "carcinoma"})
+    frame["diagnosis"] = diagnosis
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+
+
+def test_a_column_restating_the_target_is_a_leak_warning_everywhere_it_is_read(
+    tabular_trained, tmp_path
+):
+    project = tabular_trained.project.copy_to(tmp_path)
+    leaky_table(project.path / "data/raw/diagnoses.csv")
+    project.set_params(
+        data={"source": "data/raw/diagnoses.csv"},
+        train={"candidates": {"logistic_regression": {"C": [1.0]}}},  # one candidate: quick
+    )
+    result = project.dvc("repro")
+    output = result.stdout + result.stderr
+    assert "warning: Column `finding` alone predicts the target" in output
+    warnings = evaluation_of(project)["warnings"]
+    assert any("Column `finding`" in line for line in warnings), warnings
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    assert "Column `finding` alone predicts the target" in readme
