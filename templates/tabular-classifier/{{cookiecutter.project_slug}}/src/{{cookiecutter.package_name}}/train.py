@@ -11,7 +11,9 @@ import pandas as pd
 
 from .config import CV_RESULTS_JSON, MODEL_DIR, MODEL_FILE, RUN_FILE, TRAIN_CSV, Config, load_config
 from .data import read_split
+from .example_files import save_request
 from .features import infer_schema, save_schema
+from .records import example_request
 from .selection import Selection, select_model
 from .stage import replaced_on_success, run_stage
 from .tracking import RunRecord, configure, public_uri, save_run_record
@@ -30,6 +32,7 @@ def train(config: Config) -> Selection:
     with replaced_on_success(MODEL_DIR) as staged:
         joblib.dump(selection.model, staged / MODEL_FILE)
         schema_path = save_schema(schema, staged)
+        save_request(example_request(schema), staged)  # the request /docs and the README show
         record = log_run(selection, schema_path, features.head(5), config, uri)
         save_run_record(record, staged / RUN_FILE)
     CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
