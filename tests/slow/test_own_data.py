@@ -70,6 +70,18 @@ def own_project(root: Path, template: str, name: str, description: str) -> Proje
     return generate(template, root, project_name=name, description=description)
 
 
+def switch_to_own_data(
+    project: Project, data: str, write, data_params: dict, *stages: str
+) -> Project:
+    """As the README says: write the data at `data`, `dvc add` it, point params.yaml's data
+    section at it, `dvc repro` (only `stages`, if given)."""
+    write(project.path / data)
+    project.dvc("add", data)
+    project.set_params(data=data_params)
+    project.dvc("repro", *stages)
+    return project
+
+
 def passes_its_own_tests(project: Project) -> None:
     result = project.python("-m", "pytest", "-q", "-p", "no:cacheprovider", check=False)
     summary = result.stdout.strip().splitlines()[-1:] or [""]
@@ -87,17 +99,13 @@ def passengers(tmp_path_factory: pytest.TempPathFactory) -> Project:
         "Passenger Survival",
         "Who survived the voyage? Passengers classified from their ticket and travel details.",
     )
-    own_data.write_passengers(project.path / "data/raw/passengers.csv")
-    project.dvc("add", "data/raw/passengers.csv")
-    project.set_params(
-        data={
-            "source": "data/raw/passengers.csv",
-            "target": own_data.PASSENGER_TARGET,
-            "drop_columns": [own_data.PASSENGER_ID],
-        }
-    )
-    project.dvc("repro")
-    return project
+    data = "data/raw/passengers.csv"
+    settings = {
+        "source": data,
+        "target": own_data.PASSENGER_TARGET,
+        "drop_columns": [own_data.PASSENGER_ID],
+    }
+    return switch_to_own_data(project, data, own_data.write_passengers, settings)
 
 
 def test_tabular_learns_the_passenger_table(passengers: Project):
@@ -125,20 +133,10 @@ def texts_project(root: Path, filename: str, write, *stage: str) -> Project:
     project = own_project(
         root, "nlp-sentiment", "Opinion Classifier", "Is a short opinion positive or negative?"
     )
-    write(project.path / "data/raw" / filename)
-    project.dvc("add", f"data/raw/{filename}")
-    project.set_params(
-        data={
-            "source": "file",
-            "file": {
-                "path": f"data/raw/{filename}",
-                "text_column": own_data.TEXT_COLUMN,
-                "label_column": own_data.LABEL_COLUMN,
-            },
-        }
-    )
-    project.dvc("repro", *stage)
-    return project
+    data = f"data/raw/{filename}"
+    columns = {"text_column": own_data.TEXT_COLUMN, "label_column": own_data.LABEL_COLUMN}
+    settings = {"source": "file", "file": {"path": data, **columns}}
+    return switch_to_own_data(project, data, write, settings, *stage)
 
 
 @pytest.fixture(scope="module")
@@ -184,11 +182,8 @@ def digit_folder(tmp_path_factory: pytest.TempPathFactory) -> Project:
         "Scanned Digits",
         "Which digit is it? Scanned handwritten digits classified by a small CNN.",
     )
-    own_data.write_digit_folder(project.path / "data/digits")
-    project.dvc("add", "data/digits")
-    project.set_params(data={"source": "folder", "folder": "data/digits"})
-    project.dvc("repro")
-    return project
+    settings = {"source": "folder", "folder": "data/digits"}
+    return switch_to_own_data(project, "data/digits", own_data.write_digit_folder, settings)
 
 
 def test_image_reaches_095_on_the_digit_folder_with_the_defaults(digit_folder: Project):
