@@ -20,11 +20,10 @@ from .config import (
     load_config,
 )
 from .data import read_split
+from .example_files import save_request
 from .export import check_export, export_onnx
 from .features import infer_schema, save_schema
 from .onnx_model import ONNX_FILE, PARITY_ATOL
-from .example_files import save_request
-from .features import infer_schema, save_schema
 from .records import example_request
 from .selection import Selection, select_model
 from .stage import replaced_on_success, run_stage
