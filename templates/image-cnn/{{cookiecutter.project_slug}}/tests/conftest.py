@@ -51,3 +51,9 @@ def trained(tiny_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
         evaluate(config)
         write_report()
     return path
+
+
+@pytest.fixture
+def trained_project(trained: Path) -> Path:
+    """The trained tiny project, for the tests every template shares (test_examples.py)."""
+    return trained

@@ -10,15 +10,10 @@ from {{ cookiecutter.package_name }}.errors import ConfigError
 from .tiny import ROOT, edit_params
 
 
-def test_the_shipped_params_yaml_loads_with_its_defaults():
+def test_the_projects_params_yaml_loads():
+    # Whatever images the project was switched to: the file loads with serving limits.
     config = load_config(ROOT / "params.yaml")
-    assert config.data.source == "sklearn-digits"
-    assert config.train.model.arch == "small-cnn"
-    assert (config.train.accelerator, config.train.devices, config.train.strategy) == (
-        "auto",
-        "auto",
-        "auto",
-    )
+    assert config.data.image_size > 0 and config.data.channels in (1, 3)
     assert config.serve["max_upload_bytes"] > 0
 
 

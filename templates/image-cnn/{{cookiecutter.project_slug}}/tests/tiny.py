@@ -75,14 +75,25 @@ def deep_update(mapping: dict[str, Any], changes: dict[str, Any]) -> dict[str, A
 
 
 def tiny_params() -> dict[str, Any]:
-    """The project's own params.yaml, shrunk: every key stays, so a renamed key fails here."""
+    """The project's own params.yaml, shrunk: every key stays, so a renamed key fails here.
+
+    Every data and model key the learner may have changed for their own images is set."""
     params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
     return deep_update(
         params,
         {
-            "data": {"source": "folder", "folder": "data/raw", "image_size": IMAGE_SIZE},
+            "data": {
+                "source": "folder",
+                "folder": "data/raw",
+                "image_size": IMAGE_SIZE,
+                "channels": 1,
+                "fit": "crop",
+                "val_fraction": 0.15,
+                "test_fraction": 0.2,
+                "max_images_per_class": None,
+            },
             "train": {
-                "model": {"widths": [8, 16]},
+                "model": {"arch": "small-cnn", "pretrained": False, "widths": [8, 16]},
                 "epochs": 1,
                 "batch_size": 16,
                 "accelerator": "cpu",

@@ -59,13 +59,30 @@ def shipped(*keys: str) -> dict:
     return params
 
 
+# The tiny data's file settings: the learner's own (other columns, label names) stay out of it.
+TINY_FILE = {
+    "path": "data/raw/tiny.csv",
+    "format": "auto",
+    "text_column": "text",
+    "label_column": "label",
+    "split_column": "split",
+    "label_names": {},
+}
+
+
 def tiny_params(root: Path, **sections: dict) -> dict:
-    """The project's params.yaml shrunk for seconds-long runs, every path under `root`."""
+    """The project's params.yaml shrunk for seconds-long runs, every path under `root`.
+
+    Every data key is set here, whatever data the project itself was switched to."""
     tiny = {
         "seed": 0,
         "data": {
             "source": "imdb",
             "imdb": {"url": str(root / "imdb.tar.gz"), "md5": "", "cache_dir": str(root / "cache")},
+            "file": TINY_FILE,
+            "test_size": 0.2,
+            "max_train_rows": None,
+            "max_test_rows": None,
             "processed_dir": str(root / "data" / "processed"),
         },
         "train": {
@@ -135,3 +152,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         evaluate(config)
         report(config, root / "README.md", root / "MODEL_CARD.md")
     return root
+
+
+@pytest.fixture
+def trained_project(trained: Path) -> Path:
+    """The trained tiny project, for the tests every template shares (test_examples.py)."""
+    return trained

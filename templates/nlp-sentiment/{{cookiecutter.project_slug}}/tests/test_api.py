@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.api.deps import Predictor
+from {{ cookiecutter.package_name }}.example_files import load_request
 
 MAX_CHARS, MAX_BATCH = 50, 3  # through the environment, over params.yaml's serve section
 
@@ -29,6 +30,20 @@ def client(trained: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClien
 
 def post_raw(client: TestClient, body: bytes):
     return client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+
+
+def test_the_documented_example_is_a_held_out_text_and_the_live_answer(
+    trained: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MODEL_DIR", str(trained / "models"))
+    body = load_request(trained / "models")
+    assert body is not None and isinstance(body["text"], str)
+    with TestClient(app) as client:
+        operation = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+        live = client.post("/predict", json=body).json()
+        schema = client.get("/openapi.json").json()["components"]["schemas"]["PredictRequest"]
+    assert schema["examples"] == [body]
+    assert operation["responses"]["200"]["content"]["application/json"]["example"] == live
 
 
 def test_health_and_model_info(client: TestClient) -> None:

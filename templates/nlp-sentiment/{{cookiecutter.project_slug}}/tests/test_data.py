@@ -28,7 +28,7 @@ from {{ cookiecutter.package_name }}.data import (
 )
 from {{ cookiecutter.package_name }}.errors import DataError
 
-from .conftest import make_imdb_archive, shipped, write_config
+from .conftest import TINY_FILE, make_imdb_archive, write_config
 
 ROWS = [
     {"review": f"{word} film number {i}", "sentiment": label}
@@ -66,10 +66,10 @@ def test_each_format_is_read_and_split(tmp_path: Path, fmt: str) -> None:
 def test_integer_labels_become_named_classes(tmp_path: Path) -> None:
     rows = [{"text": r["review"], "label": int(r["sentiment"] == "positive")} for r in ROWS]
     frame = read_table(_write(tmp_path / "r.csv", rows, "csv"))
-    named = FileConfig(**shipped("data", "file") | {"label_names": {0: "neg", 1: "pos"}})
+    named = FileConfig(**TINY_FILE | {"label_names": {0: "neg", 1: "pos"}})
     cleaned = clean_labelled(frame, named, "r.csv")
     assert sorted(cleaned["label"].unique()) == ["neg", "pos"]
-    plain = clean_labelled(frame, FileConfig(**shipped("data", "file")), "r.csv")
+    plain = clean_labelled(frame, FileConfig(**TINY_FILE), "r.csv")
     assert sorted(plain["label"].unique()) == ["0", "1"]
 
 

@@ -1,4 +1,9 @@
-"""A tiny configuration made once (a few hundred steps, a handful of episodes), copied per test."""
+"""A tiny configuration made once (a few hundred steps, a handful of episodes), copied per test.
+
+The tiny runs name their environment and algorithm themselves: whatever environment the project
+was switched to, the tests check the pipeline on CartPole-v1 (discrete) and Pendulum-v1
+(continuous).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = ("README.md", "MODEL_CARD.md")
 TINY: dict[str, dict[str, Any]] = {
+    "data": {"env": {"id": "CartPole-v1", "kwargs": {}}},
     "train": {
+        "algorithm": "PPO",
+        "tuned_defaults": True,
         "total_timesteps": 512,
         "n_envs": 2,
         "eval_freq": 256,
@@ -21,12 +29,19 @@ TINY: dict[str, dict[str, Any]] = {
         "progress_bar": False,
         "hyperparams": {"batch_size": 64},
     },
-    "evaluate": {"n_episodes": 4, "n_envs": 2, "gif_max_frames": 8, "gif_width": 96},
+    "evaluate": {
+        "deterministic": True,
+        "n_episodes": 4,
+        "n_envs": 2,
+        "gif_max_frames": 8,
+        "gif_width": 96,
+    },
 }
 PENDULUM: dict[str, dict[str, Any]] = {
     "data": {"env": {"id": "Pendulum-v1", "kwargs": {}}},
     "train": {
         "algorithm": "SAC",
+        "tuned_defaults": True,
         "total_timesteps": 300,
         "n_envs": 1,
         "eval_freq": 0,
@@ -114,3 +129,11 @@ def trained_pendulum(
 ) -> Iterator[Path]:
     """A private copy of the trained Pendulum project, as the working directory."""
     yield _copy(pendulum_run, tmp_path, monkeypatch)
+
+
+@pytest.fixture(params=["cartpole", "pendulum"])
+def trained_project(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A copy of a trained tiny project (discrete, then continuous actions), for the tests every
+    template shares (test_examples.py)."""
+    source = request.getfixturevalue(f"{request.param}_run")
+    return Path(shutil.copytree(source, tmp_path / request.param))

@@ -1,4 +1,4 @@
-"""params.yaml: the defaults load, and mistakes are named."""
+"""params.yaml: the project's own file loads, and mistakes are named."""
 
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from {{ cookiecutter.package_name }}.errors import ConfigError
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_shipped_params_load() -> None:
+def test_the_projects_params_load() -> None:
+    # Whatever environment the project was switched to: the file loads and names one.
     config = load_config(ROOT / "params.yaml")
-    assert config.data.env.id == "CartPole-v1"
-    assert config.train.algorithm == "PPO"
-    assert config.evaluate.n_episodes == 100
-    assert config.evaluate.deterministic
+    assert config.data.env.id
+    assert config.evaluate.n_episodes >= 1
 
 
 def _write(tmp_path: Path, section: str, key: str, value: object) -> Path:

@@ -36,3 +36,9 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
         evaluate(config)
         report(config)
     return path
+
+
+@pytest.fixture
+def trained_project(trained: Path) -> Path:
+    """The trained tiny project, for the tests every template shares (test_examples.py)."""
+    return trained

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.api.deps import Predictor
+from {{ cookiecutter.package_name }}.example_files import load_request
 from {{ cookiecutter.package_name }}.predict import load_predictor
 
 MAX_BATCH = 2  # set through the environment, over params.yaml's serve.max_batch (3 in the tiny one)
@@ -45,8 +46,9 @@ def client(trained) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def row(predictor):
-    return dict(predictor.schema.example)
+def row(trained):
+    """The example request training saved: a real row, as JSON (booleans as booleans)."""
+    return load_request(trained / "models")
 
 
 def post_raw(client: TestClient, body: bytes, path: str = "/predict", **headers: str):
@@ -72,7 +74,7 @@ def test_null_means_unknown_and_unseen_categories_are_accepted(client, row):
 
 
 def test_a_batch_keeps_the_order(client, row, predictor):
-    other = predictor.schema.example | {"bill_depth_mm": 15.0}
+    other = row | {"bill_depth_mm": 15.0}
     response = client.post("/predict/batch", json={"records": [row, other]})
     assert response.status_code == 200
     for record, prediction in zip((row, other), response.json()["predictions"], strict=True):
@@ -87,18 +89,38 @@ def test_a_batch_keeps_the_order(client, row, predictor):
         ({"bill_length_mm": "long"}, "Input should be a valid number"),
         ({"bill_length_mm": True}, "Input should be a valid number"),
         ({"island": 3}, "Input should be a valid string"),
+        ({"banded": "True"}, "Input should be a valid boolean"),
+        ({"banded": 1}, "Input should be a valid boolean"),
         ({"wingspan": 1.0}, "Extra inputs are not permitted"),
         # Issue 11 item 7: beyond the bound, the scaler overflows to infinity (it was a 500).
         ({"bill_depth_mm": 1e308}, "less than or equal to 1000000000000"),
         ({"bill_depth_mm": -1e13}, "greater than or equal to -1000000000000"),
     ],
-    ids=["text for a number", "boolean", "number for text", "unknown field", "huge", "-huge"],
+    ids=[
+        "text for a number",
+        "boolean",
+        "number for text",
+        "text for a boolean",
+        "number for a boolean",
+        "unknown field",
+        "huge",
+        "-huge",
+    ],
 )
 def test_a_malformed_record_gets_422_with_the_reason(client, row, change, reason):
     response = client.post("/predict", json=row | change)
     assert response.status_code == 422
     assert reason in response.text
     assert "input" not in response.json()["detail"][0]  # never echoed
+
+
+@pytest.mark.parametrize("value", [True, False, None])
+def test_a_boolean_column_takes_json_booleans_as_trained(client, row, predictor, value):
+    # Issue 16: a column read from CSV as True/False had to be sent as the text "True".
+    response = client.post("/predict", json=row | {"banded": value})
+    assert response.status_code == 200
+    text = {True: "True", False: "False", None: None}[value]
+    assert response.json() == predictor.predict([row | {"banded": text}])[0]
 
 
 def test_the_largest_accepted_number_still_gets_a_finite_answer(client, row):
@@ -162,12 +184,13 @@ def test_a_body_over_the_limit_gets_413_before_it_is_parsed(trained, row, chunke
         served.__exit__(None, None, None)
 
 
-def test_the_openapi_docs_show_the_real_fields_limits_and_refusals(client, predictor):
+def test_the_openapi_docs_show_the_real_fields_limits_and_refusals(client, predictor, row):
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     record = schemas["Record"]
     assert list(record["properties"]) == predictor.schema.names
-    assert record["examples"] == [predictor.schema.example]
+    assert record["examples"] == [row]
+    assert record["properties"]["banded"]["anyOf"][0] == {"type": "boolean"}
     assert record["additionalProperties"] is False
     number = record["properties"]["bill_length_mm"]["anyOf"][0]
     assert number == {"type": "number", "minimum": -1e12, "maximum": 1e12}
@@ -175,6 +198,12 @@ def test_the_openapi_docs_show_the_real_fields_limits_and_refusals(client, predi
     assert schemas["BatchRequest"]["properties"]["records"]["maxItems"] == MAX_BATCH
     for path in ("/predict", "/predict/batch"):
         assert set(spec["paths"][path]["post"]["responses"]) == {"200", "413", "422", "503"}
+
+
+def test_the_documented_example_is_the_live_answer(client, row):
+    operation = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+    documented = operation["responses"]["200"]["content"]["application/json"]["example"]
+    assert documented == client.post("/predict", json=row).json()
 
 
 def test_the_app_reports_health_model_info_and_its_limits(trained, client):

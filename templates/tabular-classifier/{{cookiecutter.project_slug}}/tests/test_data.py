@@ -1,4 +1,7 @@
-"""The data stage: the default data set, your own CSV, and the CSVs that cannot train a model."""
+"""The data stage: the built-in data set, a CSV, and the CSVs that cannot train a model.
+
+The project's own data is checked in test_project_data.py; these tests run on the tiny table.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +12,27 @@ import sys
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.package_name }}.config import TEST_CSV, TRAIN_CSV, load_config
-from {{ cookiecutter.package_name }}.data import prepare_data, read_split
+from {{ cookiecutter.package_name }}.config import BREAST_CANCER, TEST_CSV, TRAIN_CSV, load_config
+from {{ cookiecutter.package_name }}.data import breast_cancer, prepare_data, read_split
 from {{ cookiecutter.package_name }}.errors import DataError
 
-from .tiny import ROOT, TINY_CSV
+from .tiny import ROOT, TINY_CSV, tiny_params, write_params
 
 
-def test_the_default_data_is_split_stratified_with_text_labels(project):
-    (project / "params.yaml").write_text(
-        (ROOT / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+def test_the_built_in_data_is_split_stratified_with_text_labels(project):
+    params = tiny_params()
+    params["data"] |= {"source": BREAST_CANCER, "target": "diagnosis"}
+    write_params(project, params)
+    table = breast_cancer()
     train, test = prepare_data(load_config())
-    assert (len(train), len(test)) == (455, 114)
+    assert len(train) + len(test) == len(table)
+    assert len(test) == pytest.approx(len(table) * 0.25, abs=1)
     features, labels = read_split(TRAIN_CSV, "diagnosis")
-    assert features.shape[1] == 30 and "mean_radius" in features
-    assert set(labels) == {"benign", "malignant"}
-    share = labels.value_counts(normalize=True)["malignant"]
-    test_share = read_split(TEST_CSV, "diagnosis")[1].value_counts(normalize=True)["malignant"]
-    assert abs(share - test_share) < 0.02
+    assert list(features) == [name for name in table if name != "diagnosis"]
+    assert labels.map(type).eq(str).all()
+    test_labels = read_split(TEST_CSV, "diagnosis")[1]
+    shares = labels.value_counts(normalize=True), test_labels.value_counts(normalize=True)
+    assert (shares[0] - shares[1]).abs().max() < 0.02
 
 
 def test_a_csv_with_categories_gaps_and_text_labels_is_kept_as_is(project):

@@ -19,6 +19,7 @@ from typing import Any
 from . import tracking
 from .config import (
     CHECKPOINT_DIR,
+    IMAGES_DIR,
     META_FILE,
     MODEL_DIR,
     PARAMS_PATH,
@@ -27,6 +28,8 @@ from .config import (
     Config,
     load_config,
 )
+from .data import read_splits
+from .example_files import IMAGE_FILE
 from .images import ImageSpec
 from .onnx_export import export_model
 from .settings import read_params
@@ -188,12 +191,19 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         export_model(network, spec, splits["test"].paths, staged)
         record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
         tracking.save_run_record(record, staged / RUN_FILE)
+        save_example_image(staged)
     print(
         f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
         f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
         f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
     )
     return record
+
+
+def save_example_image(model_dir: Path) -> Path:
+    """Copy the first held-out image beside the model: the upload /docs and the README show."""
+    test = [row for row in read_splits() if row["split"] == "test"]
+    return Path(shutil.copy(IMAGES_DIR / test[0]["path"], model_dir / IMAGE_FILE))
 
 
 def recalibrate_batch_norm(network: Any, dataset: Any, batch_size: int) -> None:

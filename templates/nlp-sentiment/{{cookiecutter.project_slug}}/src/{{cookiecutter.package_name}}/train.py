@@ -12,6 +12,7 @@ from typing import Any
 
 from .config import Config, load_config
 from .data import read_split, stratified_split
+from .example_files import save_request
 from .metrics import classification_metrics
 from .predict import BEST_FILE, META_FILE
 from .stage import replaced_on_success, run_stage
@@ -73,6 +74,12 @@ def _splits(config: Config) -> tuple[tuple, tuple, list[str]]:
     return fit, val, classes
 
 
+def _example_text(texts: list[str], longest: int = 300) -> str:
+    """A held-out text short enough to read in the docs: the first that fits, else the shortest."""
+    fitting = [text for text in texts if text.strip() and len(text) <= longest]
+    return fitting[0] if fitting else min(texts, key=len)
+
+
 def train(config: Config) -> dict:
     """Train every model, save each under models/<name>/, write models/best.json; return it."""
     # Copying a model into MLflow's store is quick; its progress bars would only clutter the log.
@@ -83,6 +90,7 @@ def train(config: Config) -> dict:
     # The model files change only once every run is logged: a failure keeps the previous models.
     with replaced_on_success(config.train.model_dir) as staged:
         summary = _train_all(config, fit, val, classes, uri, staged)
+        save_request({"text": _example_text(val[0])}, staged)  # shown by /docs and the README
     print(
         f"best on validation {config.train.select_by}: {summary['best_model']}, registered as "
         f"{config.mlflow.registered_model} v{summary['model_version']} in {public_uri(uri)}"

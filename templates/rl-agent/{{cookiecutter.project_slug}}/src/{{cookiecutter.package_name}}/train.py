@@ -20,8 +20,9 @@ from .config import (
     Config,
     load_config,
 )
-from .envs import EnvSpec, load_env_spec, make_vec_env
+from .envs import EnvSpec, load_env_spec, make_env, make_vec_env
 from .errors import ConfigError, DataError
+from .example_files import save_request
 from .metadata import (
     AgentMeta,
     Checkpoint,
@@ -143,6 +144,7 @@ def train(config: Config) -> RunRecord:
             model_version=version,
         )
         save_run_record(record, staged / RUN_RECORD)
+        save_request({"observation": _example_observation(spec, config.seed)}, staged)
     env.close()
     if eval_env is not None:
         eval_env.close()
@@ -152,6 +154,18 @@ def train(config: Config) -> RunRecord:
         f"{public_uri(uri)}"
     )
     return record
+
+
+def _example_observation(spec: EnvSpec, seed: int) -> list[float]:
+    """A real first observation of the environment, for /docs and the README (4 decimals)."""
+    import numpy as np
+
+    env = make_env(spec.env_id, spec.kwargs)
+    try:
+        observation, _ = env.reset(seed=seed + EVAL_SEED_OFFSET)
+    finally:
+        env.close()
+    return [round(float(value), 4) for value in np.asarray(observation, dtype=np.float64).ravel()]
 
 
 def _build(todo: Plan, env: Any, seed: int) -> Any:

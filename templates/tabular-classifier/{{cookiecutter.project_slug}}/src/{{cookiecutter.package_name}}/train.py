@@ -20,9 +20,11 @@ from .config import (
     load_config,
 )
 from .data import read_split
+from .example_files import save_request
 from .export import check_export, export_onnx
 from .features import infer_schema, save_schema
 from .onnx_model import ONNX_FILE, PARITY_ATOL
+from .records import example_request
 from .selection import Selection, select_model
 from .stage import replaced_on_success, run_stage
 from .tracking import RunRecord, configure, public_uri, save_run_record
@@ -45,6 +47,7 @@ def train(config: Config) -> Selection:
         export_onnx(selection.model, schema, staged / ONNX_FILE)
         held_out, _ = read_split(TEST_CSV, config.data.target)
         difference = check_export(selection.model, schema, staged / ONNX_FILE, held_out)
+        save_request(example_request(schema), staged)  # the request /docs and the README show
         record = log_run(selection, schema_path, features.head(5), config, uri)
         save_run_record(record, staged / RUN_FILE)
     CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)

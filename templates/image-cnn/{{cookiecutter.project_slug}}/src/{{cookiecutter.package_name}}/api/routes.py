@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from PIL import Image
 
+from ..example_files import IMAGE_FILE, answer_example
 from ..images import ImageReadError, ImageTooLargeError, open_image
 from .boundary import REFUSALS, refusal
 from .deps import Predictor, PredictorDep
@@ -21,6 +22,7 @@ LoadedModel = PredictorDep[Image.Image, Ranking]  # 503 until a model is trained
 # Plain numbers: the names of 413 changed between Starlette versions.
 TOO_LARGE, NOT_AN_IMAGE = 413, 415
 FORMATS = "PNG, JPEG, BMP, GIF, TIFF or WebP"
+TOP_K = 3  # classes returned unless the request asks for another number
 
 
 def build_router(
@@ -38,10 +40,20 @@ def build_router(
         )
         return predictor.predict([image])[0]
 
+    # /docs answers the held-out image saved at training (models/example.png) with what this
+    # model answers it, computed once here.
+    answered = {}
+    example = limits.model_dir / IMAGE_FILE
+    if predictor is not None and example.is_file():
+        ranking = classify(example.read_bytes(), predictor)[:TOP_K]
+        answer = PredictionResponse(predictions=ranking).model_dump(mode="json")
+        answered = answer_example(answer)
+
     @router.post(
         "/predict",
         response_model=PredictionResponse,
         responses={
+            **answered,
             **REFUSALS,
             400: refusal("The multipart body cannot be parsed"),
             413: refusal(
@@ -55,14 +67,17 @@ def build_router(
         file: Annotated[
             UploadFile,
             File(
-                description=f"The image: {FORMATS}; 1 to {max_bytes:,} bytes",
+                description=f"The image: {FORMATS}; 1 to {max_bytes:,} bytes "
+                f"(e.g. {example.as_posix()}, a held-out image saved at training)",
                 # "image": a file Pillow decodes (a format JSON Schema cannot check by itself).
                 # The size limit is a documented 413, not maxLength (which counts characters).
                 json_schema_extra={"format": "image", "minLength": 1},
             ),
         ],
         predictor: LoadedModel,
-        top_k: Annotated[int, Query(ge=1, le=1000, description="How many classes to return")] = 3,
+        top_k: Annotated[
+            int, Query(ge=1, le=1000, description="How many classes to return")
+        ] = TOP_K,
     ) -> dict[str, Any]:
         """Classify one image, preprocessed exactly as the training images were."""
         content = await file.read(max_bytes + 1)

@@ -5,7 +5,9 @@
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import ValidationError
 
+from ..example_files import answer_example, load_request
 from .boundary import REFUSALS
 from .deps import Predictor, PredictorDep
 from .limits import ServeSettings
@@ -19,9 +21,19 @@ def build_router(
 ) -> APIRouter:
     """The prediction routes, their request bodies bounded by `limits`."""
     models = build_request_models(limits)
+    try:  # the saved example, if this server's limits accept it
+        text = models.one.model_validate(load_request(limits.model_dir)).text
+    except ValidationError:
+        text = None
+    models = build_request_models(limits, text)
     router = APIRouter(tags=["prediction"], responses=REFUSALS)
+    # /docs answers the example with what this model answers it, computed once here.
+    answered = {}
+    if predictor is not None and text is not None:
+        answer = Prediction(**predictor.predict([text])[0]).model_dump(mode="json")
+        answered = answer_example(answer)
 
-    @router.post("/predict", response_model=Prediction)
+    @router.post("/predict", response_model=Prediction, responses=answered)
     def predict(request: models.one, predictor: LoadedPredictor) -> Prediction:
         """Classify one text: the label, its probability and every class's probability."""
         return Prediction(**predictor.predict([request.text])[0])

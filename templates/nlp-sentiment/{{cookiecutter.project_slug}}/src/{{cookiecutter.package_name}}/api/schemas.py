@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, cr
 
 from .limits import ServeSettings
 
+# Shown in /docs only before any training; after it, a real text of the data (models/example.json).
 EXAMPLE = "A moving, beautifully acted film; the ending stayed with me for days."
 # At least one character that is not whitespace, the whitespace listed one by one (JavaScript's
 # \s): regex engines disagree on what \s means (Python's includes \x1c-\x1f), and the schema's
@@ -36,8 +37,9 @@ class RequestModels:
     batch: type[BaseModel]
 
 
-def build_request_models(limits: ServeSettings) -> RequestModels:
-    """PredictRequest and BatchRequest bounded by `limits`."""
+def build_request_models(limits: ServeSettings, example: str | None = None) -> RequestModels:
+    """PredictRequest and BatchRequest bounded by `limits`, showing `example` in /docs."""
+    example = example or EXAMPLE
     # The maximum length is checked by pydantic (code points, as JSON Schema counts them); the
     # pattern, which an empty text fails too, by check_text with Python's re (pydantic's own
     # regex engine rejects some of its escapes), so both say "text is empty".
@@ -53,7 +55,7 @@ def build_request_models(limits: ServeSettings) -> RequestModels:
     one = create_model(
         "PredictRequest",
         __doc__="One text to classify.",
-        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": EXAMPLE}]}),
+        __config__=ConfigDict(extra="forbid", json_schema_extra={"examples": [{"text": example}]}),
         text=(text, Field(description=f"The text, 1 to {limits.max_chars} characters")),
     )
     batch = create_model(
@@ -61,9 +63,7 @@ def build_request_models(limits: ServeSettings) -> RequestModels:
         __doc__="Several texts to classify in one call.",
         __config__=ConfigDict(
             extra="forbid",
-            json_schema_extra={
-                "examples": [{"texts": [EXAMPLE, "Dull, predictable and far too long."]}]
-            },
+            json_schema_extra={"examples": [{"texts": [example]}]},
         ),
         texts=(
             list[text],

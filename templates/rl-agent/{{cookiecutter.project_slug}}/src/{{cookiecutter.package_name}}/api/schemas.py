@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..spaces import ObservationError, check_observation, size, summary
 
+# Shown in /docs only before any training; after it, a real observation (models/example.json).
 EXAMPLE = [0.012, -0.021, 0.034, 0.027]
 DESCRIPTION = (
     "The observation's numbers, flattened in row-major order: e.g. CartPole-v1's cart position, "
@@ -63,8 +64,11 @@ def _check(space: dict[str, Any], lows: list[float], highs: list[float]):
     return check
 
 
-def observation_model(space: dict[str, Any] | None) -> type[BaseModel]:
-    """The request body for `space` (before training: any list of numbers, answered by 503)."""
+def observation_model(
+    space: dict[str, Any] | None, example: list[float] | None = None
+) -> type[BaseModel]:
+    """The request body for `space` (before training: any list of numbers, answered by 503),
+    showing `example`, a real observation, in /docs."""
     config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"observation": EXAMPLE}]})
     if space is None:
         return create_model(
@@ -87,7 +91,8 @@ def observation_model(space: dict[str, Any] | None) -> type[BaseModel]:
     # The limits live in the schema for clients and in one check for the server, so the
     # reasons stay those of spaces.check_observation.
     schema = {"minItems": count, "maxItems": count, **shape}
-    example = EXAMPLE if count == len(EXAMPLE) and not integer else [lows[0]] * count
+    if example is None or len(example) != count:
+        example = EXAMPLE if count == len(EXAMPLE) and not integer else [lows[0]] * count
     observation = Annotated[
         list[Annotated[float, Field(strict=True, allow_inf_nan=False)]],
         Field(

@@ -1,7 +1,8 @@
 """Request and response models, built from the trained model's feature schema.
 
-A record's fields are the training columns (JSON names exactly as in the CSV), each required and
-typed (number or text; null means unknown and is imputed); unknown fields are refused. Numbers
+A record's fields are the training columns (JSON names exactly as in the CSV), each required
+and typed (number, boolean or text; null means unknown and is imputed); unknown fields are
+refused. Numbers
 must be finite and within ±serve.max_abs_number. Before any training there is no schema: the
 models then accept any object and /predict answers 503.
 """
@@ -14,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..features import Feature, FeatureSchema
+from ..records import is_boolean
 from .limits import ServeSettings
 
 
@@ -39,6 +41,14 @@ def _field(feature: Feature, max_abs: float) -> tuple[Any, Any]:
             le=max_abs,
             description=f"a finite number within ±{max_abs:g} (null: unknown, imputed)",
         )
+    if is_boolean(feature):
+        # Strict: the CSV held True/False, so JSON true/false; "yes" or 1 is a client bug.
+        return bool | None, Field(
+            alias=feature.name,
+            title=feature.name,
+            strict=True,
+            description="true or false (null: unknown)",
+        )
     seen = ", ".join(feature.categories[:20]) + (" ..." if len(feature.categories) > 20 else "")
     return str | None, Field(
         alias=feature.name,
@@ -47,13 +57,16 @@ def _field(feature: Feature, max_abs: float) -> tuple[Any, Any]:
     )
 
 
-def record_model(schema: FeatureSchema | None, max_abs: float) -> type[BaseModel]:
-    """One record to classify: a field per training column."""
+def record_model(
+    schema: FeatureSchema | None, max_abs: float, example: dict[str, Any] | None = None
+) -> type[BaseModel]:
+    """One record to classify: a field per training column; `example` is shown in /docs."""
     if schema is None:
         return create_model("Record", __config__=ConfigDict(extra="allow"))
     # Field names are positional, the CSV names are aliases: CSV headers need not be identifiers.
     fields = {f"feature_{i}": _field(feature, max_abs) for i, feature in enumerate(schema.features)}
-    config = ConfigDict(extra="forbid", json_schema_extra={"examples": [schema.example]})
+    examples = [example] if example is not None else []
+    config = ConfigDict(extra="forbid", json_schema_extra={"examples": examples})
     return create_model("Record", __config__=config, **fields)
 
 
@@ -70,11 +83,14 @@ def prediction_model(classes: list[str] | None) -> type[BaseModel]:
     )
 
 
-def build_models(schema: FeatureSchema | None, limits: ServeSettings) -> ApiModels:
-    """The request and response models for `schema`, within the serving limits."""
-    record = record_model(schema, limits.max_abs_number)
+def build_models(
+    schema: FeatureSchema | None, limits: ServeSettings, example: dict[str, Any] | None = None
+) -> ApiModels:
+    """The request and response models for `schema`, within the serving limits; `example` is
+    the request body /docs shows (a real row of the training data)."""
+    record = record_model(schema, limits.max_abs_number, example)
     prediction = prediction_model(schema.classes if schema else None)
-    examples = [schema.example] if schema else []
+    examples = [example] if example is not None else []
     batch = create_model(
         "BatchRequest",
         __config__=ConfigDict(

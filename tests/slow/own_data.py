@@ -1,0 +1,123 @@
+"""Own data sets a learner might bring, built inside the tests: a passenger table, labelled texts, a
+folder of digit images. Each has a learnable signal, so a quality bar on it means something."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+PASSENGER_TARGET = "survived"
+PASSENGER_ID = "passenger_id"
+TEXT_COLUMN = "sentence"
+LABEL_COLUMN = "sentiment"
+
+
+def passenger_table(rows: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """A passenger-like table: an id, categories, booleans and numbers with gaps, text labels.
+
+    Survival depends on sex, class, age and travelling alone through a logistic model: knowing
+    that model scores about 0.80 accuracy and 0.87 ROC AUC; a majority guess about 0.65.
+    """
+    rng = np.random.default_rng(seed)
+    sex = rng.choice(["female", "male"], rows, p=[0.4, 0.6])
+    pclass = rng.choice([1, 2, 3], rows, p=[0.25, 0.25, 0.5])
+    age = np.clip(rng.normal(30, 13, rows), 1, 80).round(0)
+    alone = rng.random(rows) < 0.55
+    fare = np.round(np.exp(rng.normal(4.2 - 0.7 * pclass, 0.5)), 2)
+    embarked = rng.choice(["S", "C", "Q"], rows, p=[0.7, 0.2, 0.1]).astype(object)
+    logit = 1.0 + 3.0 * (sex == "female") - 1.3 * (pclass - 1) - 0.04 * (age - 30) - 0.7 * alone
+    survived = rng.random(rows) < 1 / (1 + np.exp(-(logit - 1.2)))
+    frame = pd.DataFrame(
+        {
+            PASSENGER_ID: np.arange(1, rows + 1),
+            "pclass": pclass,
+            "sex": sex,
+            "age": age,
+            "alone": alone,
+            "fare": fare,
+            "embarked": embarked,
+            "cabin_known": (rng.random(rows) < 0.25 + 0.3 * (pclass == 1)).astype(object),
+            PASSENGER_TARGET: np.where(survived, "yes", "no"),
+        }
+    )
+    frame.loc[rng.random(rows) < 0.15, "age"] = np.nan
+    frame.loc[rng.random(rows) < 0.03, "embarked"] = np.nan
+    frame.loc[rng.random(rows) < 0.05, "cabin_known"] = np.nan  # a boolean with gaps
+    return frame
+
+
+def write_passengers(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    passenger_table().to_csv(path, index=False)
+    return path
+
+
+POSITIVE = ["delightful", "great", "wonderful", "superb", "charming", "moving", "brilliant", "fun"]
+NEGATIVE = ["dull", "awful", "boring", "clumsy", "tedious", "weak", "painful", "messy"]
+NEUTRAL = ["the plot", "the acting", "the music", "the ending", "the cast", "the script", "it"]
+FRAMES = [
+    "{subject} was {word}.",
+    "I thought {subject} was {word}, and {other} was {word2}.",
+    "Honestly, {subject} felt {word} from start to finish.",
+    "{subject} is {word} but {other} is only {filler}.",
+    "What a {word} film; {subject} stays with you.",
+]
+FILLER = ["fine", "okay", "average", "long", "short"]
+
+
+def labelled_texts(rows: int = 600, seed: int = 0, noise: float = 0.1) -> pd.DataFrame:
+    """Review sentences whose label follows their opinion words, with `noise` of labels flipped."""
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for _ in range(rows):
+        positive = bool(rng.random() < 0.5)
+        words = POSITIVE if positive else NEGATIVE
+        frame = FRAMES[rng.integers(len(FRAMES))]
+        text = frame.format(
+            subject=rng.choice(NEUTRAL).capitalize(),
+            other=rng.choice(NEUTRAL),
+            word=rng.choice(words),
+            word2=rng.choice(words),
+            filler=rng.choice(FILLER),
+        )
+        if rng.random() < noise:
+            positive = not positive
+        texts.append(text[0].upper() + text[1:])
+        labels.append("positive" if positive else "negative")
+    return pd.DataFrame({TEXT_COLUMN: texts, LABEL_COLUMN: labels})
+
+
+def write_texts_tsv(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    labelled_texts().to_csv(path, sep="\t", index=False)
+    return path
+
+
+def write_texts_jsonl(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = labelled_texts(seed=1).to_dict(orient="records")
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def write_digit_folder(folder: Path, per_class: int = 150, size: int = 28, seed: int = 0) -> Path:
+    """scikit-learn's 8x8 digits as `size`x`size` grayscale PNGs with noise, a folder per class."""
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    rng = np.random.default_rng(seed)
+    digits = load_digits()
+    for label in range(10):
+        target = folder / str(label)
+        target.mkdir(parents=True, exist_ok=True)
+        indices = np.flatnonzero(digits.target == label)[:per_class]
+        for number, index in enumerate(indices):
+            small = Image.fromarray((digits.images[index] * (255 / 16)).astype(np.uint8))
+            pixels = np.asarray(small.resize((size, size), Image.Resampling.BILINEAR), float)
+            pixels += rng.normal(0, 20, pixels.shape)
+            image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
+            image.save(target / f"{number:03d}.png")
+    return folder

@@ -1,0 +1,257 @@
+"""Each template on a learner's own data, switched the way its README says (issues 15 and 16).
+
+One project per data set: put the data in place, `dvc add` it, change params.yaml, `dvc repro`.
+Then: the result clears a quality bar stated here, the project's own test suite passes, the
+README and model card no longer describe the default data, and (rl-agent) the example /docs
+shows answers 200 from a real uvicorn.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+
+from tests.slow import own_data
+from tests.slow.harness import Project, generate, served
+
+SPLITS = ("train", "test")
+# Sentences (or their telling words) of each default data set's description: none may remain
+# once the project trains on other data. Matched case-insensitively.
+DEFAULT_DESCRIPTIONS = {
+    "tabular-classifier": [
+        "breast cancer",
+        "breast tumour",
+        "30 measurements",
+        "cell nuclei",
+        "fine-needle aspirate",
+        "Wisconsin",
+        "malignant",
+        "benign",
+    ],
+    "nlp-sentiment": [
+        "IMDB",
+        "Large Movie Review Dataset",
+        "Maas et al",
+        "25,000 train",
+        "movie review",
+    ],
+    "image-cnn": [
+        "8x8",
+        "1,797",
+        "scikit-learn's digits",
+        "load_digits",
+    ],
+    "rl-agent": [
+        "CartPole",
+        "pole angle",
+        "cart position",
+        "keeps the pole",
+    ],
+}
+
+
+def default_sentences_left(project: Project, template: str) -> list[str]:
+    """Each `document: phrase` of the default data's description still in the documents."""
+    left = []
+    for document in ("README.md", "MODEL_CARD.md"):
+        text = (project.path / document).read_text(encoding="utf-8")
+        for phrase in DEFAULT_DESCRIPTIONS[template]:
+            if re.search(re.escape(phrase), text, re.IGNORECASE):
+                left.append(f"{document}: {phrase}")
+    return left
+
+
+def own_project(root: Path, template: str, name: str, description: str) -> Project:
+    """A project named for the learner's data, as `mlport new --set project_name=...` makes it."""
+    return generate(template, root, project_name=name, description=description)
+
+
+def switch_to_own_data(
+    project: Project, data: str, write, data_params: dict, *stages: str
+) -> Project:
+    """As the README says: write the data at `data`, `dvc add` it, point params.yaml's data
+    section at it, `dvc repro` (only `stages`, if given)."""
+    write(project.path / data)
+    project.dvc("add", data)
+    project.set_params(data=data_params)
+    project.dvc("repro", *stages)
+    return project
+
+
+def passes_its_own_tests(project: Project) -> None:
+    result = project.python("-m", "pytest", "-q", "-p", "no:cacheprovider", check=False)
+    summary = result.stdout.strip().splitlines()[-1:] or [""]
+    assert result.returncode == 0, f"{summary[0]}\n{result.stdout[-6000:]}"
+
+
+# --- tabular-classifier: a passenger table ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def passengers(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = own_project(
+        tmp_path_factory.mktemp("own-tabular"),
+        "tabular-classifier",
+        "Passenger Survival",
+        "Who survived the voyage? Passengers classified from their ticket and travel details.",
+    )
+    data = "data/raw/passengers.csv"
+    settings = {
+        "source": data,
+        "target": own_data.PASSENGER_TARGET,
+        "drop_columns": [own_data.PASSENGER_ID],
+    }
+    return switch_to_own_data(project, data, own_data.write_passengers, settings)
+
+
+def test_tabular_learns_the_passenger_table(passengers: Project):
+    # The rule the table was drawn from scores 0.80 accuracy and 0.87 ROC AUC, a majority guess
+    # 0.65; the bars leave two standard errors of the 200 held-out rows below the rule.
+    metrics = passengers.metrics()
+    assert metrics["accuracy"] >= 0.74, metrics
+    assert metrics["roc_auc"] >= 0.80, metrics
+
+
+def test_tabular_passes_its_own_tests_on_the_passenger_table(passengers: Project):
+    passes_its_own_tests(passengers)
+
+
+def test_tabular_documents_describe_the_passengers_not_the_default(passengers: Project):
+    assert default_sentences_left(passengers, "tabular-classifier") == []
+
+
+# --- nlp-sentiment: labelled texts in TSV, and in JSON Lines ------------------------------
+
+
+def texts_project(root: Path, filename: str, write, *stage: str) -> Project:
+    """An nlp-sentiment project reading `filename`, after `dvc repro` (of `stage` only, if
+    given)."""
+    project = own_project(
+        root, "nlp-sentiment", "Opinion Classifier", "Is a short opinion positive or negative?"
+    )
+    data = f"data/raw/{filename}"
+    columns = {"text_column": own_data.TEXT_COLUMN, "label_column": own_data.LABEL_COLUMN}
+    settings = {"source": "file", "file": {"path": data, **columns}}
+    return switch_to_own_data(project, data, write, settings, *stage)
+
+
+@pytest.fixture(scope="module")
+def opinions_tsv(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return texts_project(
+        tmp_path_factory.mktemp("own-nlp-tsv"), "opinions.tsv", own_data.write_texts_tsv
+    )
+
+
+def test_nlp_learns_the_labelled_texts(opinions_tsv: Project):
+    # 10% of the labels are flipped, so about 0.9 is the ceiling; the opinion words are plain.
+    metrics = opinions_tsv.metrics()
+    assert metrics[metrics["best_model"]]["accuracy"] >= 0.8, metrics
+
+
+def test_nlp_reads_the_same_kind_of_texts_from_json_lines(tmp_path: Path):
+    # The data stage only: training on these texts is the TSV project's test above.
+    project = texts_project(tmp_path, "opinions.jsonl", own_data.write_texts_jsonl, "data")
+    splits = [pd.read_parquet(project.path / f"data/processed/{name}.parquet") for name in SPLITS]
+    expected = own_data.labelled_texts(seed=1)
+    assert sum(len(split) for split in splits) == len(expected)
+    for split in splits:
+        assert set(split["label"]) == set(expected[own_data.LABEL_COLUMN])
+        assert set(split["text"]) <= set(expected[own_data.TEXT_COLUMN])
+
+
+def test_nlp_passes_its_own_tests_on_the_labelled_texts(opinions_tsv: Project):
+    passes_its_own_tests(opinions_tsv)
+
+
+def test_nlp_documents_describe_the_texts_not_the_default(opinions_tsv: Project):
+    assert default_sentences_left(opinions_tsv, "nlp-sentiment") == []
+
+
+# --- image-cnn: a folder of 28x28 digit PNGs ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digit_folder(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = own_project(
+        tmp_path_factory.mktemp("own-image"),
+        "image-cnn",
+        "Scanned Digits",
+        "Which digit is it? Scanned handwritten digits classified by a small CNN.",
+    )
+    settings = {"source": "folder", "folder": "data/digits"}
+    return switch_to_own_data(project, "data/digits", own_data.write_digit_folder, settings)
+
+
+def test_image_reaches_095_on_the_digit_folder_with_the_defaults(digit_folder: Project):
+    # Issue 15: a small CNN reaches 0.95 or better on 1,500 such images.
+    assert digit_folder.metrics()["accuracy"] >= 0.95, digit_folder.metrics()
+
+
+def test_image_passes_its_own_tests_on_the_digit_folder(digit_folder: Project):
+    passes_its_own_tests(digit_folder)
+
+
+def test_image_documents_describe_the_folder_not_the_default(digit_folder: Project):
+    assert default_sentences_left(digit_folder, "image-cnn") == []
+
+
+# --- rl-agent: Acrobot-v1 with the defaults, Pendulum-v1 with a short SAC budget ------------
+
+
+def rl_project(root: Path, name: str, **sections: dict) -> Project:
+    project = own_project(root, "rl-agent", name, f"{name}: a reinforcement-learning agent.")
+    project.set_params(**sections)
+    project.dvc("repro")
+    return project
+
+
+@pytest.fixture(scope="module")
+def acrobot(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    # Only the environment changes (issue 15): the budget comes from the defaults.
+    return rl_project(
+        tmp_path_factory.mktemp("own-acrobot"),
+        "Acrobot Swing Up",
+        data={"env": {"id": "Acrobot-v1"}},
+    )
+
+
+@pytest.fixture(scope="module")
+def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    return rl_project(
+        tmp_path_factory.mktemp("own-pendulum"),
+        "Pendulum Balance",
+        data={"env": {"id": "Pendulum-v1"}},
+        train={"algorithm": "SAC", "total_timesteps": 2000, "eval_freq": 0},
+        evaluate={"n_episodes": 10},
+    )
+
+
+def test_rl_acrobot_reaches_minus_100_with_the_defaults(acrobot: Project):
+    assert acrobot.metrics()["mean_return"] >= -100, acrobot.metrics()
+
+
+def test_rl_passes_its_own_tests_on_pendulum(pendulum: Project):
+    passes_its_own_tests(pendulum)
+
+
+@pytest.mark.parametrize("fixture", ["acrobot", "pendulum"])
+def test_rl_documents_describe_the_environment_not_cartpole(
+    request: pytest.FixtureRequest, fixture: str
+):
+    assert default_sentences_left(request.getfixturevalue(fixture), "rl-agent") == []
+
+
+@pytest.mark.parametrize("fixture", ["acrobot", "pendulum"])
+def test_rl_docs_example_answers_200_from_uvicorn(request: pytest.FixtureRequest, fixture: str):
+    project = request.getfixturevalue(fixture)
+    with served(project) as url:
+        spec = httpx.get(f"{url}/openapi.json", timeout=10).json()
+        (example,) = spec["components"]["schemas"]["ObservationIn"]["examples"]
+        response = httpx.post(f"{url}/predict", json=example, timeout=10)
+    assert response.status_code == 200, response.text
+    documented = spec["paths"]["/predict"]["post"]["responses"]["200"]["content"]
+    assert documented["application/json"]["example"] == response.json()
