@@ -19,6 +19,8 @@ SECTIONS = {"seed", "data", "train", "evaluate", "serve", "mlflow"}
 REQUIRED_SECTIONS = SECTIONS - {"serve"}
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 TESTS = ["__init__.py", "conftest.py", "test_config.py", "test_api.py"]
+DOCS = ["docs/pipeline.md", "docs/serving.md", "docs/own-data.md"]
+ABOUT = {"name", "url", "license", "citation", "summary"}
 
 
 def package(project: Path) -> Path:
@@ -36,7 +38,8 @@ def top_level(tree: ast.Module, kind: type) -> dict[str, ast.AST]:
 
 def test_the_contract_is_written_down() -> None:
     contract = (templates_root() / "README.md").read_text(encoding="utf-8")
-    for promise in [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]:
+    promises = [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS, *DOCS]
+    for promise in [*promises, "data.about", *sorted(ABOUT), "model-index"]:
         assert promise in contract, promise
 
 
@@ -111,6 +114,19 @@ def test_readme_and_model_card_hold_one_results_block(rendered, template):
         text = (rendered[template] / document).read_text(encoding="utf-8")
         for marker in MARKERS:
             assert text.count(marker) == 1, f"{document}: {marker}"
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_readme_links_its_docs_pages_and_the_data_is_described(rendered, template):
+    project = rendered[template]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    for page in DOCS:
+        assert (project / page).is_file(), page
+        assert f"]({page})" in readme, page
+    about = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))["data"]["about"]
+    assert set(about) == ABOUT and about["name"], about
+    card = (project / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(card.split("---\n")[1])["license"]  # metadata a model hub reads
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
