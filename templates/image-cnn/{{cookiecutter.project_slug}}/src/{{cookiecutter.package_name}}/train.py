@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -153,11 +154,13 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         "num_workers": settings.num_workers,
         "persistent_workers": settings.num_workers > 0,
     }
+    started = time.perf_counter()  # the model card's compute: wall time of fitting
     trainer.fit(
         module,
         DataLoader(train_set, shuffle=True, **loader_options),
         DataLoader(splits["val"], shuffle=False, **loader_options),
     )
+    train_seconds = round(time.perf_counter() - started, 2)
     if not trainer.is_global_zero:
         return None
 
@@ -181,6 +184,9 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         "val_accuracy": val_accuracy,
         "train_images": len(train_set),
         "val_images": len(splits["val"]),
+        "train_seconds": train_seconds,
+        "device": trainer.strategy.root_device.type,
+        "devices": trainer.num_devices,
     }
     # The model files change only once the run is logged: a failure keeps the previous model.
     with replaced_on_success(model_dir) as staged:
