@@ -57,7 +57,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     """Train, then (on rank 0) save the model and log it; return the MLflow run record."""
     import lightning as L
     import torch
-    from lightning.pytorch.callbacks import EarlyStopping, LearningRateMonitor, ModelCheckpoint
+    from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
     from lightning.pytorch.loggers import MLFlowLogger
     from lightning.pytorch.utilities import rank_zero_only
     from torch.utils.data import DataLoader
@@ -66,6 +66,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     from .images import channel_stats
     from .module import ImageClassifier
     from .networks import IMAGENET_MEAN, IMAGENET_STD
+    from .schedule import EarlyStoppingAfterWarmup, stop_report
 
     for pattern in QUIET:
         warnings.filterwarnings("ignore", message=pattern)
@@ -121,14 +122,15 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         save_top_k=1,
     )
     callbacks = [checkpoint, LearningRateMonitor(logging_interval="epoch")]
+    stopper = None
     if settings.early_stopping.enabled:
-        callbacks.append(
-            EarlyStopping(
-                monitor=settings.checkpoint.monitor,
-                mode=settings.checkpoint.mode,
-                patience=settings.early_stopping.patience,
-            )
+        stopper = EarlyStoppingAfterWarmup(
+            epochs=settings.epochs,
+            monitor=settings.checkpoint.monitor,
+            mode=settings.checkpoint.mode,
+            patience=settings.early_stopping.patience,
         )
+        callbacks.append(stopper)
     trainer = L.Trainer(
         max_epochs=settings.epochs,
         accelerator=settings.accelerator,
@@ -162,9 +164,10 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         module = ImageClassifier.load_from_checkpoint(
             checkpoint.best_model_path, map_location="cpu"
         )
+    # BatchNorm's running statistics (default momentum) are the ones the validation curve was
+    # measured with, so the saved model scores what the curve and the checkpoint say.
     network = module.net.cpu().eval()
-    train_set.augment = None  # from here on, the training images as the model will see them
-    recalibrate_batch_norm(network, train_set, settings.batch_size)
+    stopping = stop_report(trainer, stopper, settings.checkpoint.monitor)
     val_accuracy = accuracy(network, splits["val"], settings.batch_size)
     meta = {
         "arch": config.train.model.arch,
@@ -174,6 +177,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         "preprocessing": spec.to_dict(),
         "parameters": sum(p.numel() for p in network.parameters()),
         "epochs_trained": trainer.current_epoch,
+        "stopping": stopping.to_dict(),
         "best_epoch_score": {settings.checkpoint.monitor: _number(checkpoint.best_model_score)},
         "val_accuracy": val_accuracy,
         "train_images": len(train_set),
@@ -185,34 +189,13 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         (staged / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
         tracking.save_run_record(record, staged / RUN_FILE)
+    print(f"train: {stopping.sentence()}")
     print(
         f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
         f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
         f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
     )
     return record
-
-
-def recalibrate_batch_norm(network: Any, dataset: Any, batch_size: int) -> None:
-    """Recompute the BatchNorm statistics of the final weights over the training images.
-
-    The statistics gathered while training mix in earlier weights (and augmented images); one
-    pass with the weights that are saved gives the ones the model meets when serving.
-    """
-    import torch
-    from torch.utils.data import DataLoader
-
-    norms = [m for m in network.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-    if not norms:
-        return
-    for norm in norms:
-        norm.reset_running_stats()
-        norm.momentum = None  # a plain average over the pass
-        norm.train()
-    with torch.no_grad():
-        for images, _ in DataLoader(dataset, batch_size=batch_size):
-            network(images)
-    network.eval()
 
 
 def accuracy(network: Any, dataset: Any, batch_size: int) -> float:
