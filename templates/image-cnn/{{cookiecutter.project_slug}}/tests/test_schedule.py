@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from {{ cookiecutter.package_name }}.networks import build_network
+from {{ cookiecutter.package_name }}.networks import batch_norm_momentum, build_network
 from {{ cookiecutter.package_name }}.schedule import (
     EarlyStoppingAfterWarmup,
     StopReport,
@@ -77,6 +77,13 @@ def test_batch_norm_keeps_its_default_momentum_and_blocks_have_two_convolutions(
     assert len(convs) == 4 and len(norms) == 4
     # momentum=None (a cumulative average) made validation scores wander during training.
     assert all(norm.momentum == 0.1 for norm in norms)
+
+
+@pytest.mark.parametrize(
+    ("steps", "momentum"), [(1, 1.0), (2, 1.0), (4, 0.5), (19, 0.1), (500, 0.1)]
+)
+def test_small_folders_get_batch_norm_statistics_that_follow_the_weights(steps, momentum):
+    assert batch_norm_momentum(steps) == pytest.approx(momentum, abs=0.006)
 
 
 def test_the_saved_model_scores_what_the_validation_curve_says(trained):

@@ -107,5 +107,18 @@ def build_network(
     raise ProjectError(f"unknown model.arch {arch!r}; use small-cnn or resnet18")
 
 
+def batch_norm_momentum(steps_per_epoch: int) -> float:
+    """BatchNorm's default 0.1, raised for small image folders so the running statistics forget
+    the initial ones (and older weights) within about one epoch: then the validation curve, the
+    best checkpoint and serving all measure the same network, with no recalibration pass."""
+    return max(0.1, min(1.0, 2 / max(1, steps_per_epoch)))
+
+
+def set_batch_norm_momentum(network: nn.Module, momentum: float) -> None:
+    for module in network.modules():
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            module.momentum = momentum
+
+
 def count_parameters(network: nn.Module) -> int:
     return sum(parameter.numel() for parameter in network.parameters())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shutil
 import warnings
@@ -65,7 +66,12 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     from .datasets import load_splits, make_augment
     from .images import channel_stats
     from .module import ImageClassifier
-    from .networks import IMAGENET_MEAN, IMAGENET_STD
+    from .networks import (
+        IMAGENET_MEAN,
+        IMAGENET_STD,
+        batch_norm_momentum,
+        set_batch_norm_momentum,
+    )
     from .schedule import EarlyStoppingAfterWarmup, stop_report
 
     for pattern in QUIET:
@@ -144,6 +150,8 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         num_sanity_val_steps=0,
         log_every_n_steps=1,
     )
+    steps_per_epoch = math.ceil(len(train_set) / (settings.batch_size * trainer.num_devices))
+    set_batch_norm_momentum(module.net, batch_norm_momentum(steps_per_epoch))
     # Share the CPU cores among the processes (DDP on a CPU starts one per device).
     torch.set_num_threads(settings.num_threads or max(1, cpu_count() // trainer.num_devices))
 
@@ -164,8 +172,8 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         module = ImageClassifier.load_from_checkpoint(
             checkpoint.best_model_path, map_location="cpu"
         )
-    # BatchNorm's running statistics (default momentum) are the ones the validation curve was
-    # measured with, so the saved model scores what the curve and the checkpoint say.
+    # BatchNorm's running statistics are the ones the validation curve was measured with
+    # (networks.batch_norm_momentum), so the saved model scores what the curve says.
     network = module.net.cpu().eval()
     stopping = stop_report(trainer, stopper, settings.checkpoint.monitor)
     val_accuracy = accuracy(network, splits["val"], settings.batch_size)
