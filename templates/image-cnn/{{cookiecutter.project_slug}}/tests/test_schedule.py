@@ -96,3 +96,10 @@ def test_the_saved_model_scores_what_the_validation_curve_says(trained):
     # One epoch: the best checkpoint is that epoch, so the model is the one the curve measured.
     assert meta["val_accuracy"] == pytest.approx(last.value, abs=1e-6)
     assert meta["stopping"]["reason"] == "ran its 1 epoch"
+
+
+def test_small_images_train_on_one_thread_and_large_ones_share_the_cores():
+    from {{ cookiecutter.package_name }}.train import cpu_count, default_threads
+
+    assert default_threads(16, processes=1) == 1
+    assert default_threads(224, processes=1) == max(1, cpu_count())
