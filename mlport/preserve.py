@@ -9,6 +9,7 @@ import yaml
 
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
+FRONT_MATTER = "---"  # the fence of a model card's YAML metadata
 # The documents whose results block the report stage rewrites; the rest of them is template.
 BLOCK_DOCUMENTS = ("README.md", "MODEL_CARD.md")
 # Written by tracking, not declared in dvc.yaml.
@@ -83,8 +84,19 @@ def _block(text: str) -> tuple[int, int] | None:
     return start + len(RESULTS_START), end
 
 
+def _front_matter_end(text: str) -> int | None:
+    """Where the YAML metadata at the top of a model card ends (after its closing `---`)."""
+    if not text.startswith(FRONT_MATTER + "\n"):
+        return None
+    end = text.find("\n" + FRONT_MATTER + "\n", len(FRONT_MATTER))
+    return None if end < 0 else end + len(FRONT_MATTER) + 2
+
+
 def carry_results_blocks(project: Path, rendered: Path) -> None:
-    """Put the project's own results blocks into the rendering: a merge then keeps them."""
+    """Put the project's own results blocks into the rendering: a merge then keeps them.
+
+    A model card's YAML metadata is carried too: the report stage writes its results there.
+    """
     for name in BLOCK_DOCUMENTS:
         mine, theirs = project / name, rendered / name
         if not (mine.is_file() and theirs.is_file()):
@@ -99,4 +111,7 @@ def carry_results_blocks(project: Path, rendered: Path) -> None:
             + my_text[my_block[0] : my_block[1]]
             + their_text[their_block[1] :]
         )
+        my_meta, their_meta = _front_matter_end(my_text), _front_matter_end(carried)
+        if my_meta is not None and their_meta is not None:
+            carried = my_text[:my_meta] + carried[their_meta:]
         theirs.write_text(carried, encoding="utf-8")

@@ -19,6 +19,8 @@ SECTIONS = {"seed", "data", "train", "evaluate", "serve", "mlflow"}
 REQUIRED_SECTIONS = SECTIONS - {"serve"}
 MARKERS = ("<!-- results:start -->", "<!-- results:end -->")
 TESTS = ["__init__.py", "conftest.py", "test_config.py", "test_api.py"]
+DOCS = ["docs/pipeline.md", "docs/serving.md", "docs/own-data.md"]
+ABOUT = {"name", "url", "license", "citation", "summary"}
 
 
 def package(project: Path) -> Path:
@@ -36,8 +38,15 @@ def top_level(tree: ast.Module, kind: type) -> dict[str, ast.AST]:
 
 def test_the_contract_is_written_down() -> None:
     contract = (templates_root() / "README.md").read_text(encoding="utf-8")
-    promises = [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS]
-    for promise in [*promises, "reports/evaluation.json", "save_figure", "warning: ..."]:
+    promises = [*STAGES, *sorted(SECTIONS), "load_predictor", "router", *MARKERS, *TESTS, *DOCS]
+    extras = [
+        "reports/evaluation.json",
+        "save_figure",
+        "warning: ...",
+        "data.about",
+        *sorted(ABOUT),
+    ]
+    for promise in [*promises, *extras, "model-index"]:
         assert promise in contract, promise
 
 
@@ -66,7 +75,7 @@ def test_the_pipeline_has_the_four_stages_each_a_module_run_the_same_way(rendere
     outs = [next(iter(entry)) for entry in stages["evaluate"].get("outs", [])]
     assert "reports/evaluation.json" in outs
     report_outs = [next(iter(entry)) for entry in stages["report"]["outs"]]
-    assert report_outs == ["README.md", "MODEL_CARD.md"]
+    assert report_outs == ["reports/examples.json", "README.md", "MODEL_CARD.md"]
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
@@ -118,6 +127,19 @@ def test_readme_and_model_card_hold_one_results_block(rendered, template):
         text = (rendered[template] / document).read_text(encoding="utf-8")
         for marker in MARKERS:
             assert text.count(marker) == 1, f"{document}: {marker}"
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_readme_links_its_docs_pages_and_the_data_is_described(rendered, template):
+    project = rendered[template]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    for page in DOCS:
+        assert (project / page).is_file(), page
+        assert f"]({page})" in readme, page
+    about = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))["data"]["about"]
+    assert set(about) == ABOUT and about["name"], about
+    card = (project / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert yaml.safe_load(card.split("---\n")[1])["license"]  # metadata a model hub reads
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)

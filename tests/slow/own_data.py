@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tests.slow import own_images
+
 PASSENGER_TARGET = "survived"
 PASSENGER_ID = "passenger_id"
 TEXT_COLUMN = "sentence"
@@ -103,21 +105,7 @@ def write_texts_jsonl(path: Path) -> Path:
     return path
 
 
-def write_digit_folder(folder: Path, per_class: int = 150, size: int = 28, seed: int = 0) -> Path:
-    """scikit-learn's 8x8 digits as `size`x`size` grayscale PNGs with noise, a folder per class."""
-    from PIL import Image
-    from sklearn.datasets import load_digits
-
-    rng = np.random.default_rng(seed)
-    digits = load_digits()
-    for label in range(10):
-        target = folder / str(label)
-        target.mkdir(parents=True, exist_ok=True)
-        indices = np.flatnonzero(digits.target == label)[:per_class]
-        for number, index in enumerate(indices):
-            small = Image.fromarray((digits.images[index] * (255 / 16)).astype(np.uint8))
-            pixels = np.asarray(small.resize((size, size), Image.Resampling.BILINEAR), float)
-            pixels += rng.normal(0, 20, pixels.shape)
-            image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
-            image.save(target / f"{number:03d}.png")
+def write_digit_folder(folder: Path) -> Path:
+    """The realistic 28x28 digit scans of own_images.py, 150 per class, one folder per class."""
+    own_images.write_digit_folder(folder, per_class=150, seed=0)
     return folder

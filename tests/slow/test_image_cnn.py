@@ -88,7 +88,9 @@ def test_readme_and_model_card_show_the_numbers_of_metrics_json(trained):
     per_class = trained.project.metrics("reports/per_class.json")
     for document in ("README.md", "MODEL_CARD.md"):
         block = trained.project.results_block(document)
-        assert f"**{metrics['accuracy']:.4f} accuracy** on 359 held-out test images" in block
+        assert (
+            f"**{metrics['accuracy']:.3f} accuracy**" in block and "on 359 held-out images" in block
+        )
         for name in HEADLINE:
             assert f"| {name} | {metrics[name]:.4f} |" in block, (document, name)
         for label, row in per_class.items():

@@ -68,12 +68,14 @@ def test_readme_and_model_card_show_the_metrics_and_the_gif(
     assert (project.path / "reports" / "figures" / "reward_curve.png").stat().st_size > 10_000
     for document in ("README.md", "MODEL_CARD.md"):
         block = project.results_block(document)
-        assert block.lstrip().startswith('<img src="reports/figures/agent.gif"'), document
+        assert block.lstrip().startswith(f"**{metrics['mean_return']:.2f} mean return**"), document
         for key in ("mean_return", "std_return", "min_return", "max_return"):
             assert f"| {key} | {metrics[key]:.4f} |" in block, (document, key)
-        assert f"| n_episodes | {metrics['n_episodes']} |" in block
-        assert "reports/figures/reward_curve.png" in block
+        assert f"on {metrics['n_episodes']} evaluation episodes" in block
         assert "MLflow run: `" in block
+    readme = project.results_block("README.md")
+    assert readme.index("reports/figures/agent.gif") < readme.index("## The data")
+    assert "reports/figures/reward_curve.png" in readme
 
 
 def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: tuple[Project, float]) -> None:

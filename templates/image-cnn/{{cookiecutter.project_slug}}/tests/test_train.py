@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import torch
-from torch.utils.data import TensorDataset
 
-from {{ cookiecutter.package_name }}.networks import build_network
 from {{ cookiecutter.package_name }}.predict import load_predictor
-from {{ cookiecutter.package_name }}.train import recalibrate_batch_norm
 
 from .tiny import CLASSES, draw
 
@@ -46,18 +42,3 @@ def test_the_run_is_one_mlflow_run_with_params_curves_and_a_registered_model(tra
     (version,) = client.search_model_versions("name='tiny-model'")
     assert version.run_id == record["run_id"] and record["model_version"] == str(version.version)
     assert not (trained / "lightning_logs").exists()
-
-
-def test_batch_norm_statistics_are_those_of_the_final_weights_on_the_training_images():
-    torch.manual_seed(0)
-    network = build_network("small-cnn", num_classes=3, in_channels=1, widths=[4, 8])
-    images = torch.randn(40, 1, 12, 12) * 2 + 3  # far from the initial statistics (0 and 1)
-    recalibrate_batch_norm(network, TensorDataset(images, torch.zeros(40)), batch_size=8)
-
-    conv, norm = network.features[0], network.features[1]
-    with torch.no_grad():
-        activations = conv(images).transpose(0, 1).flatten(1)
-    # Equal batches: the average of the batch means is the mean; the variance, nearly.
-    torch.testing.assert_close(norm.running_mean, activations.mean(1), rtol=1e-4, atol=1e-4)
-    torch.testing.assert_close(norm.running_var, activations.var(1), rtol=0.1, atol=0)
-    assert not network.training

@@ -9,7 +9,6 @@ from PIL import Image
 
 from {{ cookiecutter.package_name }}.config import METRICS
 from {{ cookiecutter.package_name }}.evaluate import RANDOM_GIF
-from {{ cookiecutter.package_name }}.evaluation import solved_threshold
 from {{ cookiecutter.package_name }}.evidence import EVALUATION_JSON
 
 
@@ -41,9 +40,3 @@ def test_the_figures_are_readable_and_the_random_episode_is_animated(trained: Pa
         assert curve.width >= 900 and min(curve.info["dpi"]) >= 149.9
     with Image.open(RANDOM_GIF) as gif:
         assert gif.format == "GIF" and gif.n_frames > 1
-
-
-def test_the_solved_level_is_gymnasiums_registered_threshold() -> None:
-    assert solved_threshold("CartPole-v1") == 475.0
-    assert solved_threshold("Pendulum-v1") is None
-    assert solved_threshold("no_such_module:Nothing-v0") is None

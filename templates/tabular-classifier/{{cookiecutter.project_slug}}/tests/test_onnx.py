@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.features import infer_schema
 from {{ cookiecutter.package_name }}.onnx_model import PARITY_ATOL, check_parity
 from {{ cookiecutter.package_name }}.predict import load_predictor
 from {{ cookiecutter.package_name }}.preprocessing import build_preprocessor
+from {{ cookiecutter.package_name }}.records import example_request
 
 from .serving_stack import post_without_training_stack
 from .tiny import tiny_table
@@ -105,7 +106,7 @@ def start(directory, **environment):
 
 
 def test_the_api_serves_onnx_by_default_and_native_on_request(trained):
-    example = load_predictor(trained / "models").schema.example
+    example = example_request(load_predictor(trained / "models").schema)  # JSON booleans
     answers = {}
     for runtime in ("onnx", "native"):
         client = start(trained, SERVE_RUNTIME=runtime)
@@ -124,7 +125,7 @@ def test_the_api_serves_onnx_by_default_and_native_on_request(trained):
 def test_the_onnx_api_answers_without_the_training_stack(trained, tmp_path):
     # Only what the Docker image holds: models/, no params.yaml, no reports/.
     shutil.copytree(trained / "models", tmp_path / "models")
-    example = load_predictor(trained / "models").schema.example
+    example = example_request(load_predictor(trained / "models").schema)  # JSON booleans
     codes, answers, loaded = post_without_training_stack(
         tmp_path, [("/predict", example), ("/predict/batch", {"records": [example] * 2})]
     )

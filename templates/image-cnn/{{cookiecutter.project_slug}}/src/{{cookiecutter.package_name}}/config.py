@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .settings import PARAMS_PATH, Params, Section, load_params
+from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 IMAGES_DIR = Path("data/images")
@@ -54,6 +54,7 @@ class DataConfig(Section):
     test_fraction: float = Field(gt=0, lt=1)
     max_images_per_class: int | None = Field(ge=3)
     fashion_mnist: FashionMnistConfig
+    about: DataAbout
 
     @model_validator(mode="after")
     def _leaves_a_training_share(self) -> DataConfig:

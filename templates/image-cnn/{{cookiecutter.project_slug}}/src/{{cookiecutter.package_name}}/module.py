@@ -7,6 +7,7 @@ import torch
 from torch.nn import functional as F
 
 from .networks import build_network
+from .schedule import WARMUP_SHARE
 
 
 class ImageClassifier(L.LightningModule):
@@ -65,6 +66,9 @@ class ImageClassifier(L.LightningModule):
             self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay
         )
         schedule = torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=self.hparams.lr, total_steps=self.trainer.estimated_stepping_batches
+            optimizer,
+            max_lr=self.hparams.lr,
+            total_steps=self.trainer.estimated_stepping_batches,
+            pct_start=WARMUP_SHARE,
         )
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": schedule, "interval": "step"}}

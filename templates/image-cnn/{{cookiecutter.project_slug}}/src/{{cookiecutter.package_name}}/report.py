@@ -14,21 +14,23 @@ from .config import (
     MODEL_DIR,
     PER_CLASS_JSON,
     RUN_FILE,
+    Config,
+    load_config,
 )
 from .errors import ProjectError
 from .evaluate import FIGURES
-from .report_blocks import image, markdown_table, provenance, replace_block
+from .page import Headline, Identity, Page, write_documents
+from .report_blocks import markdown_table, provenance
 from .stage import run_stage
 from .tracking import load_run_record
 
-DOCUMENTS = (Path("README.md"), Path("MODEL_CARD.md"))
-HEADLINE = (
-    ("accuracy", "share of test images classified correctly"),
-    ("macro_precision", "precision averaged over classes (each class counts the same)"),
-    ("macro_recall", "recall averaged over classes"),
-    ("macro_f1", "F1 averaged over classes"),
-    ("val_accuracy", "accuracy on the validation images that chose the best epoch"),
-)
+COUNTS = ("test_images", "num_classes", "epochs_trained")  # in metrics.json, not scores
+CAPTIONS = {
+    "confusion_matrix": "Confusion matrix on the held-out images",
+    "learning_curves": "Loss and accuracy per epoch",
+    "samples": "Sample test predictions",
+    "mistakes": "The most confident mistakes on the test set",
+}
 
 
 def _read_json(path: Path, stage: str) -> dict[str, Any]:
@@ -37,76 +39,90 @@ def _read_json(path: Path, stage: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def results_markdown(
-    metrics: dict[str, Any],
-    per_class: dict[str, dict[str, Any]],
-    meta: dict[str, Any],
-    dataset: dict[str, Any],
-    run_id: str | None,
-    uri: str | None,
-) -> str:
-    """The results block: headline metrics, per-class table, figures, provenance."""
-    spec = meta["preprocessing"]
-    colour = "grayscale" if spec["channels"] == 1 else "RGB"
+def data_facts(dataset: dict[str, Any]) -> list[str]:
+    """What the images used hold, from data/dataset.json (written by the data stage)."""
     splits = dataset.get("splits", {})
-    summary = (
-        f"**{metrics['accuracy']:.4f} accuracy** on {metrics['test_images']} held-out test images "
-        f"of {metrics['num_classes']} classes (data: `{dataset.get('source', '?')}`, "
-        f"{splits.get('train', '?')} training / {splits.get('val', '?')} validation images, "
-        f"{spec['size']}x{spec['size']} {colour}). Model: `{meta['arch']}`, "
-        f"{meta['parameters']:,} parameters, {meta['epochs_trained']} epochs."
-    )
-    headline = markdown_table(
-        ["metric", "value", "meaning"],
-        [(key, metrics[key], meaning) for key, meaning in HEADLINE if metrics.get(key) is not None],
-    )
-    per_class_table = markdown_table(
+    per_class = dataset.get("per_class", {})
+    colour = "grayscale" if dataset.get("channels") == 1 else "RGB"
+    classes = ", ".join(f"`{name}` ({count})" for name, count in per_class.items())
+    return [
+        f"The images used (`{dataset.get('source', '?')}`): {dataset.get('images', '?')} in "
+        f"{len(per_class)} classes: {classes}.",
+        f"Each is fed to the network as {dataset.get('image_size')}x{dataset.get('image_size')} "
+        f"{colour}. Every class is split with a fixed seed into {splits.get('train', '?')} "
+        f"training, {splits.get('val', '?')} validation (early stopping, best epoch) and "
+        f"{splits.get('test', '?')} test images, used once, for the numbers above.",
+    ]
+
+
+def per_class_table(per_class: dict[str, dict[str, Any]]) -> str:
+    """Precision, recall and F1 of every class, collapsed."""
+    table = markdown_table(
         ["class", "precision", "recall", "F1", "support"],
         [
             (name, row["precision"], row["recall"], row["f1"], row["support"])
             for name, row in per_class.items()
         ],
     )
-    figure = {key: FIGURES_DIR / name for key, name in FIGURES.items()}
-    return "\n\n".join(
-        [
-            summary,
-            headline,
-            "<details><summary>Per-class precision, recall and F1</summary>\n\n"
-            f"{per_class_table}\n\n</details>",
-            "| confusion matrix | learning curves |\n|---|---|\n"
-            f"| {image(figure['confusion_matrix'], 'Confusion matrix', 380)} "
-            f"| {image(figure['learning_curves'], 'Loss and accuracy per epoch', 480)} |",
-            image(figure["samples"], "Sample test predictions"),
-            image(figure["mistakes"], "The most confident mistakes on the test set"),
-            provenance(run_id, uri),
-        ]
+    return (
+        f"<details><summary>Per-class precision, recall and F1</summary>\n\n{table}\n\n</details>"
     )
 
 
-def write_report() -> str:
-    """Fill the results block of README.md and MODEL_CARD.md; return the block."""
+def build_page(config: Config) -> tuple[Page, Identity]:
+    """Everything the README and model card show, from the files the earlier stages wrote."""
     metrics = _read_json(METRICS_JSON, "evaluate")
     per_class = _read_json(PER_CLASS_JSON, "evaluate")
     meta = _read_json(MODEL_DIR / META_FILE, "train")
-    dataset = json.loads(DATASET_JSON.read_text(encoding="utf-8")) if DATASET_JSON.is_file() else {}
-    record = load_run_record(MODEL_DIR / RUN_FILE)
-    block = results_markdown(
-        metrics,
-        per_class,
-        meta,
-        dataset,
-        record.run_id if record else None,
-        record.tracking_uri if record else None,
+    dataset = _read_json(DATASET_JSON, "data")
+    run = load_run_record(MODEL_DIR / RUN_FILE)
+    seconds = meta.get("train_seconds")
+    devices = meta.get("devices", 1)
+    compute = (
+        f"{meta.get('device', 'cpu').upper()} ({devices} device{'s' if devices > 1 else ''}), "
+        f"{seconds:.1f} s of fitting"
+        if seconds is not None
+        else "wall time and device not recorded by this run"
     )
-    for document in DOCUMENTS:
-        replace_block(document, block)
-    return block
+    widths = ", ".join(str(width) for width in meta.get("widths", []))
+    page = Page(
+        headline=Headline(
+            metric="accuracy",
+            label="accuracy",
+            value=metrics["accuracy"],
+            n=int(metrics["test_images"]),
+            unit="held-out images",
+        ),
+        metrics={key: value for key, value in metrics.items() if key not in COUNTS},
+        about=config.data.about,
+        data_facts=data_facts(dataset),
+        model=f"`{meta['arch']}`"
+        + (f" (widths {widths})" if widths else "")
+        + f", {meta['parameters']:,} parameters, dropout {meta.get('dropout')}, best of "
+        f"{meta['epochs_trained']} epochs",
+        figures=[
+            ((FIGURES_DIR / FIGURES[key]).as_posix(), caption)
+            for key, caption in CAPTIONS.items()
+            if (FIGURES_DIR / FIGURES[key]).is_file()
+        ],
+        provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
+        compute=compute,
+        details=[per_class_table(per_class)],
+    )
+    identity = Identity.of(
+        config.mlflow, "image-classification", config.data.source, run.run_id if run else None
+    )
+    return page, identity
+
+
+def write_report() -> str:
+    """Fill the results blocks of README.md and MODEL_CARD.md; return the README's block."""
+    return write_documents(*build_page(load_config()))
 
 
 def main() -> None:
+    """`python -m ...report`: write the results into README.md and MODEL_CARD.md."""
     write_report()
-    print(f"report: results written into {', '.join(map(str, DOCUMENTS))}")
 
 
 if __name__ == "__main__":

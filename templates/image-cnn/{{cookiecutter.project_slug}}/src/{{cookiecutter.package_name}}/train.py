@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shutil
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -58,11 +60,25 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+# Up to this size an image's tensors are too small to split across threads with profit.
+SMALL_IMAGE = 64
+
+
+def default_threads(image_size: int, processes: int) -> int:
+    """CPU threads per process when train.num_threads is 0."""
+    if image_size <= SMALL_IMAGE:
+        # Each operation is tiny: threads cost more in synchronisation than they save (three
+        # epochs of 16 px digits on a busy 2-core machine: 1.5 s of CPU on one thread, 13 s on two).
+        return 1
+    # Share the CPU cores among the processes (DDP on a CPU starts one per device).
+    return max(1, cpu_count() // processes)
+
+
 def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | None:
     """Train, then (on rank 0) save the model and log it; return the MLflow run record."""
     import lightning as L
     import torch
-    from lightning.pytorch.callbacks import EarlyStopping, LearningRateMonitor, ModelCheckpoint
+    from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
     from lightning.pytorch.loggers import MLFlowLogger
     from lightning.pytorch.utilities import rank_zero_only
     from torch.utils.data import DataLoader
@@ -70,7 +86,13 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     from .datasets import load_splits, make_augment
     from .images import channel_stats
     from .module import ImageClassifier
-    from .networks import IMAGENET_MEAN, IMAGENET_STD
+    from .networks import (
+        IMAGENET_MEAN,
+        IMAGENET_STD,
+        batch_norm_momentum,
+        set_batch_norm_momentum,
+    )
+    from .schedule import EarlyStoppingAfterWarmup, stop_report
 
     for pattern in QUIET:
         warnings.filterwarnings("ignore", message=pattern)
@@ -126,14 +148,15 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         save_top_k=1,
     )
     callbacks = [checkpoint, LearningRateMonitor(logging_interval="epoch")]
+    stopper = None
     if settings.early_stopping.enabled:
-        callbacks.append(
-            EarlyStopping(
-                monitor=settings.checkpoint.monitor,
-                mode=settings.checkpoint.mode,
-                patience=settings.early_stopping.patience,
-            )
+        stopper = EarlyStoppingAfterWarmup(
+            epochs=settings.epochs,
+            monitor=settings.checkpoint.monitor,
+            mode=settings.checkpoint.mode,
+            patience=settings.early_stopping.patience,
         )
+        callbacks.append(stopper)
     trainer = L.Trainer(
         max_epochs=settings.epochs,
         accelerator=settings.accelerator,
@@ -147,19 +170,24 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         num_sanity_val_steps=0,
         log_every_n_steps=1,
     )
-    # Share the CPU cores among the processes (DDP on a CPU starts one per device).
-    torch.set_num_threads(settings.num_threads or max(1, cpu_count() // trainer.num_devices))
+    steps_per_epoch = math.ceil(len(train_set) / (settings.batch_size * trainer.num_devices))
+    set_batch_norm_momentum(module.net, batch_norm_momentum(steps_per_epoch))
+    torch.set_num_threads(
+        settings.num_threads or default_threads(data.image_size, trainer.num_devices)
+    )
 
     loader_options = {
         "batch_size": settings.batch_size,
         "num_workers": settings.num_workers,
         "persistent_workers": settings.num_workers > 0,
     }
+    started = time.perf_counter()  # the model card's compute: wall time of fitting
     trainer.fit(
         module,
         DataLoader(train_set, shuffle=True, **loader_options),
         DataLoader(splits["val"], shuffle=False, **loader_options),
     )
+    train_seconds = round(time.perf_counter() - started, 2)
     if not trainer.is_global_zero:
         return None
 
@@ -167,9 +195,10 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         module = ImageClassifier.load_from_checkpoint(
             checkpoint.best_model_path, map_location="cpu"
         )
+    # BatchNorm's running statistics are the ones the validation curve was measured with
+    # (networks.batch_norm_momentum), so the saved model scores what the curve says.
     network = module.net.cpu().eval()
-    train_set.augment = None  # from here on, the training images as the model will see them
-    recalibrate_batch_norm(network, train_set, settings.batch_size)
+    stopping = stop_report(trainer, stopper, settings.checkpoint.monitor)
     val_accuracy = accuracy(network, splits["val"], settings.batch_size)
     meta = {
         "arch": config.train.model.arch,
@@ -179,10 +208,14 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         "preprocessing": spec.to_dict(),
         "parameters": sum(p.numel() for p in network.parameters()),
         "epochs_trained": trainer.current_epoch,
+        "stopping": stopping.to_dict(),
         "best_epoch_score": {settings.checkpoint.monitor: _number(checkpoint.best_model_score)},
         "val_accuracy": val_accuracy,
         "train_images": len(train_set),
         "val_images": len(splits["val"]),
+        "train_seconds": train_seconds,
+        "device": trainer.strategy.root_device.type,
+        "devices": trainer.num_devices,
     }
     # The model files change only once the run is logged: a failure keeps the previous model.
     with replaced_on_success(model_dir) as staged:
@@ -192,6 +225,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
         tracking.save_run_record(record, staged / RUN_FILE)
         save_example_image(staged)
+    print(f"train: {stopping.sentence()}")
     print(
         f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
         f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
@@ -204,28 +238,6 @@ def save_example_image(model_dir: Path) -> Path:
     """Copy the first held-out image beside the model: the upload /docs and the README show."""
     test = [row for row in read_splits() if row["split"] == "test"]
     return Path(shutil.copy(IMAGES_DIR / test[0]["path"], model_dir / IMAGE_FILE))
-
-
-def recalibrate_batch_norm(network: Any, dataset: Any, batch_size: int) -> None:
-    """Recompute the BatchNorm statistics of the final weights over the training images.
-
-    The statistics gathered while training mix in earlier weights (and augmented images); one
-    pass with the weights that are saved gives the ones the model meets when serving.
-    """
-    import torch
-    from torch.utils.data import DataLoader
-
-    norms = [m for m in network.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
-    if not norms:
-        return
-    for norm in norms:
-        norm.reset_running_stats()
-        norm.momentum = None  # a plain average over the pass
-        norm.train()
-    with torch.no_grad():
-        for images, _ in DataLoader(dataset, batch_size=batch_size):
-            network(images)
-    network.eval()
 
 
 def accuracy(network: Any, dataset: Any, batch_size: int) -> float:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .settings import PARAMS_PATH, Params, Section, load_params
+from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 MODEL_NAMES = ("baseline", "neural", "transformer")
 
@@ -48,6 +48,7 @@ class DataConfig(Section):
     max_train_rows: int | None = Field(ge=2)
     max_test_rows: int | None = Field(ge=2)
     processed_dir: str = PROCESSED_DIR  # tests point it elsewhere
+    about: DataAbout
 
 
 class BaselineConfig(Section):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import ProjectError
-from .report_blocks import image, markdown_table, provenance, replace_block
+from .page import Headline, Identity, Page, write_documents
+from .report_blocks import markdown_table, provenance
 from .stage import run_stage
 from .tracking import tracking_uri
 
@@ -81,80 +82,75 @@ def _mistakes_table(mistakes: list[dict]) -> str:
     return markdown_table(["text", "true label", "predicted", "probability"], rows)
 
 
-def _data_line(summary: dict) -> str:
+def data_facts(summary: dict) -> list[str]:
+    """What the texts used hold, from what the data stage recorded."""
     data = summary.get("data") or {}
     if not data:
-        return ""
-    counts = ", ".join(f"{c}: {n}" for c, n in data.get("train_counts", {}).items())
-    return (
-        f"Data: `{data.get('source')}` from `{data.get('origin')}`, {data.get('train_rows')} "
-        f"training texts ({counts}), {data.get('test_rows')} test texts, median length "
-        f"{data.get('median_chars')} characters."
-    )
+        return []
+    counts = ", ".join(f"`{c}` ({n})" for c, n in data.get("train_counts", {}).items())
+    return [
+        f"The texts used (`{data.get('source')}`, from `{data.get('origin')}`): "
+        f"{data.get('train_rows')} training texts ({counts}) and {data.get('test_rows')} held-out "
+        f"test texts, median length {data.get('median_chars')} characters.",
+        f"{summary['val_rows']} of the training texts are a validation split that chose the "
+        "served model; the test texts were used once, for the numbers above.",
+    ]
 
 
-def build_blocks(reports: Path) -> tuple[str, str]:
-    """The Markdown of the README block and of the model card block."""
+def build_page(config: Config) -> tuple[Page, Identity]:
+    """Everything the README and model card show, from the files the earlier stages wrote."""
+    reports = Path(config.evaluate.reports_dir)
     metrics = _read(reports / "metrics.json")
     summary = _read(reports / "summary.json")
     ngrams = _read(reports / "ngrams.json")
     mistakes = _read(reports / "mistakes.json")
     models, best = summary["models"], summary["best_model"]
-    origin = provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri())
-    table = comparison_table(metrics, models, best)
-    figures = reports / "figures"
-    pictures = " ".join(
-        [image(figures / "roc.png", "ROC curves of the models", 360)]
-        + [
-            image(figures / f"confusion_{name}.png", f"confusion matrix of {name}", 300)
-            for name in models
-        ]
-    )
-
-    # What README and model card both show, in the same order.
-    comparison = [table, "", _metric_note(summary), "", _selection(summary), "", pictures, ""]
-
-    readme = ["### Model comparison on the held-out test split", "", *comparison]
+    details = [comparison_table(metrics, models, best), _metric_note(summary), _selection(summary)]
     if ngrams:
-        readme += [
-            "### What the baseline learned",
-            "",
-            "The word n-grams with the largest logistic-regression weights towards each class:",
-            "",
-            _ngram_table(ngrams),
-            "",
-        ]
-    readme += [f"### Most confident mistakes of `{best}`", ""]
+        details.append(
+            "<details><summary>What the baseline learned: the word n-grams with the largest "
+            "logistic-regression weights towards each class</summary>\n\n"
+            f"{_ngram_table(ngrams)}\n\n</details>"
+        )
     if mistakes:
-        readme += [
-            "Where the served model was surest and wrong (some are label noise, some sarcasm "
-            "or negation a bag of n-grams cannot read):",
-            "",
-            _mistakes_table(mistakes),
-            "",
-        ]
-    else:
-        readme += ["None: every test text was classified correctly.", ""]
-    readme += [_data_line(summary), "", origin]
-
-    card = [
-        "Held-out test split; every number below comes from `reports/metrics.json`.",
-        "",
-        *comparison,
-        _data_line(summary),
-        "",
-        origin,
+        details.append(
+            f"<details><summary>Most confident mistakes of `{best}`</summary>\n\n"
+            f"{_mistakes_table(mistakes)}\n\n</details>"
+        )
+    figures = reports / "figures"
+    pictures = [(f"{figures.as_posix()}/roc.png", "ROC curves of the models")] + [
+        (f"{figures.as_posix()}/confusion_{name}.png", f"Confusion matrix of {name}")
+        for name in models
     ]
-    return "\n".join(readme), "\n".join(card)
+    scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
+    page = Page(
+        headline=Headline(
+            metric="accuracy",
+            label="accuracy",
+            value=scores["accuracy"],
+            n=int(summary["test_rows"]),
+            unit="held-out texts",
+        ),
+        metrics=scores,
+        about=config.data.about,
+        data_facts=data_facts(summary),
+        model=f"`{best}`, the better of {len(models)} models on the validation split",
+        figures=[(path, caption) for path, caption in pictures if Path(path).is_file()],
+        provenance=provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri()),
+        compute=f"{metrics[best]['train_seconds']:.1f} s of training for `{best}`",
+        details=details,
+    )
+    identity = Identity.of(
+        config.mlflow, "text-classification", config.data.source, summary.get("run_id")
+    )
+    return page, identity
 
 
 def report(
     config: Config, readme: str | Path = "README.md", card: str | Path = "MODEL_CARD.md"
 ) -> None:
-    readme_block, card_block = build_blocks(Path(config.evaluate.reports_dir))
-    replace_block(readme, readme_block)
-    replace_block(card, card_block)
-    print(f"wrote the results into {readme} and {card}")
+    """Rewrite the results blocks of README.md and MODEL_CARD.md from this run's outputs."""
+    write_documents(*build_page(config), readme, card)
 
 
 def main() -> None:

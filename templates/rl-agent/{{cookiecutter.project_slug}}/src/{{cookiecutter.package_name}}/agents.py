@@ -16,6 +16,7 @@ import yaml
 
 from .envs import EnvSpec
 from .errors import ConfigError
+from .spaces import size
 
 # Which action spaces each algorithm can act in.
 ACTION_SPACES: dict[str, tuple[str, ...]] = {
@@ -49,6 +50,14 @@ def load_presets(folder: Path = HYPERPARAMS_DIR) -> dict[tuple[str, str], dict[s
 PRESETS = load_presets()
 
 
+# Without a tuned preset: a budget read from the environment's spaces (see spaces_budget), on
+# Stable-Baselines3's default hyper-parameters; on-policy algorithms then collect from as many
+# envs as the CartPole preset does (one env gives PPO too few rollouts in that budget).
+BASE_BUDGET = 100_000
+MAX_BUDGET = 1_000_000
+ON_POLICY_ENVS = {"PPO": 8, "A2C": 8}
+
+
 @dataclass(frozen=True)
 class Plan:
     """What training will do, once params.yaml and the tuned defaults are merged."""
@@ -58,6 +67,7 @@ class Plan:
     total_timesteps: int
     hyperparams: dict[str, Any]
     preset: str | None
+    warning: str | None = None  # one line for the stage output when the budget was guessed
 
 
 def check_algorithm(algorithm: str, spec: EnvSpec) -> None:
@@ -74,6 +84,50 @@ def check_algorithm(algorithm: str, spec: EnvSpec) -> None:
     )
 
 
+def spaces_budget(spec: EnvSpec) -> int:
+    """Steps for an environment nobody tuned: 100,000, doubled for continuous actions and for
+    each doubling of the observation size beyond 8 numbers, at most 1,000,000.
+
+    100,000 steps of PPO with its defaults solve the small classic-control tasks that are not
+    hard-exploration ones (Acrobot-v1: mean return about -90); bigger spaces need more.
+    """
+    budget = BASE_BUDGET
+    if spec.action_space["type"] == "Box":
+        budget *= 2
+    numbers = size(spec.observation_space)
+    while numbers > 8 and budget < MAX_BUDGET:
+        budget *= 2
+        numbers /= 2
+    return min(budget, MAX_BUDGET)
+
+
+def describe_spaces(spec: EnvSpec) -> str:
+    """'6-dim Box observations, 3 discrete actions', as the budget warning says it."""
+    observations = spec.observation_space
+    if observations["type"] == "Box":
+        seen = f"{size(observations)}-dim Box observations"
+    else:
+        seen = f"{observations.get('n', '?')} discrete observations"
+    actions = spec.action_space
+    if actions["type"] == "Discrete":
+        acts = f"{actions['n']} discrete actions"
+    else:
+        acts = f"{size(actions)}-dim continuous actions"
+    return f"{seen}, {acts}"
+
+
+def tuned_alternative(algorithm: str, spec: EnvSpec) -> str | None:
+    """Another algorithm the Zoo tuned for this environment, as a suggestion, or None."""
+    action_type = spec.action_space["type"]
+    for (other, env_id), preset in PRESETS.items():
+        if env_id == spec.env_id and other != algorithm and action_type in ACTION_SPACES[other]:
+            return (
+                f"RL Baselines3 Zoo tuned {other} for it: train.algorithm: {other} trains "
+                f"{preset['total_timesteps']:,} steps with its settings"
+            )
+    return None
+
+
 def plan(
     algorithm: str,
     env_id: str,
@@ -82,11 +136,28 @@ def plan(
     total_timesteps: int | None,
     n_envs: int | None,
     hyperparams: dict[str, Any],
+    spec: EnvSpec | None = None,
 ) -> Plan:
-    """Merge params.yaml over the tuned defaults for this algorithm and environment."""
+    """Merge params.yaml over the tuned defaults for this algorithm and environment.
+
+    With no preset and no train.total_timesteps, the budget comes from the environment's
+    spaces when `spec` is given (and the plan carries a warning saying so), else ConfigError.
+    """
     preset = PRESETS.get((algorithm, env_id)) if tuned_defaults else None
     base = preset or {"n_envs": 1, "total_timesteps": None, "hyperparams": {}}
     budget = total_timesteps or base["total_timesteps"]
+    warning = None
+    if budget is None and spec is not None:
+        budget = spaces_budget(spec)
+        base = {**base, "n_envs": ON_POLICY_ENVS.get(algorithm, 1)}
+        why = "tuned_defaults is false" if not tuned_defaults else f"no tuned {algorithm} preset"
+        warning = (
+            f"{why} for {env_id}: {budget:,} steps chosen from its spaces "
+            f"({describe_spaces(spec)}); set train.total_timesteps to change it"
+        )
+        alternative = tuned_alternative(algorithm, spec) if tuned_defaults else None
+        if alternative:
+            warning += f". {alternative}"
     if budget is None:
         reason = "tuned_defaults is false" if not tuned_defaults else "no tuned preset has it"
         raise ConfigError(
@@ -99,6 +170,7 @@ def plan(
         total_timesteps=budget,
         hyperparams={**base["hyperparams"], **hyperparams},
         preset=f"RL Baselines3 Zoo, {algorithm} on {env_id}" if preset else None,
+        warning=warning,
     )
 
 

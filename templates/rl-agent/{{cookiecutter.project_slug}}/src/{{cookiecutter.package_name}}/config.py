@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .settings import PARAMS_PATH, Params, Section, load_params
+from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Where each stage reads and writes, relative to the project root (where dvc.yaml lives).
 ENV_SPEC = Path("data/env_spec.json")
@@ -43,6 +43,7 @@ class DataConfig(Section):
     """What the data stage checks and describes: the environment."""
 
     env: EnvConfig
+    about: DataAbout
 
 
 class TrainConfig(Section):

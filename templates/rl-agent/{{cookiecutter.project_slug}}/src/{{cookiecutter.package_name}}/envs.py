@@ -66,6 +66,17 @@ def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> EnvSpec:
         env.close()
 
 
+def solved_threshold(env_id: str) -> float | None:
+    """The mean return Gymnasium registers as solving the environment, or None if it has none."""
+    import gymnasium as gym
+
+    try:
+        threshold = gym.spec(env_id).reward_threshold
+    except gym.error.Error as error:
+        raise DataError(f"data.env.id {env_id!r} is not registered: {error}") from error
+    return None if threshold is None else float(threshold)
+
+
 def save_env_spec(spec: EnvSpec, path: str | Path) -> None:
     """Write the spec as JSON, one key per field."""
     path = Path(path)

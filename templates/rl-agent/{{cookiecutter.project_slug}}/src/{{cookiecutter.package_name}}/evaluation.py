@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .envs import solved_threshold
 from .evidence import Baseline, FigureEntry, Headline, write_evaluation
 from .metadata import AgentMeta, TrainingLog
 
@@ -31,17 +32,6 @@ class RandomPolicy:
         if self.n_envs is None:
             return self.space.sample(), None
         return np.stack([self.space.sample() for _ in range(self.n_envs)]), None
-
-
-def solved_threshold(env_id: str) -> float | None:
-    """Gymnasium's registered reward_threshold of `env_id`: its "solved" level, if it has one."""
-    import gymnasium
-
-    try:
-        threshold = gymnasium.spec(env_id).reward_threshold
-    except Exception:  # e.g. an id gymnasium cannot look up: no threshold to meet
-        return None
-    return None if threshold is None else float(threshold)
 
 
 def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float]:

@@ -5,85 +5,124 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .config import AGENT_GIF, AGENT_META, DOCUMENTS, METRICS, MODEL_DIR, REWARD_CURVE, RUN_RECORD
+from .config import (
+    AGENT_GIF,
+    AGENT_META,
+    METRICS,
+    MODEL_DIR,
+    REWARD_CURVE,
+    RUN_RECORD,
+    Config,
+    load_config,
+)
 from .errors import ModelNotFoundError
 from .metadata import AgentMeta, load_agent_meta
-from .report_blocks import image, markdown_table, provenance, replace_block
+from .page import Headline, Identity, Page, write_documents
+from .report_blocks import markdown_table, provenance
 from .stage import run_stage
 from .tracking import load_run_record
 
-MEANINGS = {
-    "mean_return": "mean return per episode (sum of rewards)",
-    "std_return": "standard deviation of the return",
-    "min_return": "worst episode",
-    "max_return": "best episode",
-    "mean_episode_length": "mean number of steps per episode",
-    "n_episodes": "deterministic evaluation episodes, on seeds unseen in training",
-    "reward_threshold": "return at which Gymnasium calls the task solved",
-    "solved": "mean_return >= reward_threshold",
-}
+COUNTS = ("n_episodes", "solved", "reward_threshold")  # in metrics.json, not scores
 
 
-def results_block(
-    metrics: dict[str, Any], meta: AgentMeta, run_id: str | None, uri: str | None
-) -> str:
-    """The Markdown between the results markers: GIF, headline, metrics, curve, training facts."""
-    name = f"{meta.algorithm} on {meta.env_id}"
-    headline = (
-        f"**{name}: mean return {metrics['mean_return']:.2f} ± {metrics['std_return']:.2f} "
-        f"over {metrics['n_episodes']} deterministic episodes**"
-    )
-    if "reward_threshold" in metrics:
-        verdict = "solved" if metrics["solved"] else "not solved yet"
-        headline += f" ({verdict}: Gymnasium's threshold is {metrics['reward_threshold']:g})"
-    table = markdown_table(
-        ["metric (`reports/metrics.json`)", "value", "meaning"],
-        [(key, value, MEANINGS.get(key, "")) for key, value in metrics.items()],
-    )
-    library = meta.versions["stable_baselines3"]
+def _space(space: dict[str, Any]) -> str:
+    kind = space.get("type", "?")
+    if "n" in space:
+        return f"{kind}({space['n']})"
+    return f"{kind}(shape={space.get('shape')})"
+
+
+def data_facts(meta: AgentMeta) -> list[str]:
+    """What the agent sees and does, from the environment it was trained in."""
+    facts = [
+        f"The environment used: `{meta.env_id}`"
+        + (f" with {meta.env_kwargs}" if meta.env_kwargs else "")
+        + f". Each step the agent observes a {_space(meta.observation_space)} and answers with "
+        f"a {_space(meta.action_space)} action"
+        + (
+            f", for at most {meta.max_episode_steps} steps per episode"
+            if meta.max_episode_steps
+            else ""
+        )
+        + ".",
+    ]
+    if meta.reward_threshold is not None:
+        facts.append(
+            f"Gymnasium counts the task solved at a mean return of {meta.reward_threshold:g}."
+        )
+    else:
+        facts.append("Gymnasium registers no return at which this task counts as solved.")
+    return facts
+
+
+def training_table(meta: AgentMeta) -> str:
+    """Algorithm, budget and which agent was kept."""
     kept = meta.checkpoint
     kept_text = f"the {kept.kind} one, at step {kept.timesteps:,}"
     if kept.eval_mean_return is not None:
         kept_text += f" (periodic evaluation: mean return {kept.eval_mean_return:.2f})"
-    training = markdown_table(
+    return markdown_table(
         ["training", ""],
         [
-            ("algorithm", f"{meta.algorithm} (Stable-Baselines3 {library})"),
-            ("hyper-parameters", f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"),
             ("environment steps", f"{meta.trained_timesteps:,} on {meta.n_envs} env(s)"),
             ("seed", meta.seed),
-            ("wall time", f"{meta.train_seconds:.1f} s on CPU"),
             ("agent kept", kept_text),
         ],
     )
-    return "\n\n".join(
-        [
-            image(AGENT_GIF, f"{name}: the trained agent playing one episode", width=320),
-            headline,
-            table,
-            image(
-                REWARD_CURVE, f"Episode returns of {name} in training and in the final evaluation"
-            ),
-            training,
-            provenance(run_id, uri),
-        ]
-    )
 
 
-def report() -> str:
-    """Fill the results block of README.md and MODEL_CARD.md; return the block."""
+def build_page(config: Config) -> tuple[Page, Identity]:
+    """Everything the README and model card show, from the files the earlier stages wrote."""
     if not METRICS.is_file() or not (MODEL_DIR / AGENT_META).is_file():
         raise ModelNotFoundError(f"{METRICS} or {MODEL_DIR / AGENT_META} missing: run `dvc repro`")
     metrics = json.loads(METRICS.read_text(encoding="utf-8"))
     meta = load_agent_meta(MODEL_DIR / AGENT_META)
-    record = load_run_record(MODEL_DIR / RUN_RECORD)
-    block = results_block(
-        metrics, meta, record.run_id if record else None, record.tracking_uri if record else None
+    run = load_run_record(MODEL_DIR / RUN_RECORD)
+    library = meta.versions["stable_baselines3"]
+    hyper = ", ".join(f"{key}={value}" for key, value in sorted(meta.hyperparams.items())[:8])
+    name = f"{meta.algorithm} on {meta.env_id}"
+    target = (
+        {
+            "value": meta.reward_threshold,
+            "source": f"Gymnasium's reward_threshold for {meta.env_id}",
+        }
+        if meta.reward_threshold is not None
+        else None
     )
-    for document in DOCUMENTS:
-        replace_block(document, block)
-    print(f"results written into {', '.join(str(document) for document in DOCUMENTS)}")
-    return block
+    page = Page(
+        headline=Headline(
+            metric="mean_return",
+            label="mean return",
+            value=metrics["mean_return"],
+            std=metrics.get("std_return"),
+            n=int(metrics["n_episodes"]),
+            unit="evaluation episodes",
+            target=target,
+        ),
+        metrics={key: value for key, value in metrics.items() if key not in COUNTS},
+        about=config.data.about,
+        data_facts=data_facts(meta),
+        model=f"{name} (Stable-Baselines3 {library}, "
+        f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+        + (f": {hyper}" if hyper else "")
+        + ")",
+        figures=[
+            (AGENT_GIF.as_posix(), f"{name}: the trained agent playing one episode"),
+            (REWARD_CURVE.as_posix(), f"Episode returns of {name} in training and evaluation"),
+        ],
+        provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
+        compute=f"CPU, {meta.train_seconds:.1f} s for {meta.trained_timesteps:,} environment steps",
+        details=[training_table(meta)],
+    )
+    identity = Identity.of(
+        config.mlflow, "reinforcement-learning", meta.env_id, run.run_id if run else None
+    )
+    return page, identity
+
+
+def report() -> str:
+    """Fill the results blocks of README.md and MODEL_CARD.md; return the README's block."""
+    return write_documents(*build_page(load_config()))
 
 
 def main() -> None:

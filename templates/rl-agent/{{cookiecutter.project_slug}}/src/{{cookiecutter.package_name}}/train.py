@@ -57,7 +57,10 @@ def train(config: Config) -> RunRecord:
         total_timesteps=cfg.total_timesteps,
         n_envs=cfg.n_envs,
         hyperparams=cfg.hyperparams,
+        spec=spec,
     )
+    if todo.warning:
+        print(f"warning: {todo.warning}")
 
     import torch
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .settings import PARAMS_PATH, Params, Section, load_params
+from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 RAW_DIR = Path("data/raw")
@@ -32,6 +32,7 @@ class DataConfig(Section):
     target: str
     drop_columns: list[str]
     test_size: float = Field(gt=0, lt=1)
+    about: DataAbout
 
 
 class PreprocessConfig(Section):

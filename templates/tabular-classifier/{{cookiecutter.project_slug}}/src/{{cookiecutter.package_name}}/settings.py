@@ -106,3 +106,13 @@ def _key_path(loc: tuple[Any, ...], data: Any) -> tuple[str, bool]:
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class DataAbout(Section):
+    """`data.about`: what the data set is, as its owner names it; the report stage says the rest."""
+
+    name: str
+    url: str | None = None
+    license: str | None = None
+    citation: str | None = None
+    summary: str | None = None  # what one row, image, text or episode is

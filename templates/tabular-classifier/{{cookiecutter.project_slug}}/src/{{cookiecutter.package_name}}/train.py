@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ def train(config: Config) -> Selection:
     features = schema.coerce(features)
     # Before the slow part: an unreachable tracking server fails now, in one line.
     uri = configure(config.mlflow.experiment)
+    started = time.perf_counter()
     selection = select_model(features, labels, schema, config)
+    seconds = time.perf_counter() - started  # the model card's compute: grid search and refit
 
     # The model files change only once the run is logged: a failure keeps the previous model.
     with replaced_on_success(MODEL_DIR) as staged:
@@ -51,7 +54,8 @@ def train(config: Config) -> Selection:
         record = log_run(selection, schema_path, features.head(5), config, uri)
         save_run_record(record, staged / RUN_FILE)
     CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
-    CV_RESULTS_JSON.write_text(json.dumps(selection.summary(), indent=2) + "\n", encoding="utf-8")
+    summary = selection.summary() | {"train_seconds": round(seconds, 2), "device": "cpu"}
+    CV_RESULTS_JSON.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     for result in selection.results:
         chosen = "  <- best" if result is selection.best else ""
         print(
