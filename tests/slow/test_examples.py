@@ -47,6 +47,22 @@ def check_examples(project: Project) -> None:
             assert example["path"] == "/predict" and example["method"] == "POST"
             assert run_curl(example["curl"], url, project.path) == example["response"]
         assert documented_answer(url) == examples[0]["response"]
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    for example in examples:  # the README shows the same answers, rounded for reading
+        assert close(example["response_shown"], example["response"])
+        shown = json.dumps(example["response_shown"], separators=(",", ":"))
+        assert f"{example['curl']}\n# {shown}" in readme
+
+
+def close(shown: object, exact: object) -> bool:
+    """Equal but for floats rounded to 4 decimals."""
+    if isinstance(shown, float):
+        return isinstance(exact, float) and abs(shown - exact) <= 5e-5
+    if isinstance(shown, dict) and isinstance(exact, dict):
+        return shown.keys() == exact.keys() and all(close(shown[k], exact[k]) for k in shown)
+    if isinstance(shown, list) and isinstance(exact, list):
+        return len(shown) == len(exact) and all(map(close, shown, exact))
+    return shown == exact
 
 
 @pytest.fixture

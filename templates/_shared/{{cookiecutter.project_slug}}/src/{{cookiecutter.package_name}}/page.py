@@ -8,6 +8,7 @@ passes in, and nothing is said that the files do not hold.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,9 +122,28 @@ def metrics_table(page: Page) -> str:
     return markdown_table(header, rows)
 
 
+TALL = 0.75  # height / width from which a figure at the page's full width would fill the screen
+TALL_WIDTH = 640  # px: a square figure this wide keeps its text readable and fits on one screen
+
+
 def figure(path: str, caption: str) -> str:
-    """A figure at its own width (GitHub scales it down to the page), caption in italics below."""
-    return f"![{caption}]({path})" + (f"\n\n_{caption}_" if caption else "")
+    """A figure at the page's width (a tall one at TALL_WIDTH px), caption in italics below."""
+    shown = f"![{caption}]({path})"
+    if _aspect(Path(path)) >= TALL:
+        alt = html.escape(caption, quote=True)
+        shown = f'<img src="{path}" alt="{alt}" width="{TALL_WIDTH}">'
+    return shown + (f"\n\n_{caption}_" if caption else "")
+
+
+def _aspect(path: Path) -> float:
+    """Height over width of an image file; 0 when it cannot be read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return image.height / image.width
+    except OSError:
+        return 0.0
 
 
 def provenance_details(page: Page) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,17 @@ from .example_files import IMAGE_FILE, REQUEST_FILE, load_request
 
 EXAMPLES_JSON = Path("reports/examples.json")
 BASE_URL = "http://127.0.0.1:8000"
+
+
+def rounded(value: Any, digits: int = 4) -> Any:
+    """The answer as the README shows it: every float to `digits` decimals, for reading."""
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, dict):
+        return {key: rounded(item, digits) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rounded(item, digits) for item in value]
+    return value
 
 
 def _title(app: Any, path: str) -> str:
@@ -55,7 +67,9 @@ def _calls(model_dir: Path) -> list[dict[str, Any]]:
 def write_examples(path: Path = EXAMPLES_JSON) -> list[dict[str, Any]]:
     """Send each saved example to the real app with the trained model; record and return the
     exact answers (reports/examples.json)."""
-    from fastapi.testclient import TestClient
+    with warnings.catch_warnings():  # Starlette's notice about its httpx client, not ours to act on
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
 
     from .api.app import app
 
@@ -76,6 +90,7 @@ def write_examples(path: Path = EXAMPLES_JSON) -> list[dict[str, Any]]:
                     "path": "/predict",
                     "curl": call["curl"],
                     "response": response.json(),
+                    "response_shown": rounded(response.json()),
                 }
             )
     path.parent.mkdir(parents=True, exist_ok=True)
