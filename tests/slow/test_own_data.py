@@ -8,6 +8,7 @@ shows answers 200 from a real uvicorn.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -40,7 +41,8 @@ DEFAULT_DESCRIPTIONS = {
         "movie review",
     ],
     "image-cnn": [
-        "8x8",
+        "8x8 pixels",
+        "Optical Recognition",
         "1,797",
         "scikit-learn's digits",
         "load_digits",
@@ -51,6 +53,37 @@ DEFAULT_DESCRIPTIONS = {
         "cart position",
         "keeps the pole",
     ],
+}
+
+
+# What a learner writes in data.about for their own data, as docs/own-data.md says.
+ABOUT = {
+    "tabular-classifier": {
+        "name": "Passenger manifest",
+        "url": "https://example.org/passengers",
+        "license": "CC0",
+        "citation": "Our shipping line's passenger records (2024).",
+        "summary": "One row per passenger: ticket, travel details and whether they survived.",
+    },
+    "nlp-sentiment": {
+        "name": "Opinion sentences",
+        "url": "https://example.org/opinions",
+        "license": "CC BY 4.0",
+        "citation": "Our survey's free-text answers (2024).",
+        "summary": "One short opinion per row, labelled positive or negative.",
+    },
+    "image-cnn": {
+        "name": "Scanned digits",
+        "url": "https://example.org/digits",
+        "license": "CC0",
+        "citation": "Digits scanned from our paper forms (2024).",
+        "summary": "Handwritten digits scanned at 28x28 pixels, one folder per digit.",
+    },
+    "rl-agent": {
+        "url": "https://gymnasium.farama.org/environments/classic_control/",
+        "license": "MIT",
+        "citation": "Towers, M. et al. (2024). Gymnasium. arXiv:2407.17032",
+    },
 }
 
 
@@ -77,7 +110,8 @@ def switch_to_own_data(
     section at it, `dvc repro` (only `stages`, if given)."""
     write(project.path / data)
     project.dvc("add", data)
-    project.set_params(data=data_params)
+    template = json.loads((project.path / ".mlport.json").read_text(encoding="utf-8"))["template"]
+    project.set_params(data=data_params | {"about": ABOUT[template]})
     project.dvc("repro", *stages)
     return project
 
@@ -204,6 +238,9 @@ def test_image_documents_describe_the_folder_not_the_default(digit_folder: Proje
 
 def rl_project(root: Path, name: str, **sections: dict) -> Project:
     project = own_project(root, "rl-agent", name, f"{name}: a reinforcement-learning agent.")
+    env_id = sections["data"]["env"]["id"]
+    about = ABOUT["rl-agent"] | {"name": f"{env_id} (Gymnasium)", "summary": f"{env_id}."}
+    sections["data"] = sections["data"] | {"about": about}
     project.set_params(**sections)
     project.dvc("repro")
     return project

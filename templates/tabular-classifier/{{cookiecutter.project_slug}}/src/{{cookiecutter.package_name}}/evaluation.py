@@ -60,8 +60,9 @@ def selection_finding(summary: dict[str, Any]) -> list[str]:
     """Which candidate won the cross-validation, and the runner-up."""
     candidates, best = summary["candidates"], summary["best"]
     sentence = (
-        f"`{best}` won the {summary['cv_folds']}-fold cross-validation with "
-        f"{summary['scoring']} {candidates[best]['mean']:.4f}"
+        # "a mean ... of": the held-out number of the same name is another one (mlport check)
+        f"`{best}` won the {summary['cv_folds']}-fold cross-validation with a mean "
+        f"{summary['scoring']} of {candidates[best]['mean']:.4f}"
     )
     others = {name: result for name, result in candidates.items() if name != best}
     if others:
