@@ -75,8 +75,8 @@ def test_readme_and_model_card_show_the_metrics_and_the_gif(
         assert f"on {metrics['n_episodes']} evaluation episodes" in block
         assert "MLflow run: `" in block
     readme = project.results_block("README.md")
-    assert readme.index("reports/figures/agent.gif") < readme.index("## The data")
-    assert "reports/figures/reward_curve.png" in readme
+    assert readme.index("reports/figures/reward_curve.png") < readme.index("## The data")
+    assert "reports/figures/agent.gif" in readme and "reports/figures/random_policy.gif" in readme
 
 
 def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: tuple[Project, float]) -> None:
