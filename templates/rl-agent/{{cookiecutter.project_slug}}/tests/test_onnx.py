@@ -51,7 +51,7 @@ def test_onnx_and_native_take_the_same_actions(fixture, request):
 def test_a_drifting_export_fails_the_check(fixture, request, monkeypatch, tmp_path):
     agent, meta, observations = episode_sample(request.getfixturevalue(fixture), steps=50)
     path = onnx_export.export(agent, observations, tmp_path / ONNX_FILE)
-    assert onnx_export.check_parity(agent, meta, path, observations) <= onnx_export.TOLERANCE
+    assert onnx_export.check_actions(agent, meta, path, observations) <= onnx_export.TOLERANCE
     acted = OnnxPolicy.__call__
     if meta.action_space["type"] == "Discrete":
         drift = lambda self, batch: 1 - acted(self, batch)  # noqa: E731 (CartPole: 0 <-> 1)
@@ -61,7 +61,7 @@ def test_a_drifting_export_fails_the_check(fixture, request, monkeypatch, tmp_pa
         reason = "differ from the agent's by up to"
     monkeypatch.setattr(OnnxPolicy, "__call__", drift)
     with pytest.raises(ExportError, match=reason):
-        onnx_export.check_parity(agent, meta, path, observations)
+        onnx_export.check_actions(agent, meta, path, observations)
 
 
 def test_the_api_answers_the_same_with_either_runtime(trained, monkeypatch):

@@ -124,7 +124,7 @@ def agent_actions(agent: Any, observations: np.ndarray, discrete_observations: b
     return np.asarray(actions)
 
 
-def check_parity(agent: Any, meta: AgentMeta, path: Path, observations: np.ndarray) -> float:
+def check_actions(agent: Any, meta: AgentMeta, path: Path, observations: np.ndarray) -> float:
     """The largest action difference over `observations`; ExportError beyond the tolerance."""
     exported = OnnxPolicy(path)(observations)
     expected = agent_actions(agent, observations, meta.observation_space["type"] == "Discrete")
@@ -149,7 +149,7 @@ def export_policy(agent: Any, meta: AgentMeta, model_dir: Path, seed: int) -> Pa
     """Export to model_dir/model.onnx and check it on evaluation-episode observations."""
     observations = episode_observations(agent, meta, PARITY_STEPS, seed + PARITY_SEED_OFFSET)
     path = export(agent, observations, Path(model_dir) / ONNX_FILE)
-    difference = check_parity(agent, meta, path, observations)
+    difference = check_actions(agent, meta, path, observations)
     print(
         f"exported the policy to {ONNX_FILE}: onnxruntime's actions match the agent's on "
         f"{len(observations)} observations from evaluation episodes "
