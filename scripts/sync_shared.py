@@ -27,6 +27,8 @@ LAYER_NAME = "layer.json"  # in a narrower layer, e.g. _classifier: {"templates"
 ATTRIBUTES_NAME = ".gitattributes"
 # Cookiecutter renders hooks too, but the hook keeps its bytes: it is run as written by plain tools.
 UNMARKED = ("hooks/",)
+# git reads every .gitattributes in this checkout too: a Jinja comment there is an invalid line.
+UNMARKED_NAMES = (ATTRIBUTES_NAME,)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ def copies(root: Path) -> list[tuple[Path, Path, Path]]:
 
 def header(layer: Path, relative: Path) -> bytes:
     """The first line of a copy: a Jinja comment, so rendering removes it with its newline."""
-    if str(relative).startswith(UNMARKED):
+    if str(relative).startswith(UNMARKED) or relative.name in UNMARKED_NAMES:
         return b""
     return (
         f"{{# generated from templates/{layer.name}/{relative.as_posix()}: edit it there, then "

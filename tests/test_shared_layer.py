@@ -32,8 +32,8 @@ def test_shared_layer_covers_what_the_templates_share() -> None:
         f"{project}/.pre-commit-config.yaml",
         f"{project}/LICENSE",
         f"{package}/api/app.py",
-        f"{package}/report_blocks.py",
-        f"{package}/tracking.py",
+        f"{package}/reporting/report_blocks.py",
+        f"{package}/core/tracking.py",
     ]:
         assert expected in shared
 
@@ -72,10 +72,10 @@ def test_shared_cookiecutter_keys_are_checked(tmp_path: Path) -> None:
 
 
 def test_a_narrower_layer_reaches_only_the_templates_it_lists() -> None:
-    package = "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}"
+    layer = "{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/classifier"
     for template in ("tabular-classifier", "image-cnn", "nlp-sentiment"):
-        assert (templates_root() / template / package / "classification.py").is_file()
-    assert not (templates_root() / "rl-agent" / package / "classification.py").exists()
+        assert (templates_root() / template / layer / "classification.py").is_file()
+    assert not (templates_root() / "rl-agent" / layer).exists()
 
 
 def test_copies_are_marked_generated() -> None:

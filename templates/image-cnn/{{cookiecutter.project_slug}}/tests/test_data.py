@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.core.errors import DataError
+from {{ cookiecutter.package_name }}.core.stage import run_stage
 from {{ cookiecutter.package_name }}.data import build_dataset, main
-from {{ cookiecutter.package_name }}.errors import DataError
-from {{ cookiecutter.package_name }}.stage import run_stage
 
 from .tiny import CLASSES, IMAGE_SIZE, PER_CLASS, draw, edit_params
 

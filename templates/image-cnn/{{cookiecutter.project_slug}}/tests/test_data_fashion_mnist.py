@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 
 from {{ cookiecutter.package_name }}.config import FashionMnistConfig, load_config
+from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.data import (
     FASHION_CLASSES,
     build_dataset,
     fashion_mnist_examples,
     read_idx,
 )
-from {{ cookiecutter.package_name }}.errors import DataError
 
 from .tiny import edit_params
 

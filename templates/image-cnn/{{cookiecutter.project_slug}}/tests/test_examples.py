@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.example_files import IMAGE_FILE, load_request
-from {{ cookiecutter.package_name }}.examples import write_examples
+from {{ cookiecutter.package_name }}.reporting.example_files import IMAGE_FILE, load_request
+from {{ cookiecutter.package_name }}.reporting.examples import write_examples
 
 
 @pytest.fixture

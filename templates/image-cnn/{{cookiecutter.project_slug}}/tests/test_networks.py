@@ -7,7 +7,7 @@ import urllib.error
 import pytest
 import torch
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.core.errors import ProjectError
 from {{ cookiecutter.package_name }}.networks import build_network
 
 

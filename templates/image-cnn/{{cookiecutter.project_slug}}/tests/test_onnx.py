@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }} import onnx_export
 from {{ cookiecutter.package_name }}.api.app import app
+from {{ cookiecutter.package_name }}.core import onnx_export
+from {{ cookiecutter.package_name }}.core.errors import ExportError
+from {{ cookiecutter.package_name }}.core.onnx_model import ONNX_FILE
+from {{ cookiecutter.package_name }}.core.onnx_runtime import OnnxScorer
 from {{ cookiecutter.package_name }}.data import read_splits
-from {{ cookiecutter.package_name }}.errors import ExportError
 from {{ cookiecutter.package_name }}.images import ImageSpec, open_image
-from {{ cookiecutter.package_name }}.onnx_model import ONNX_FILE
-from {{ cookiecutter.package_name }}.onnx_runtime import OnnxScorer
 from {{ cookiecutter.package_name }}.predict import load_network, load_predictor
 
 from .serving_stack import run_without_training_stack

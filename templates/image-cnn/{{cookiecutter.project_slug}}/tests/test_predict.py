@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
+from {{ cookiecutter.package_name }}.core.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.datasets import load_splits
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.images import open_image, preprocess
 from {{ cookiecutter.package_name }}.predict import load_predictor
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from {{ cookiecutter.package_name }}.errors import ProjectError
+from {{ cookiecutter.package_name }}.core.errors import ProjectError
 from {{ cookiecutter.package_name }}.report import write_report
-from {{ cookiecutter.package_name }}.report_blocks import END, START
+from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
 
 @pytest.mark.parametrize("document", ["README.md", "MODEL_CARD.md"])

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }} import tracking
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError, ProjectError
-from {{ cookiecutter.package_name }}.stage import replaced_on_success, run_stage
+from {{ cookiecutter.package_name }}.core import tracking
+from {{ cookiecutter.package_name }}.core.errors import ModelNotFoundError, ProjectError
+from {{ cookiecutter.package_name }}.core.stage import replaced_on_success, run_stage
 
 SECRET = "S3cretT0ken"
 PACKAGE = tracking.__name__.rpartition(".")[0]
-SRC = str(Path(tracking.__file__).resolve().parents[1])
+SRC = str(Path(tracking.__file__).resolve().parents[2])
 
 
 @pytest.fixture

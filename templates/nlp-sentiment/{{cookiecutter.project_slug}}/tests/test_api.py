@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.api.deps import Predictor
-from {{ cookiecutter.package_name }}.example_files import load_request
+from {{ cookiecutter.package_name }}.reporting.example_files import load_request
 
 MAX_CHARS, MAX_BATCH = 50, 3  # through the environment, over params.yaml's serve section
 

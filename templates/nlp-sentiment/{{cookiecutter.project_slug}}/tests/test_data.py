@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import FileConfig
+from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.data import (
     clean_labelled,
     fetch_imdb,
@@ -26,7 +27,6 @@ from {{ cookiecutter.package_name }}.data import (
     read_imdb_archive,
     read_table,
 )
-from {{ cookiecutter.package_name }}.errors import DataError
 
 from .conftest import TINY_FILE, make_imdb_archive, write_config
 

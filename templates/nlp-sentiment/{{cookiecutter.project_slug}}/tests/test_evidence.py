@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from PIL import Image
 
-from {{ cookiecutter.package_name }}.textchecks import CHECKS_FILE, check_texts
+from {{ cookiecutter.package_name }}.classifier.textchecks import CHECKS_FILE, check_texts
 
 
 def read(path: Path) -> dict:

@@ -11,7 +11,7 @@ import pytest
 
 from {{ cookiecutter.package_name }} import baseline, neural
 from {{ cookiecutter.package_name }}.config import BaselineConfig, NeuralConfig, TransformerConfig
-from {{ cookiecutter.package_name }}.errors import ConfigError
+from {{ cookiecutter.package_name }}.core.errors import ConfigError
 from {{ cookiecutter.package_name }}.metrics import classification_metrics, positive_class
 from {{ cookiecutter.package_name }}.predict import load_model
 
@@ -106,7 +106,7 @@ def test_transformer_without_the_library_is_one_clear_message() -> None:
 
 def test_transformer_weights_unreachable_is_one_clear_message(monkeypatch) -> None:
     from {{ cookiecutter.package_name }} import transformer
-    from {{ cookiecutter.package_name }}.errors import DataError
+    from {{ cookiecutter.package_name }}.core.errors import DataError
 
     class Offline:
         class AutoTokenizer:

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
-from {{ cookiecutter.package_name }}.neural_onnx import OnnxNeuralModel
-from {{ cookiecutter.package_name }}.onnx_model import PARITY_ATOL
+from {{ cookiecutter.package_name }}.core.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.core.neural_onnx import OnnxNeuralModel
+from {{ cookiecutter.package_name }}.core.onnx_model import PARITY_ATOL
 from {{ cookiecutter.package_name }}.predict import load_model, load_predictor
 
 from .serving_stack import post_without_training_stack

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.package_name }}.report_blocks import END, START
+from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
 
 def test_each_model_is_saved_and_the_best_is_chosen(trained: Path) -> None:

@@ -13,8 +13,8 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import MODEL_DIR, load_config
 from {{ cookiecutter.package_name }}.data import load_file_source
-from {{ cookiecutter.package_name }}.example_files import load_request
 from {{ cookiecutter.package_name }}.predict import BEST_FILE
+from {{ cookiecutter.package_name }}.reporting.example_files import load_request
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.errors import ModelNotFoundError
+from {{ cookiecutter.package_name }}.core.errors import ModelNotFoundError
 from {{ cookiecutter.package_name }}.text import Tokenizer, Vocabulary
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from {{ cookiecutter.package_name }}.agents import PRESETS, plan, spaces_budget
+from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.envs import env_spec, solved_threshold
-from {{ cookiecutter.package_name }}.errors import DataError
 
 
 def default_plan(algorithm: str, env_id: str, **changes):

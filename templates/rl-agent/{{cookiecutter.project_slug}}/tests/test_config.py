@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from {{ cookiecutter.package_name }}.config import load_config
-from {{ cookiecutter.package_name }}.errors import ConfigError
+from {{ cookiecutter.package_name }}.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 

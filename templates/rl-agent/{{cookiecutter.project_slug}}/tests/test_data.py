@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_SPEC, load_config
+from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.data import prepare
 from {{ cookiecutter.package_name }}.envs import env_spec, load_env_spec
-from {{ cookiecutter.package_name }}.errors import DataError
 from {{ cookiecutter.package_name }}.spaces import ObservationError, check_observation
 
 from .conftest import make_workspace

@@ -9,7 +9,7 @@ from PIL import Image
 
 from {{ cookiecutter.package_name }}.config import METRICS
 from {{ cookiecutter.package_name }}.evaluate import RANDOM_GIF
-from {{ cookiecutter.package_name }}.evidence import EVALUATION_JSON
+from {{ cookiecutter.package_name }}.reporting.evidence import EVALUATION_JSON
 
 
 def test_the_evaluation_holds_the_mean_return_a_random_policy_and_findings(trained: Path) -> None:

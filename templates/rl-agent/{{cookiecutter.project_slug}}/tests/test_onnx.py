@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }} import onnx_export
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.errors import ExportError
-from {{ cookiecutter.package_name }}.metadata import load_agent_meta
-from {{ cookiecutter.package_name }}.onnx_model import ONNX_FILE
-from {{ cookiecutter.package_name }}.onnx_policy import OnnxPolicy
+from {{ cookiecutter.package_name }}.core import onnx_export
+from {{ cookiecutter.package_name }}.core.errors import ExportError
+from {{ cookiecutter.package_name }}.core.metadata import load_agent_meta
+from {{ cookiecutter.package_name }}.core.onnx_model import ONNX_FILE
+from {{ cookiecutter.package_name }}.core.onnx_policy import OnnxPolicy
 from {{ cookiecutter.package_name }}.predict import load_agent, load_predictor
 
 from .serving_stack import post_without_training_stack

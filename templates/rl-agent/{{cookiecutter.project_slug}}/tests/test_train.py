@@ -11,10 +11,10 @@ import yaml
 
 from {{ cookiecutter.package_name }}.agents import PRESETS, check_algorithm, load_presets, plan
 from {{ cookiecutter.package_name }}.config import MODEL_DIR, load_config
+from {{ cookiecutter.package_name }}.core.errors import ConfigError
+from {{ cookiecutter.package_name }}.core.metadata import load_agent_meta
 from {{ cookiecutter.package_name }}.data import prepare
 from {{ cookiecutter.package_name }}.envs import env_spec
-from {{ cookiecutter.package_name }}.errors import ConfigError
-from {{ cookiecutter.package_name }}.metadata import load_agent_meta
 from {{ cookiecutter.package_name }}.train import train
 
 

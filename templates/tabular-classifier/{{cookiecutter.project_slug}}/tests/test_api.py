@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.api.deps import Predictor
-from {{ cookiecutter.package_name }}.example_files import load_request
 from {{ cookiecutter.package_name }}.predict import load_predictor
+from {{ cookiecutter.package_name }}.reporting.example_files import load_request
 
 MAX_BATCH = 2  # set through the environment, over params.yaml's serve.max_batch (3 in the tiny one)
 

@@ -11,7 +11,7 @@ import yaml
 from {{ cookiecutter.package_name }}.api.limits import ServeSettings
 from {{ cookiecutter.package_name }}.candidates import build_candidate
 from {{ cookiecutter.package_name }}.config import load_config
-from {{ cookiecutter.package_name }}.errors import ConfigError
+from {{ cookiecutter.package_name }}.core.errors import ConfigError
 
 from .tiny import ROOT, tiny_params
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import BREAST_CANCER, TEST_CSV, TRAIN_CSV, load_config
+from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.data import breast_cancer, prepare_data, read_split
-from {{ cookiecutter.package_name }}.errors import DataError
 
 from .tiny import ROOT, TINY_CSV, tiny_params, write_params
 

@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from {{ cookiecutter.package_name }}.classifier.intervals import bootstrap_interval
+from {{ cookiecutter.package_name }}.classifier.leaks import leaking_columns
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.data import prepare_data
-from {{ cookiecutter.package_name }}.evidence import (
+from {{ cookiecutter.package_name }}.reporting.evidence import (
     Baseline,
     Headline,
     perfect_score_warning,
     summary,
 )
-from {{ cookiecutter.package_name }}.intervals import bootstrap_interval
-from {{ cookiecutter.package_name }}.leaks import leaking_columns
 
 from .tiny import TINY_CSV, tiny_table
 

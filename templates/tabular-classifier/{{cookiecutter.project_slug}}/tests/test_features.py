@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
+from {{ cookiecutter.package_name }}.core.records import example_request, is_boolean
 from {{ cookiecutter.package_name }}.features import infer_schema, load_schema, save_schema
-from {{ cookiecutter.package_name }}.records import example_request, is_boolean
 
 from .tiny import tiny_table
 

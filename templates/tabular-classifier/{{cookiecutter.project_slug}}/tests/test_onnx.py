@@ -13,13 +13,13 @@ from sklearn.pipeline import Pipeline
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.candidates import CANDIDATES
 from {{ cookiecutter.package_name }}.config import PreprocessConfig
-from {{ cookiecutter.package_name }}.errors import ExportError
-from {{ cookiecutter.package_name }}.export import check_export, export_onnx
+from {{ cookiecutter.package_name }}.core.errors import ExportError
+from {{ cookiecutter.package_name }}.core.onnx_export import check_export, export_onnx
+from {{ cookiecutter.package_name }}.core.onnx_model import PARITY_ATOL, check_parity
+from {{ cookiecutter.package_name }}.core.records import example_request
 from {{ cookiecutter.package_name }}.features import infer_schema
-from {{ cookiecutter.package_name }}.onnx_model import PARITY_ATOL, check_parity
 from {{ cookiecutter.package_name }}.predict import load_predictor
 from {{ cookiecutter.package_name }}.preprocessing import build_preprocessor
-from {{ cookiecutter.package_name }}.records import example_request
 
 from .serving_stack import post_without_training_stack
 from .tiny import tiny_table

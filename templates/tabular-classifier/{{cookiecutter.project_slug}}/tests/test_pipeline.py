@@ -6,10 +6,10 @@ import json
 import re
 
 from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.core.tracking import load_run_record
 from {{ cookiecutter.package_name }}.data import prepare_data, read_split
 from {{ cookiecutter.package_name }}.features import infer_schema
 from {{ cookiecutter.package_name }}.selection import select_model
-from {{ cookiecutter.package_name }}.tracking import load_run_record
 
 FIGURES = [
     "confusion_matrix",

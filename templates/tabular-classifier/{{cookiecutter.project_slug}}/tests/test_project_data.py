@@ -12,7 +12,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import BREAST_CANCER, MODEL_DIR, SCHEMA_FILE, load_config
 from {{ cookiecutter.package_name }}.data import clean, load_source
-from {{ cookiecutter.package_name }}.example_files import load_request
+from {{ cookiecutter.package_name }}.reporting.example_files import load_request
 
 from .tiny import ROOT
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
+from .core.settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 IMAGES_DIR = Path("data/images")

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .classifier.datachecks import check_dataset
 from .config import (
     CACHE_DIR,
     DATASET_JSON,
@@ -30,11 +31,10 @@ from .config import (
     FashionMnistConfig,
     load_config,
 )
-from .datachecks import check_dataset
-from .downloads import fetch
-from .errors import DataError
+from .core.downloads import fetch
+from .core.errors import DataError
+from .core.stage import run_stage
 from .images import IMAGE_SUFFIXES, ImageReadError, is_image_file, open_image, prepare
-from .stage import run_stage
 
 SPLITS = ("train", "val", "test")
 MIN_PER_CLASS = 3  # one image each for training, validation and test

@@ -9,8 +9,8 @@ import torch
 from torch.utils.data import Dataset
 
 from .config import IMAGES_DIR, AugmentConfig
+from .core.errors import DataError
 from .data import read_splits
-from .errors import DataError
 from .images import ImageSpec, normalize, open_image, prepare, to_uint8_tensor
 
 Augment = Callable[[torch.Tensor], torch.Tensor]

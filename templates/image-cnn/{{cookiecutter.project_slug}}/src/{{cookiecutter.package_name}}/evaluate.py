@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import evaluation, tracking
-from .classification import confusion_matrix_figure
+from .classifier.classification import confusion_matrix_figure
 from .config import (
     FIGURES_DIR,
     IMAGES_DIR,
@@ -25,14 +24,16 @@ from .config import (
     Config,
     load_config,
 )
+from .core import tracking
+from .core.errors import DataError, ModelNotFoundError
+from .core.stage import run_stage
 from .data import read_splits
-from .errors import DataError, ModelNotFoundError
-from .evidence import EVALUATION_JSON
 from .figures import best_epoch, plot_curves, plot_grid
 from .images import open_image, prepare
 from .metrics import classification_metrics
 from .predict import load_predictor
-from .stage import run_stage
+from .reporting import evaluation
+from .reporting.evidence import EVALUATION_JSON
 
 FIGURES = {
     "confusion_matrix": "confusion_matrix.png",

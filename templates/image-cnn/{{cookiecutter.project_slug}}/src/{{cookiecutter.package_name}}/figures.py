@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .plotting import save_figure
+from .reporting.plotting import save_figure
 
 if TYPE_CHECKING:
     from .predict import Predictor

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from .errors import ProjectError
+from .core.errors import ProjectError
 
 # The ImageNet statistics the pretrained ResNet-18 weights expect for RGB input.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)

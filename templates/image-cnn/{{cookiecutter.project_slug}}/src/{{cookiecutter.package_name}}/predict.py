@@ -13,10 +13,10 @@ from PIL import Image
 
 from . import __version__
 from .config import META_FILE, METRICS_JSON, RUN_FILE, WEIGHTS_FILE
-from .errors import ModelNotFoundError
+from .core.errors import ModelNotFoundError
+from .core.onnx_model import Runtime
+from .core.tracking import load_run_record
 from .images import IMAGE_SUFFIXES, ImageSpec, open_image, preprocess
-from .onnx_model import Runtime
-from .tracking import load_run_record
 
 
 class Scorer(Protocol):
@@ -125,7 +125,7 @@ def load_predictor(model_dir: str | Path, *, runtime: Runtime = "native") -> Pre
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     spec = ImageSpec.from_dict(meta["preprocessing"])
     if runtime == "onnx":
-        from .onnx_runtime import OnnxScorer
+        from .core.onnx_runtime import OnnxScorer
 
         scorer: Scorer = OnnxScorer.load(model_dir, spec)
     else:

@@ -17,12 +17,12 @@ from .config import (
     Config,
     load_config,
 )
-from .errors import ProjectError
+from .core.errors import ProjectError
+from .core.stage import run_stage
+from .core.tracking import load_run_record
 from .evaluate import FIGURES
-from .page import Headline, Identity, Page, write_documents
-from .report_blocks import markdown_table, provenance
-from .stage import run_stage
-from .tracking import load_run_record
+from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.report_blocks import markdown_table, provenance
 
 COUNTS = ("test_images", "num_classes", "epochs_trained")  # in metrics.json, not scores
 CAPTIONS = {

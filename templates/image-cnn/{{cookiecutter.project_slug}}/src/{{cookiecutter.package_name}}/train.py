@@ -18,7 +18,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from . import tracking
 from .config import (
     CHECKPOINT_DIR,
     IMAGES_DIR,
@@ -30,12 +29,13 @@ from .config import (
     Config,
     load_config,
 )
+from .core import tracking
+from .core.onnx_export import export_model
+from .core.settings import read_params
+from .core.stage import replaced_on_success, run_stage
 from .data import read_splits
-from .example_files import IMAGE_FILE
 from .images import ImageSpec
-from .onnx_export import export_model
-from .settings import read_params
-from .stage import replaced_on_success, run_stage
+from .reporting.example_files import IMAGE_FILE
 
 # Noise that is expected here: small in-memory data needs no loader workers.
 QUIET = (r".*does not have many workers.*", r".*Checkpoint directory .* exists and is not empty.*")

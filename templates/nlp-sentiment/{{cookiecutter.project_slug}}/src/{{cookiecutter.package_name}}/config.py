@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
+from .core.settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 MODEL_NAMES = ("baseline", "neural", "transformer")
 

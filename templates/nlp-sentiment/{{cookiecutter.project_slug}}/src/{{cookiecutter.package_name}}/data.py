@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .classifier.textchecks import check_texts
 from .config import Config, DataConfig, FileConfig, load_config
-from .downloads import fetch
-from .errors import DataError
-from .stage import run_stage
-from .textchecks import check_texts
+from .core.downloads import fetch
+from .core.errors import DataError
+from .core.stage import run_stage
 
 IMDB_LABELS = {"neg": "negative", "pos": "positive"}
 # aclImdb/train/pos/123_9.txt: split, label folder, review id, star rating. unsup/ is skipped.

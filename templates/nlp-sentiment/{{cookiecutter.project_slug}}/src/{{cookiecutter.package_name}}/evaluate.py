@@ -8,16 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import evaluation
-from .classification import confusion_matrix_figure
+from .classifier.classification import confusion_matrix_figure
 from .config import Config, load_config
+from .core.stage import run_stage
+from .core.tracking import connect, load_run_record, log_to_training_run
 from .data import read_split
-from .evidence import EVALUATION_JSON
 from .figures import roc_figure
 from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
-from .stage import run_stage
-from .tracking import connect, load_run_record, log_to_training_run
+from .reporting import evaluation
+from .reporting.evidence import EVALUATION_JSON
 
 _TAGS = re.compile(r"<[^>]+>")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .metrics import positive_class
-from .plotting import save_figure
+from .reporting.plotting import save_figure
 
 
 def roc_figure(

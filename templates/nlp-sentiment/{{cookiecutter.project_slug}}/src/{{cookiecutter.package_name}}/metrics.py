@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .classification import classification_metrics as shared_metrics
+from .classifier.classification import classification_metrics as shared_metrics
 
 POSITIVE_NAMES = ("positive", "pos", "1", "true", "yes")
 

@@ -13,8 +13,8 @@ import torch
 from torch import nn
 
 from .config import NeuralConfig
-from .errors import DataError, ModelNotFoundError
-from .neural_onnx import CONFIG_FILE, VOCAB_FILE
+from .core.errors import DataError, ModelNotFoundError
+from .core.neural_onnx import CONFIG_FILE, VOCAB_FILE
 from .text import Tokenizer, Vocabulary
 
 WEIGHTS_FILE = "model.pt"

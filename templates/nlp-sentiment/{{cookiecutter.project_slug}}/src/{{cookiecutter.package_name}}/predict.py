@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from .errors import ModelNotFoundError
-from .onnx_model import Runtime
+from .core.errors import ModelNotFoundError
+from .core.onnx_model import Runtime
 
 BEST_FILE = "best.json"
 META_FILE = "meta.json"
@@ -64,7 +64,7 @@ def load_onnx_model(directory: Path) -> TextModel:
             f"serve.runtime: onnx: the selected model, {kind}, has no ONNX export (only the "
             "neural model converts); serve it with serve.runtime: native"
         )
-    from .neural_onnx import OnnxNeuralModel
+    from .core.neural_onnx import OnnxNeuralModel
 
     return OnnxNeuralModel.load(directory)
 

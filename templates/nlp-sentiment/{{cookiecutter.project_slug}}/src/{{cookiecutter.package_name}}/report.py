@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 from .config import Config, load_config
-from .errors import ProjectError
-from .page import Headline, Identity, Page, write_documents
-from .report_blocks import markdown_table, provenance
-from .stage import run_stage
-from .tracking import tracking_uri
+from .core.errors import ProjectError
+from .core.stage import run_stage
+from .core.tracking import tracking_uri
+from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.report_blocks import markdown_table, provenance
 
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
 HEADER = ["model", "accuracy", "precision", "recall", "F1", "ROC AUC", "training time (s)"]

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ModelNotFoundError
+from .core.errors import ModelNotFoundError
 
 FORMAT_VERSION = 1
 # Words (with an inner apostrophe: don't, it's), numbers, and punctuation that carries sentiment.

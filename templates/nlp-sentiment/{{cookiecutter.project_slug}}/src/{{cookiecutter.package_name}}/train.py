@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, load_config
+from .core.stage import replaced_on_success, run_stage
+from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .data import read_split, stratified_split
-from .example_files import save_request
 from .metrics import classification_metrics
 from .predict import BEST_FILE, META_FILE
-from .stage import replaced_on_success, run_stage
-from .tracking import RunRecord, configure, public_uri, save_run_record
+from .reporting.example_files import save_request
 
 DDP_MODEL_ENV = "TRAIN_DDP_MODEL"
 
@@ -126,7 +126,7 @@ def _train_all(
             seconds = round(time.perf_counter() - started, 1)
             _save(name, model, directory)
             if name == "neural":  # the only one that converts: see neural_onnx.py
-                from .neural_onnx import export_neural
+                from .core.neural_onnx import export_neural
 
                 gap = export_neural(model, directory, val[0])
                 print(
@@ -154,7 +154,7 @@ def _train_all(
                 "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             }
             (directory / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-            from .mlflow_model import log_model
+            from .core.mlflow_model import log_model
 
             model_uri = log_model(directory, val[0][:3], _requirements(name))
             record = RunRecord(run.info.run_id, config.mlflow.experiment, uri)

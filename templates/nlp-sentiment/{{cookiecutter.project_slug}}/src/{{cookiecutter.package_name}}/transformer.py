@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .config import TransformerConfig
-from .errors import ConfigError, DataError, ModelNotFoundError
+from .core.errors import ConfigError, DataError, ModelNotFoundError
 
 INFO_FILE = "labels.json"
 

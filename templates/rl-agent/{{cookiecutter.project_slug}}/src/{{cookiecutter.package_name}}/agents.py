@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
+from .core.errors import ConfigError
 from .envs import EnvSpec
-from .errors import ConfigError
 from .spaces import size
 
 # Which action spaces each algorithm can act in.

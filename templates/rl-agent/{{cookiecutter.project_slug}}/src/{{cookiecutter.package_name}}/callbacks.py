@@ -7,7 +7,7 @@ import time
 import numpy as np
 from stable_baselines3.common.callbacks import BaseCallback
 
-from .metadata import EpisodeLog, EvaluationLog
+from .core.metadata import EpisodeLog, EvaluationLog
 
 
 class MlflowSink:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
+from .core.settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Where each stage reads and writes, relative to the project root (where dvc.yaml lives).
 ENV_SPEC = Path("data/env_spec.json")

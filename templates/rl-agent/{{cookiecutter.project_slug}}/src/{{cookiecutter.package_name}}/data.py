@@ -8,8 +8,8 @@ limit, reward threshold) to data/env_spec.json, which train, evaluate and the AP
 from __future__ import annotations
 
 from .config import ENV_SPEC, Config, load_config
+from .core.stage import run_stage
 from .envs import EnvSpec, env_spec, save_env_spec
-from .stage import run_stage
 
 
 def prepare(config: Config) -> EnvSpec:

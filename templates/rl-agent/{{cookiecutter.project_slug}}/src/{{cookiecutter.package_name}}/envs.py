@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from .core.errors import DataError
 from .spaces import describe
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import evaluation
 from .config import (
     AGENT_FILE,
     AGENT_GIF,
@@ -19,11 +18,12 @@ from .config import (
     Config,
     load_config,
 )
-from .errors import ModelNotFoundError
-from .evidence import EVALUATION_JSON
-from .metadata import AgentMeta, load_agent_meta, load_training_log
-from .stage import run_stage
-from .tracking import load_run_record, log_to_training_run
+from .core.errors import ModelNotFoundError
+from .core.metadata import AgentMeta, load_agent_meta, load_training_log
+from .core.stage import run_stage
+from .core.tracking import load_run_record, log_to_training_run
+from .reporting import evaluation
+from .reporting.evidence import EVALUATION_JSON
 
 RANDOM_GIF = FIGURES / "random_policy.gif"
 

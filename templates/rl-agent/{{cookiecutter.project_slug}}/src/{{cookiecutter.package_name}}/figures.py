@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
+from .core.metadata import AgentMeta, TrainingLog
 from .envs import make_env
-from .metadata import AgentMeta, TrainingLog
-from .plotting import save_figure
+from .reporting.plotting import save_figure
 
 
 def reward_curve(

@@ -12,9 +12,9 @@ import numpy as np
 
 from . import __version__
 from .config import AGENT_FILE, AGENT_META, METRICS, RUN_RECORD
-from .errors import ModelNotFoundError
-from .metadata import AgentMeta, load_agent_meta
-from .onnx_model import Runtime
+from .core.errors import ModelNotFoundError
+from .core.metadata import AgentMeta, load_agent_meta
+from .core.onnx_model import Runtime
 from .spaces import check_observation, summary
 
 
@@ -98,7 +98,7 @@ def load_predictor(model_dir: str | Path, *, runtime: Runtime = "native") -> Age
         raise ModelNotFoundError(f"no trained agent in {model_dir}/ ({AGENT_FILE}, {AGENT_META})")
     meta = load_agent_meta(meta_path)
     if runtime == "onnx":
-        from .onnx_policy import OnnxPolicy
+        from .core.onnx_policy import OnnxPolicy
 
         policy: Policy = OnnxPolicy.load(model_dir)
     else:

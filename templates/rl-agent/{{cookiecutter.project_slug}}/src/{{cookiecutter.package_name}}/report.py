@@ -15,12 +15,12 @@ from .config import (
     Config,
     load_config,
 )
-from .errors import ModelNotFoundError
-from .metadata import AgentMeta, load_agent_meta
-from .page import Headline, Identity, Page, write_documents
-from .report_blocks import markdown_table, provenance
-from .stage import run_stage
-from .tracking import load_run_record
+from .core.errors import ModelNotFoundError
+from .core.metadata import AgentMeta, load_agent_meta
+from .core.stage import run_stage
+from .core.tracking import load_run_record
+from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.report_blocks import markdown_table, provenance
 
 COUNTS = ("n_episodes", "solved", "reward_threshold")  # in metrics.json, not scores
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError
+from .core.errors import DataError
 
 SUPPORTED = ("Box", "Discrete")
 

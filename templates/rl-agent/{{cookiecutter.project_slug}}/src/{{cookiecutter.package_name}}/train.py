@@ -20,19 +20,19 @@ from .config import (
     Config,
     load_config,
 )
-from .envs import EnvSpec, load_env_spec, make_env, make_vec_env
-from .errors import ConfigError, DataError
-from .example_files import save_request
-from .metadata import (
+from .core.errors import ConfigError, DataError
+from .core.metadata import (
     AgentMeta,
     Checkpoint,
     TrainingLog,
     save_agent_meta,
     save_training_log,
 )
-from .onnx_export import export_policy
-from .stage import replaced_on_success, run_stage
-from .tracking import RunRecord, configure, public_uri, save_run_record
+from .core.onnx_export import export_policy
+from .core.stage import replaced_on_success, run_stage
+from .core.tracking import RunRecord, configure, public_uri, save_run_record
+from .envs import EnvSpec, load_env_spec, make_env, make_vec_env
+from .reporting.example_files import save_request
 
 # Periodic evaluations run on their own envs, seeded apart from the training envs.
 EVAL_SEED_OFFSET = 10_000
@@ -275,7 +275,7 @@ def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) ->
     actions, _ = agent.predict(example, deterministic=True)
     info = mlflow.pyfunc.log_model(
         name="agent",
-        python_model=str(Path(__file__).with_name("mlflow_model.py")),
+        python_model=str(Path(__file__).parent / "core" / "mlflow_model.py"),
         artifacts={"agent": str(agent_path), "metadata": str(meta_path)},
         signature=infer_signature(example, np.asarray(actions)),
         input_example=example,

@@ -9,7 +9,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
-from .errors import ConfigError
+from .core.errors import ConfigError
 
 # Each takes the seed; the values are the starting points the grid in params.yaml varies.
 CANDIDATES: dict[str, Callable[[int], ClassifierMixin]] = {

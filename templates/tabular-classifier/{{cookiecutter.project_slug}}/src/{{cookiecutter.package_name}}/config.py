@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from .settings import PARAMS_PATH, DataAbout, Params, Section, load_params
+from .core.settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
 # Paths relative to the project root; dvc.yaml declares the same ones.
 RAW_DIR = Path("data/raw")

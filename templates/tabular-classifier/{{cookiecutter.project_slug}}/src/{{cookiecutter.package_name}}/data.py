@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .classifier.leaks import check_splits
 from .config import BREAST_CANCER, TEST_CSV, TRAIN_CSV, Config, DataConfig, load_config
-from .errors import DataError
-from .leaks import check_splits
-from .stage import run_stage
+from .core.errors import DataError
+from .core.stage import run_stage
 
 
 def breast_cancer() -> pd.DataFrame:

@@ -11,8 +11,8 @@ from sklearn.inspection import permutation_importance
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
-from . import evaluation, figures
-from .classification import classification_metrics, confusion_matrix_figure
+from . import figures
+from .classifier.classification import classification_metrics, confusion_matrix_figure
 from .config import (
     CV_RESULTS_JSON,
     FIGURES_DIR,
@@ -24,15 +24,16 @@ from .config import (
     Config,
     load_config,
 )
+from .core.errors import DataError
+from .core.stage import run_stage
+from .core.tracking import load_run_record, log_to_training_run
 from .data import read_split
-from .errors import DataError
-from .evidence import EVALUATION_JSON
 from .features import FeatureSchema
 from .metrics import positive_class
 from .predict import load_predictor
+from .reporting import evaluation
+from .reporting.evidence import EVALUATION_JSON
 from .selection import scorer_name
-from .stage import run_stage
-from .tracking import load_run_record, log_to_training_run
 
 
 def feature_importance(

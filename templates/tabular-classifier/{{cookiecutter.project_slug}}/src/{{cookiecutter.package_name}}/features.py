@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from .config import SCHEMA_FILE
-from .errors import DataError, ModelNotFoundError
+from .core.errors import DataError, ModelNotFoundError
 
 if TYPE_CHECKING:  # pandas is imported where tables are built: the ONNX API runs without it
     import pandas as pd

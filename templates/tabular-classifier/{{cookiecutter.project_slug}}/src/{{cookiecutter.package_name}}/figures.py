@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-from .plotting import save_figure
+from .reporting.plotting import save_figure
 
 # Files only, never a window.
 matplotlib.use("Agg")

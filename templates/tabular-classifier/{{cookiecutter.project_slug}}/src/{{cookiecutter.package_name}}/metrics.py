@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import ConfigError
+from .core.errors import ConfigError
 
 
 def positive_class(classes: Sequence[str], configured: str | None) -> str | None:

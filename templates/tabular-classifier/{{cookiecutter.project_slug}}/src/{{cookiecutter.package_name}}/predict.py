@@ -16,11 +16,11 @@ import numpy as np
 
 from . import __version__
 from .config import METRICS_JSON, MODEL_FILE, RUN_FILE
-from .errors import ModelNotFoundError
+from .core.errors import ModelNotFoundError
+from .core.onnx_feed import ESTIMATOR_KEY, OnnxFeed
+from .core.onnx_model import ONNX_FILE, Runtime, open_session
+from .core.tracking import RunRecord, load_run_record
 from .features import FeatureSchema, load_schema
-from .onnx_feed import ESTIMATOR_KEY, OnnxFeed
-from .onnx_model import ONNX_FILE, Runtime, open_session
-from .tracking import RunRecord, load_run_record
 
 Records = Sequence[Mapping[str, Any]]
 

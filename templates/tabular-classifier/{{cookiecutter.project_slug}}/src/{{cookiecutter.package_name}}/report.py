@@ -18,13 +18,13 @@ from .config import (
     Config,
     load_config,
 )
-from .errors import ProjectError
+from .core.errors import ProjectError
+from .core.stage import run_stage
+from .core.tracking import load_run_record
 from .features import FeatureSchema, load_schema
 from .metrics import averaging, positive_class
-from .page import Headline, Identity, Page, write_documents
-from .report_blocks import markdown_table, provenance
-from .stage import run_stage
-from .tracking import load_run_record
+from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.report_blocks import markdown_table, provenance
 
 FIGURES = {
     "confusion_matrix": "Confusion matrix on the held-out rows",

@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 
 from .candidates import build_candidate
 from .config import Config
-from .errors import ConfigError, DataError
+from .core.errors import ConfigError, DataError
 from .features import FeatureSchema
 from .preprocessing import build_preprocessor
 

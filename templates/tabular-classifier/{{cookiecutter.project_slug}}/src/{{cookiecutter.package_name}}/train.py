@@ -20,15 +20,15 @@ from .config import (
     Config,
     load_config,
 )
+from .core.onnx_export import check_export, export_onnx
+from .core.onnx_model import ONNX_FILE, PARITY_ATOL
+from .core.records import example_request
+from .core.stage import replaced_on_success, run_stage
+from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .data import read_split
-from .example_files import save_request
-from .export import check_export, export_onnx
 from .features import infer_schema, save_schema
-from .onnx_model import ONNX_FILE, PARITY_ATOL
-from .records import example_request
+from .reporting.example_files import save_request
 from .selection import Selection, select_model
-from .stage import replaced_on_success, run_stage
-from .tracking import RunRecord, configure, public_uri, save_run_record
 
 
 def train(config: Config) -> Selection:

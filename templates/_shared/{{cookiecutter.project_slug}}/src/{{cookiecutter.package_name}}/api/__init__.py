@@ -1,1 +1,5 @@
-"""The HTTP API that serves the trained model."""
+"""Scaffold from the project template: the HTTP API that serves the trained model.
+
+`mlport update` keeps these modules current; edit them if you need to, and your edits merge
+like any other. `routes.py` and `schemas.py` shape the API's inputs and answers for this model.
+"""

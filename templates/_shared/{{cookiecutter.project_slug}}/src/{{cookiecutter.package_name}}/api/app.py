@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 
 from .. import __doc__ as about
 from .. import __version__
-from ..errors import ModelNotFoundError
+from ..core.errors import ModelNotFoundError
 from ..predict import load_predictor
 from .boundary import REFUSAL_NOTES, REFUSALS, install_error_boundary
 from .deps import PredictorDep

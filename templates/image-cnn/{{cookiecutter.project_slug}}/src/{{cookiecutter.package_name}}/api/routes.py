@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from PIL import Image
 
-from ..example_files import IMAGE_FILE, answer_example
 from ..images import ImageReadError, ImageTooLargeError, open_image
+from ..reporting.example_files import IMAGE_FILE, answer_example
 from .boundary import REFUSALS, refusal
 from .deps import Predictor, PredictorDep
 from .limits import ServeSettings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..onnx_model import Runtime
+from ..core.onnx_model import Runtime
 from .settings import BaseServeSettings
 
 

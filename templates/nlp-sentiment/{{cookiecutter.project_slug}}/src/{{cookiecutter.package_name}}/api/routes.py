@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import ValidationError
 
-from ..example_files import answer_example, load_request
+from ..reporting.example_files import answer_example, load_request
 from .boundary import REFUSALS
 from .deps import Predictor, PredictorDep
 from .limits import ServeSettings

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from fastapi import APIRouter
 from pydantic import ValidationError
 
-from ..example_files import answer_example, load_request
 from ..predict import AgentPredictor
+from ..reporting.example_files import answer_example, load_request
 from .boundary import REFUSALS
 from .deps import Predictor, PredictorDep
 from .limits import ServeSettings

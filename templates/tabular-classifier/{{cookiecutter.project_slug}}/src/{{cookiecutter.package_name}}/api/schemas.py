@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from ..core.records import is_boolean
 from ..features import Feature, FeatureSchema
-from ..records import is_boolean
 from .limits import ServeSettings
 
 

@@ -15,8 +15,8 @@ import yaml
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from ..errors import ConfigError
-from ..onnx_model import Runtime
+from ..core.errors import ConfigError
+from ..core.onnx_model import Runtime
 
 PARAMS_PATH = Path("params.yaml")
 ENV_PREFIX = "SERVE_"

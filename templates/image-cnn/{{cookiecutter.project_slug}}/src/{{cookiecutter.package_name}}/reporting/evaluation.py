@@ -1,0 +1,104 @@
+"""reports/evaluation.json of the image classifier: headline, baselines, findings, figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..classifier.findings import confusions, versus_baselines
+from ..classifier.intervals import bootstrap_interval
+from ..classifier.majority import majority_label, prior_probabilities
+from ..metrics import classification_metrics
+from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+
+UNIT = "held-out images"
+MAX_LINEAR_TRAIN = 5000  # training images for the pixel baseline: a few seconds at most
+
+
+def _scores(y_true: np.ndarray, y_pred: np.ndarray, classes: list[str]) -> dict[str, float]:
+    """The model's metric keys that apply to a baseline (no per-class detail, no counts)."""
+    metrics = classification_metrics(y_true, y_pred, classes)
+    return {
+        key: metrics[key] for key in ("accuracy", "macro_precision", "macro_recall", "macro_f1")
+    }
+
+
+def majority_baseline(y_train: np.ndarray, y_true: np.ndarray, classes: list[str]) -> Baseline:
+    """Always the class with the most training images."""
+    indices = list(range(len(classes)))
+    predicted = prior_probabilities(list(y_train), indices, len(y_true)).argmax(axis=1)
+    label = classes[majority_label(list(y_train), indices)]
+    return Baseline(
+        "majority class", f"always answers `{label}`", _scores(y_true, predicted, classes)
+    )
+
+
+def linear_baseline(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_test: np.ndarray,
+    y_true: np.ndarray,
+    classes: list[str],
+    seed: int,
+) -> Baseline:
+    """Logistic regression on the raw pixels (scaled to 0-1) of the training images."""
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(seed)
+    chosen = np.arange(len(x_train))
+    if len(chosen) > MAX_LINEAR_TRAIN:
+        chosen = np.sort(rng.choice(len(chosen), MAX_LINEAR_TRAIN, replace=False))
+    model = LogisticRegression(max_iter=500, random_state=seed)
+    # One thread: on a busy machine BLAS threads fighting each other cost 50 times the time.
+    with threadpool_limits(limits=1):
+        model.fit(x_train[chosen], y_train[chosen])
+        predicted = model.classes_[model.predict_proba(x_test).argmax(axis=1)]
+    used = f"{len(chosen):,} of the {len(x_train):,}" if len(chosen) < len(x_train) else "the"
+    return Baseline(
+        "linear model on pixels",
+        f"logistic regression on the raw pixels of {used} training images",
+        _scores(y_true, predicted, classes),
+    )
+
+
+def weakest_class(per_class: dict[str, dict[str, Any]]) -> list[str]:
+    """The class the model finds hardest, by recall."""
+    if not per_class:
+        return []
+    name = min(per_class, key=lambda label: (per_class[label]["recall"], label))
+    row = per_class[name]
+    found = round(row["recall"] * row["support"])
+    return [
+        f"Hardest class: `{name}`, {found} of its {row['support']} test images recognised "
+        f"(recall {row['recall']:.4f})."
+    ]
+
+
+def write(
+    *,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    classes: list[str],
+    metrics: dict[str, Any],
+    baselines: list[Baseline],
+    figures: list[tuple[Path, str]],
+    seed: int,
+) -> dict[str, Any]:
+    """Write reports/evaluation.json for this run."""
+    headline = Headline(
+        metric="accuracy",
+        label="accuracy",
+        value=metrics["accuracy"],
+        n=len(y_true),
+        unit=UNIT,
+        interval=bootstrap_interval(y_pred == y_true, seed=seed),
+    )
+    names = np.asarray(classes)
+    findings = confusions(list(names[y_true]), list(names[y_pred]), "images")
+    findings += weakest_class(metrics["per_class"])
+    findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
+    entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
+    return write_evaluation(headline, baselines, findings, read_data_checks(), entries)

@@ -1,0 +1,35 @@
+{# generated from templates/_classifier/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/classifier/intervals.py: edit it there, then run `python scripts/sync_shared.py` -#}
+"""How sure a held-out score is: a bootstrap percentile interval over the test examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RESAMPLES = 1000
+LEVEL = 0.95
+_CHUNK_VALUES = 2_000_000  # resample this many values at a time: bounded memory on large test sets
+
+
+def bootstrap_interval(
+    values: Sequence[float] | np.ndarray,
+    *,
+    seed: int,
+    resamples: int = RESAMPLES,
+    level: float = LEVEL,
+) -> tuple[float, float]:
+    """The `level` percentile interval of the mean of `values` (e.g. 1 for right, 0 for wrong)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("a bootstrap interval needs at least one value")
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    step = max(1, _CHUNK_VALUES // values.size)
+    for start in range(0, resamples, step):
+        count = min(step, resamples - start)
+        picks = rng.integers(0, values.size, size=(count, values.size))
+        means[start : start + count] = values[picks].mean(axis=1)
+    tail = 100 * (1 - level) / 2
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)

@@ -1,0 +1,104 @@
+"""reports/evaluation.json of the text classifier: headline, baselines, findings, figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..classifier.findings import confusions, missed, versus_baselines
+from ..classifier.intervals import bootstrap_interval
+from ..classifier.majority import majority_label, prior_probabilities
+from ..classifier.textchecks import CHECKS_FILE
+from ..metrics import classification_metrics, positive_class
+from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+
+BAG_OF_WORDS = "baseline"  # the TF-IDF model train.py fits: the bag-of-words baseline
+
+
+def unit(source: str) -> str:
+    """What the test rows are, in the words of the data used."""
+    return "held-out reviews" if source == "imdb" else "held-out texts"
+
+
+def baselines(
+    train_labels: list[str],
+    y_true: list[str],
+    classes: list[str],
+    metrics: dict[str, Any],
+    best: str,
+) -> list[Baseline]:
+    """The majority class, and the TF-IDF model when it was trained and is not the one served."""
+    found = [
+        Baseline(
+            "majority class",
+            f"always answers `{majority_label(train_labels, classes)}`",
+            classification_metrics(
+                y_true, prior_probabilities(train_labels, classes, len(y_true)), classes
+            ),
+        )
+    ]
+    if BAG_OF_WORDS in metrics and best != BAG_OF_WORDS:
+        scores = {k: v for k, v in metrics[BAG_OF_WORDS].items() if k != "train_seconds"}
+        found.append(
+            Baseline(
+                "bag of words",
+                "TF-IDF word and character n-grams with logistic regression, trained by this "
+                "pipeline",
+                scores,
+            )
+        )
+    return found
+
+
+def ngram_finding(ngrams: dict[str, list[dict]], shown: int = 5) -> list[str]:
+    """The n-grams that push hardest towards each class (from the TF-IDF model's weights)."""
+    return [
+        f"Words that push the bag-of-words model hardest towards `{label}`: "
+        + ", ".join(f"“{row['ngram']}”" for row in rows[:shown])
+        + "."
+        for label, rows in ngrams.items()
+        if rows
+    ]
+
+
+def write(
+    *,
+    y_true: list[str],
+    proba: np.ndarray,
+    classes: list[str],
+    metrics: dict[str, Any],
+    best: str,
+    train_labels: list[str],
+    ngrams: dict[str, list[dict]],
+    figures: list[tuple[Path, str]],
+    source: str,
+    processed_dir: str,
+    seed: int,
+) -> dict[str, Any]:
+    """Write reports/evaluation.json for the model the API serves (`best`)."""
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    correct = np.asarray(predicted) == np.asarray(y_true)
+    headline = Headline(
+        metric="accuracy",
+        label="accuracy",
+        value=metrics[best]["accuracy"],
+        n=len(y_true),
+        unit=unit(source),
+        interval=bootstrap_interval(correct, seed=seed),
+    )
+    rivals = baselines(train_labels, y_true, classes, metrics, best)
+    noun = unit(source).removeprefix("held-out ")
+    positive = positive_class(classes)
+    findings = (
+        missed(y_true, predicted, positive, noun)
+        if positive is not None
+        else confusions(y_true, predicted, noun)
+    )
+    findings += versus_baselines("accuracy", metrics[best]["accuracy"], rivals, "accuracy")
+    findings += ngram_finding(ngrams)
+    entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
+    return write_evaluation(
+        headline, rivals, findings, read_data_checks(Path(processed_dir) / CHECKS_FILE), entries
+    )

@@ -1,0 +1,133 @@
+"""reports/evaluation.json of the agent: mean return ± std, a random policy, findings, figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.metadata import AgentMeta, TrainingLog
+from ..envs import solved_threshold
+from .evidence import Baseline, FigureEntry, Headline, write_evaluation
+
+UNIT = "evaluation episodes"
+
+
+class RandomPolicy:
+    """Uniformly random actions from the action space, answering like a trained agent."""
+
+    def __init__(self, action_space: Any, seed: int, n_envs: int | None = None) -> None:
+        self.space = action_space
+        self.space.seed(seed)
+        self.n_envs = n_envs  # None: one observation at a time (the GIF); else a batch
+
+    def predict(
+        self,
+        observation: Any,
+        state: Any = None,
+        episode_start: Any = None,
+        deterministic: bool = False,
+    ) -> tuple[Any, None]:
+        if self.n_envs is None:
+            return self.space.sample(), None
+        return np.stack([self.space.sample() for _ in range(self.n_envs)]), None
+
+
+def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float]:
+    """The evaluation numbers of reports/metrics.json, for any policy."""
+    return {
+        "mean_return": float(np.mean(returns)),
+        "std_return": float(np.std(returns)),
+        "min_return": float(np.min(returns)),
+        "max_return": float(np.max(returns)),
+        "mean_episode_length": float(np.mean(lengths)),
+        "n_episodes": len(returns),
+    }
+
+
+def first_reached(log: TrainingLog, level: float) -> list[str]:
+    """When training first reached `level`: in a periodic evaluation, and in a training episode."""
+    sentences = []
+    evaluations = log.evaluations
+    for steps, value in zip(evaluations.timesteps, evaluations.mean_returns, strict=True):
+        if value >= level:
+            sentences.append(
+                f"A periodic evaluation first averaged {level:g} or more after {steps:,} "
+                f"environment steps (mean return {value:.1f})."
+            )
+            break
+    episodes = log.episodes
+    for steps, value in zip(episodes.timesteps, episodes.returns, strict=True):
+        if value >= level:
+            sentences.append(
+                f"A training episode first returned {level:g} or more after {steps:,} steps."
+            )
+            break
+    if not sentences:
+        sentences.append(f"No training episode or periodic evaluation reached {level:g}.")
+    return sentences
+
+
+def findings(
+    metrics: dict[str, Any],
+    random: dict[str, Any],
+    meta: AgentMeta,
+    log: TrainingLog,
+    target: float | None,
+) -> list[str]:
+    """Plain sentences about this run."""
+    said = [
+        f"Over {metrics['n_episodes']} evaluation episodes the agent's return is "
+        f"{metrics['mean_return']:.1f} ± {metrics['std_return']:.1f} (from "
+        f"{metrics['min_return']:.1f} to {metrics['max_return']:.1f}); a random policy on the "
+        f"same seeds gets {random['mean_return']:.1f} ± {random['std_return']:.1f}.",
+    ]
+    if target is not None:
+        gap = metrics["mean_return"] - target
+        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.1f} short"
+        said.append(f"{meta.env_id} counts as solved at a mean return of {target:g}: {verdict}.")
+    best = max(log.episodes.returns, default=None)
+    level = target if target is not None else best
+    if level is not None:
+        said += first_reached(log, level)
+    kept = meta.checkpoint
+    said.append(
+        f"The agent kept is the {kept.kind} one, at {kept.timesteps:,} of "
+        f"{meta.trained_timesteps:,} training steps."
+    )
+    return said
+
+
+def write(
+    *,
+    metrics: dict[str, Any],
+    random: dict[str, Any],
+    meta: AgentMeta,
+    log: TrainingLog,
+    figures: list[tuple[Path, str]],
+) -> dict[str, Any]:
+    """Write reports/evaluation.json for this run."""
+    target = solved_threshold(meta.env_id)
+    if target is None:
+        target = meta.reward_threshold  # what the data stage read when it made the env
+    headline = Headline(
+        metric="mean_return",
+        label="mean return",
+        value=metrics["mean_return"],
+        n=metrics["n_episodes"],
+        unit=UNIT,
+        std=metrics["std_return"],
+        target=None
+        if target is None
+        else {"value": target, "source": f"Gymnasium's reward_threshold for {meta.env_id}"},
+    )
+    baseline = Baseline(
+        "random policy",
+        f"uniformly random actions over {metrics['n_episodes']} episodes on the same seeds",
+        random,
+    )
+    entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
+    return write_evaluation(
+        headline, [baseline], findings(metrics, random, meta, log, target), [], entries
+    )

@@ -1,0 +1,65 @@
+{# generated from templates/_classifier/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/classifier/findings.py: edit it there, then run `python scripts/sync_shared.py` -#}
+"""Plain sentences about a classifier's held-out mistakes, in the class names of the data used."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+
+def missed(y_true: Sequence[Any], y_pred: Sequence[Any], positive: Any, noun: str) -> list[str]:
+    """How many positives were missed and how many others were flagged as positive."""
+    pairs = list(zip(y_true, y_pred, strict=True))
+    positives = sum(truth == positive for truth, _ in pairs)
+    negatives = len(pairs) - positives
+    misses = sum(truth == positive and guess != positive for truth, guess in pairs)
+    false_alarms = sum(truth != positive and guess == positive for truth, guess in pairs)
+    return [
+        f"{misses} of {positives} `{positive}` {noun} in the test set {_were(misses)} missed "
+        "(false negatives).",
+        f"{false_alarms} of {negatives} other {noun} {_were(false_alarms)} wrongly called "
+        f"`{positive}` (false positives).",
+    ]
+
+
+def _were(count: int) -> str:
+    return "was" if count == 1 else "were"
+
+
+def confusions(
+    y_true: Sequence[Any], y_pred: Sequence[Any], noun: str, *, top: int = 3
+) -> list[str]:
+    """The most frequent confusions, e.g. "most confusions: `3` taken for `5` (4 times)"."""
+    pairs = Counter(
+        (str(truth), str(guess))
+        for truth, guess in zip(y_true, y_pred, strict=True)
+        if truth != guess
+    )
+    wrong = sum(pairs.values())
+    if not wrong:
+        return [f"Every one of the {len(y_true)} held-out {noun} was classified correctly."]
+    common = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:top]
+    shown = ", ".join(
+        f"`{truth}` taken for `{guess}` ({count} {'time' if count == 1 else 'times'})"
+        for (truth, guess), count in common
+    )
+    return [
+        f"{wrong} of {len(y_true)} held-out {noun} {_were(wrong)} misclassified; "
+        f"most confusions: {shown}."
+    ]
+
+
+def versus_baselines(label: str, value: float, baselines: Sequence[Any], metric: str) -> list[str]:
+    """How far the model is ahead of (or behind) each baseline on the headline metric."""
+    sentences = []
+    for baseline in baselines:
+        other = baseline.metrics.get(metric)
+        if other is None:
+            continue
+        verdict = "ahead of" if value > other else "not ahead of"
+        sentences.append(
+            f"The model's {label} {value:.4f} is {verdict} the {baseline.name} baseline's "
+            f"{other:.4f} ({baseline.description})."
+        )
+    return sentences

@@ -1,0 +1,114 @@
+"""reports/evaluation.json of the tabular classifier: headline, majority baseline, findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..classifier.classification import classification_metrics
+from ..classifier.findings import confusions, missed, versus_baselines
+from ..classifier.intervals import bootstrap_interval
+from ..classifier.majority import majority_label, prior_probabilities
+from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+
+UNIT = "held-out rows"
+
+
+def majority_baseline(
+    train_labels: pd.Series, labels: pd.Series, classes: list[str], positive: str | None
+) -> Baseline:
+    """Always the most frequent training class, scored like the model."""
+    probabilities = prior_probabilities(list(train_labels), classes, len(labels))
+    return Baseline(
+        name="majority class",
+        description=f"always answers `{majority_label(list(train_labels), classes)}`",
+        metrics=classification_metrics(labels, probabilities, classes, positive),
+    )
+
+
+def captions(paths: list[Path], rows: int, scoring: str, folds: int) -> list[FigureEntry]:
+    """Each figure with what it shows, the confusion matrix first."""
+    said = {
+        "confusion_matrix": f"Confusion matrix on the {rows} {UNIT}: true class (rows) "
+        "against predicted class (columns)",
+        "roc_curve": f"ROC curve on the {rows} {UNIT}; the AUC in the legend is the table's",
+        "precision_recall_curve": f"Precision-recall curve on the {rows} {UNIT}",
+        "permutation_importance": f"Permutation importance: how much the held-out {scoring} "
+        "drops when one column is shuffled",
+        "cv_comparison": f"Model selection: each candidate's {folds}-fold cross-validated "
+        f"{scoring} on the training rows (mean ± std)",
+    }
+    return [FigureEntry(path.as_posix(), said.get(path.stem, path.stem)) for path in paths]
+
+
+def importance_finding(importances: pd.DataFrame, scoring: str) -> list[str]:
+    """The column whose shuffling hurts the held-out score most."""
+    if importances.empty:
+        return []
+    name = importances["mean"].idxmax()
+    top = importances.loc[name]
+    return [
+        f"Shuffling `{name}` costs the model most: held-out {scoring} drops by "
+        f"{top['mean']:.4f} (± {top['std']:.4f})."
+    ]
+
+
+def selection_finding(summary: dict[str, Any]) -> list[str]:
+    """Which candidate won the cross-validation, and the runner-up."""
+    candidates, best = summary["candidates"], summary["best"]
+    sentence = (
+        # "a mean ... of": the held-out number of the same name is another one (mlport check)
+        f"`{best}` won the {summary['cv_folds']}-fold cross-validation with a mean "
+        f"{summary['scoring']} of {candidates[best]['mean']:.4f}"
+    )
+    others = {name: result for name, result in candidates.items() if name != best}
+    if others:
+        second = max(others, key=lambda name: others[name]["mean"])
+        sentence += f", ahead of `{second}` at {others[second]['mean']:.4f}"
+    return [sentence + "."]
+
+
+def write(
+    *,
+    labels: pd.Series,
+    probabilities: np.ndarray,
+    classes: list[str],
+    positive: str | None,
+    metrics: dict[str, float],
+    train_labels: pd.Series,
+    importances: pd.DataFrame,
+    cv_summary: dict[str, Any],
+    figures: list[Path],
+    scoring: str,
+    seed: int,
+) -> dict[str, Any]:
+    """Write reports/evaluation.json for this run."""
+    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
+    correct = predicted == np.asarray(labels)
+    headline = Headline(
+        metric="accuracy",
+        label="accuracy",
+        value=metrics["accuracy"],
+        n=len(labels),
+        unit=UNIT,
+        interval=bootstrap_interval(correct, seed=seed),
+    )
+    baselines = [majority_baseline(train_labels, labels, classes, positive)]
+    findings = (
+        missed(list(labels), list(predicted), positive, "rows")
+        if positive is not None
+        else confusions(list(labels), list(predicted), "rows")
+    )
+    findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
+    findings += importance_finding(importances, scoring)
+    findings += selection_finding(cv_summary)
+    return write_evaluation(
+        headline,
+        baselines,
+        findings,
+        read_data_checks(),
+        captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
+    )
