@@ -1,119 +1,68 @@
-"""Every dvc.yaml stage lists as dependencies the package modules its command imports.
+"""Every project ships tests/test_dvc_deps.py: its stages depend on every module they import.
 
-A module a stage imports but does not list is one whose edits `dvc repro` ignores: the stage keeps
-its stale outputs. Imports are followed through the generated package with `ast`, transitively,
-including imports inside functions.
+The check itself lives in the generated project (the learner's own test suite runs it after every
+edit); here it runs on each rendered template, and on a project where a learner added a module.
 """
 
 from __future__ import annotations
 
-import ast
-import re
+import importlib.util
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import yaml
 
 from tests.conftest import TEMPLATE_NAMES
 
-COMMAND = re.compile(r"^python -m (\w+)\.(\w+)$")
+CHECK = "tests/test_dvc_deps.py"
 
 
-def imported_modules(path: Path, package: Path) -> set[Path]:
-    """The package's own modules that `path` imports, anywhere in its body."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            targets = [
-                (package.parent.joinpath(*alias.name.split(".")), [])
-                for alias in node.names
-                if alias.name.split(".")[0] == package.name
-            ]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = path.parent
-                for _ in range(node.level - 1):
-                    base = base.parent
-                module = node.module.split(".") if node.module else []
-            elif (node.module or "").split(".")[0] == package.name:
-                base, module = package.parent, node.module.split(".")
-            else:
-                continue
-            targets = [(base.joinpath(*module), [alias.name for alias in node.names])]
-        else:
-            continue
-        for target, names in targets:
-            candidates = [target.with_suffix(".py"), target / "__init__.py"]
-            candidates += [target / f"{name}.py" for name in names]  # `from . import module`
-            found.update(candidate for candidate in candidates if candidate.is_file())
-    return found
+def run_check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", CHECK],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def module_closure(entry: Path, package: Path) -> set[Path]:
-    """`entry` and every package module reached from it by imports."""
-    seen: set[Path] = set()
-    todo = [entry]
-    while todo:
-        module = todo.pop()
-        if module not in seen:
-            seen.add(module)
-            todo.extend(imported_modules(module, package) - seen)
-    return seen
-
-
-def stages(project: Path) -> dict[str, dict]:
-    return yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-
-
-def missing_dependencies(project: Path) -> dict[str, list[str]]:
-    """For each stage, the package modules it imports that its `deps` do not list."""
-    missing = {}
-    for name, stage in stages(project).items():
-        match = COMMAND.match(stage["cmd"])
-        assert match, f"stage {name} runs {stage['cmd']!r}, not `python -m <package>.<module>`"
-        package = project / "src" / match.group(1)
-        listed = {str(dep) for dep in stage.get("deps", [])}
-        needed = module_closure(package / f"{match.group(2)}.py", package)
-        absent = sorted(
-            relative
-            for relative in (str(module.relative_to(project)) for module in needed)
-            # A package __init__ holds only its docstring and constants (checked below).
-            if not relative.endswith("__init__.py") and relative not in listed
-        )
-        if absent:
-            missing[name] = absent
-    return missing
+def shipped_check(project: Path) -> ModuleType:
+    """The generated project's own check, imported from its file."""
+    spec = importlib.util.spec_from_file_location("shipped_dvc_deps", project / CHECK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
-def test_every_stage_depends_on_every_module_it_imports(rendered, template: str) -> None:
-    assert missing_dependencies(rendered[template]) == {}
+def test_every_rendered_project_passes_its_own_check(rendered, template: str) -> None:
+    result = run_check(rendered[template])
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("template", TEMPLATE_NAMES)
-def test_every_params_entry_of_a_stage_is_in_params_yaml(rendered, template: str) -> None:
-    project = rendered[template]
-    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
-    for name, stage in stages(project).items():
-        for entry in stage.get("params", []):
-            held = params
-            for key in entry.split("."):
-                assert isinstance(held, dict) and key in held, f"{name}: params.yaml has no {entry}"
-                held = held[key]
+def test_a_module_the_learner_adds_fails_the_check_naming_stage_and_file(
+    rendered, tmp_path: Path
+) -> None:
+    project = shutil.copytree(rendered["tabular-classifier"], tmp_path / "project")
+    package = next((project / "src").iterdir())
+    (package / "helpers.py").write_text('"""Helpers."""\n\nSCALE = 2\n', encoding="utf-8")
+    train = package / "train.py"
+    train.write_text(train.read_text(encoding="utf-8") + "\nfrom .helpers import SCALE\n")
+    result = run_check(project)
+    assert result.returncode == 1
+    assert f"stage train: add src/{package.name}/helpers.py" in result.stdout
+    assert "stage data:" not in result.stdout  # data does not import train
 
 
-@pytest.mark.parametrize("template", TEMPLATE_NAMES)
-def test_package_init_files_import_nothing(rendered, template: str) -> None:
-    for init in (rendered[template] / "src").rglob("__init__.py"):
-        for node in ast.parse(init.read_text(encoding="utf-8")).body:
-            constant = isinstance(node, ast.Expr | ast.Assign) and isinstance(
-                node.value, ast.Constant
-            )
-            assert constant, f"{init} holds code: it would be a dependency of every stage"
-
-
-def test_the_check_follows_imports_inside_functions_and_through_modules(tmp_path: Path) -> None:
+def test_the_check_follows_imports_inside_functions_and_through_modules(
+    rendered, tmp_path: Path
+) -> None:
+    check = shipped_check(rendered["tabular-classifier"])
     project = tmp_path / "project"
     package = project / "src" / "pkg"
     package.mkdir(parents=True)
@@ -126,6 +75,6 @@ def test_the_check_follows_imports_inside_functions_and_through_modules(tmp_path
             {"stages": {"train": {"cmd": "python -m pkg.train", "deps": ["src/pkg/train.py"]}}}
         )
     )
-    assert missing_dependencies(project) == {
+    assert check.missing_dependencies(project) == {
         "train": ["src/pkg/deep.py", "src/pkg/helpers.py", "src/pkg/other.py"]
     }
