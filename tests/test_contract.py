@@ -155,7 +155,7 @@ SCAFFOLD = {
 }
 CLASSIFIER = {"classification.py", "intervals.py", "majority.py", "findings.py", "checks.py"}
 TOP_LEVEL_MODULES = {"tabular-classifier": 12}  # the others at most 13
-TOP_LEVEL_LINES = {"tabular-classifier": 1500}
+TOP_LEVEL_LINES = {"tabular-classifier": 1500}  # the others within 2,200
 
 
 def is_classifier(template: str) -> bool:
@@ -182,7 +182,7 @@ def test_the_top_level_holds_only_the_learners_modules(rendered, template):
     top = sorted(path for path in root.glob("*.py") if path.name != "__init__.py")
     assert len(top) <= TOP_LEVEL_MODULES.get(template, 13), [path.name for path in top]
     lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in top)
-    assert lines <= TOP_LEVEL_LINES.get(template, 2000), lines
+    assert lines <= TOP_LEVEL_LINES.get(template, 2200), lines
 
 
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
@@ -234,6 +234,16 @@ def test_no_rendered_file_keeps_the_generated_copy_header(rendered, template):
             assert "generated from templates/_shared" not in text, path
 
 
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_the_generated_project_never_points_at_mlports_tracker(rendered, template):
+    """The project is the learner's: its comments explain the code, not mlport's history."""
+    tracker = re.compile(r"\bissues? #?\d+|\bitem \d+ of", re.IGNORECASE)
+    for path in rendered[template].rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert not tracker.search(text), f"{path}: {tracker.search(text).group()}"
+
+
 DEEP_LEARNING = re.compile(r"torch|lightning", re.IGNORECASE)
 
 
@@ -264,6 +274,8 @@ def test_the_image_installs_only_the_serve_extra(rendered, template):
     installs = [line for line in dockerfile.splitlines() if "pip install" in line]
     assert installs == ["    && pip install -r serve.txt", "RUN pip install --no-deps ."]
     assert "['serve']" in dockerfile and "COPY --from=build /opt/venv /opt/venv" in dockerfile
+    # The container serves with the learner's `serve:` settings, as `make serve` does.
+    assert "COPY params.yaml ./" in dockerfile.splitlines()
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     serve = " ".join(pyproject["project"]["optional-dependencies"]["serve"])
     assert "onnxruntime" in serve

@@ -1,4 +1,4 @@
-"""dvc.yaml stays complete: every stage lists as `deps` each module of the package its command imports.
+"""dvc.yaml stays complete: each stage lists as `deps` every package module its command imports.
 
 A module a stage imports but does not list is one whose edits `dvc repro` ignores: the stage would
 keep stale results. Imports are followed with `ast` through the package, transitively, including

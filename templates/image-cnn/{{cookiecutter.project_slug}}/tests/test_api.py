@@ -91,7 +91,7 @@ def test_an_oversized_upload_gets_413(client):
 
 
 def test_an_image_with_too_many_decoded_bytes_gets_413_before_decoding(trained, monkeypatch):
-    # Issue 11 item 9: the cap counted pixels, so a 4900x4900 RGBA PNG (96 MB decoded) passed.
+    # A cap on pixels alone would let a 4900x4900 RGBA PNG (96 MB decoded) through.
     in_project(trained, monkeypatch, SERVE_MAX_DECODED_BYTES="100000")
     rgba = png_bytes(Image.new("RGBA", (200, 200)))  # 40,000 pixels, 160,000 bytes decoded
     gray = png_bytes(Image.new("L", (200, 200)))  # 40,000 bytes decoded
@@ -103,7 +103,7 @@ def test_an_image_with_too_many_decoded_bytes_gets_413_before_decoding(trained, 
 
 
 def test_decodes_run_at_most_max_concurrent_decodes_at_once(trained, monkeypatch):
-    # Issue 11 item 9: 16 concurrent uploads decoded at once took the server from 0.76 to 3.1 GB.
+    # Decoding 16 concurrent uploads at once would take the server from 0.76 to 3.1 GB.
     in_project(trained, monkeypatch, SERVE_MAX_CONCURRENT_DECODES="1")
     running, most, lock = 0, 0, threading.Lock()
     decode = routes.open_image

@@ -46,6 +46,7 @@ def test_onnx_and_native_give_the_same_probabilities_on_the_test_images(trained,
     np.testing.assert_allclose(one_by_one, onnx_probabilities, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_drifting_export_fails_the_check(trained, test_images, monkeypatch, tmp_path):
     meta = json.loads((trained / "models/model.json").read_text(encoding="utf-8"))
     network = load_network(trained / "models/model.pt", meta)

@@ -117,7 +117,7 @@ def test_whitespace_is_what_the_schema_says_it_is(client: TestClient) -> None:
 
 
 def test_a_lone_surrogate_gets_422_not_500(client: TestClient) -> None:
-    # Issue 11 item 7: the 422 echoed "\ud800", which cannot be encoded as UTF-8 (a 500).
+    # A 422 that echoed "\ud800" could not be encoded as UTF-8 and would become a 500.
     response = post_raw(client, b'{"text": "\\ud800", "extra": 1}')
     assert response.status_code == 422
     assert "lone UTF-16 surrogate" in response.json()["detail"][0]["msg"]
@@ -133,7 +133,7 @@ def test_non_finite_numbers_get_422_not_500(client: TestClient, body: bytes) -> 
 
 
 def test_a_body_that_is_not_utf8_gets_a_documented_422(client: TestClient) -> None:
-    # Issue 11 item 13: this was an undocumented 400.
+    # Not an undocumented 400: the schema's own 422.
     response = post_raw(client, '{"text": "très bien"}'.encode("latin-1"))
     assert response.status_code == 422
     assert "not valid UTF-8" in response.json()["detail"][0]["msg"]
@@ -142,7 +142,7 @@ def test_a_body_that_is_not_utf8_gets_a_documented_422(client: TestClient) -> No
 def test_a_body_over_the_limit_gets_413_before_parsing(
     trained: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Issue 11 item 8: the JSON APIs parsed any body in full before their limits applied.
+    # The JSON APIs parsed any body in full before their limits applied.
     monkeypatch.setenv("MODEL_DIR", str(trained / "models"))
     monkeypatch.setenv("SERVE_MAX_BODY_BYTES", "1000")
     with TestClient(app) as client:
@@ -153,7 +153,7 @@ def test_a_body_over_the_limit_gets_413_before_parsing(
 
 
 def test_the_openapi_document_states_the_limits_the_server_applies(client: TestClient) -> None:
-    # Issue 11 item 13: an empty text was allowed by the schema and refused by the server.
+    # The schema refuses an empty text, so the documented contract and the server agree.
     spec = client.get("/openapi.json").json()
     schemas = spec["components"]["schemas"]
     text = schemas["PredictRequest"]["properties"]["text"]

@@ -54,7 +54,7 @@ def test_a_valid_observation_gets_an_action(client: TestClient) -> None:
         ([0.0, 0.0, 0.0], "must have 4 value(s)"),
         ([0.0, 0.0, 0.0, 0.0, 0.0], "must have 4 value(s)"),
         ([0.0, 0.0, 1.0, 0.0], "observation[2]=1 is above"),
-        # Issue 11 item 13: 1e39 became float32 infinity and got a 200.
+        # 1e39 would become float32 infinity and get a 200.
         ([0.0, 1e39, 0.0, 0.0], "observation[1]=1e+39 is outside the range of float32"),
     ],
     ids=["short", "long", "out-of-bounds", "beyond-float32"],
@@ -83,7 +83,7 @@ def test_a_non_finite_number_gets_422(client: TestClient, token: str) -> None:
     "body",
     [
         {"observation": ["left", 0, 0, 0]},
-        # Issue 11 item 13: strings of numbers, booleans and extra keys were accepted.
+        # Strings of numbers, booleans and extra keys are not observations.
         {"observation": ["0.1", 0, 0, 0]},
         {"observation": [True, 0, 0, 0]},
         {"observation": [0, 0, 0, 0], "extra": 1},
@@ -99,7 +99,7 @@ def test_a_malformed_body_gets_422(client: TestClient, body: dict) -> None:
 
 
 def test_a_lone_surrogate_gets_422_not_500(client: TestClient) -> None:
-    # Issue 11 item 7: the 422 echoed the key "\ud800", which cannot be encoded (a 500).
+    # A 422 that echoed the key "\ud800" could not be encoded and would become a 500.
     response = client.post(
         "/predict",
         content=b'{"observation": [0, 0, 0, 0], "\\ud800": 1}',
@@ -112,7 +112,7 @@ def test_a_lone_surrogate_gets_422_not_500(client: TestClient) -> None:
 def test_a_body_over_the_limit_gets_413_before_parsing(
     trained: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Issue 11 items 8 and 12: rl-agent had no serving limits at all.
+    # The agent's API has the same serving limits as every other.
     monkeypatch.setenv("SERVE_MAX_BODY_BYTES", "200")
     with TestClient(app) as client:
         response = client.post("/predict", json={"observation": [0.0] * 100})

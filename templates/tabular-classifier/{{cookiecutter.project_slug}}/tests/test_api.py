@@ -92,7 +92,7 @@ def test_a_batch_keeps_the_order(client, row, predictor):
         ({"banded": "True"}, "Input should be a valid boolean"),
         ({"banded": 1}, "Input should be a valid boolean"),
         ({"wingspan": 1.0}, "Extra inputs are not permitted"),
-        # Issue 11 item 7: beyond the bound, the scaler overflows to infinity (it was a 500).
+        # Beyond the bound, the scaler overflows to infinity (a 500 without the bound).
         ({"bill_depth_mm": 1e308}, "less than or equal to 1000000000000"),
         ({"bill_depth_mm": -1e13}, "greater than or equal to -1000000000000"),
     ],
@@ -132,7 +132,7 @@ def test_the_largest_accepted_number_still_gets_a_finite_answer(client, row):
 
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e400", "-1e400", "1" * 400])
 def test_a_non_finite_or_out_of_range_number_gets_422_not_500(client, row, token):
-    # Issue 11 item 7: Python reads these as nan/inf and the 422 that echoed them failed to encode.
+    # Python reads these as nan/inf and the 422 that echoed them failed to encode.
     body = '{"bill_length_mm": ' + token + ', "bill_depth_mm": 15.0, "island": "Dream"}'
     response = post_raw(client, body.encode())
     assert response.status_code == 422
@@ -141,7 +141,7 @@ def test_a_non_finite_or_out_of_range_number_gets_422_not_500(client, row, token
 
 @pytest.mark.parametrize("where", ["value", "key"])
 def test_a_lone_surrogate_gets_422_not_500(client, where):
-    # Issue 11 item 7: "\ud800" is not valid Unicode; echoing it made the 422 fail to encode.
+    # "\ud800" is not valid Unicode: a 422 that echoed it would fail to encode.
     body = '{"island": "\\ud800"}' if where == "value" else '{"\\udfff": 1}'
     response = post_raw(client, body.encode())
     assert response.status_code == 422
@@ -149,7 +149,7 @@ def test_a_lone_surrogate_gets_422_not_500(client, where):
 
 
 def test_a_body_that_is_not_utf8_gets_a_documented_422(client):
-    # Issue 11 item 13: this was an undocumented 400.
+    # Not an undocumented 400: the schema's own 422.
     response = post_raw(client, '{"island": "Drëam"}'.encode("latin-1"))
     assert response.status_code == 422
     assert "not valid UTF-8" in response.json()["detail"][0]["msg"]
@@ -170,7 +170,7 @@ def test_an_empty_or_oversized_batch_gets_422(client, row, size):
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 def test_a_body_over_the_limit_gets_413_before_it_is_parsed(trained, row, chunked):
-    # Issue 11 item 8: 100,000 records were parsed (seconds, hundreds of MB) before the 422.
+    # Parsing 100,000 records before the 422 would take seconds and hundreds of MB.
     served = serve(trained, MODEL_DIR=str(trained / "models"), SERVE_MAX_BODY_BYTES="5000")
     body = b'{"records": [' + b",".join([b"{}"] * 10_000) + b"]}"
     content = iter([body[:4000], body[4000:]]) if chunked else body
@@ -216,7 +216,7 @@ def test_the_app_reports_health_model_info_and_its_limits(trained, client):
 
 
 def test_a_broken_train_section_does_not_stop_the_server(trained, tmp_path):
-    # Issue 12: the routes read and checked the whole params.yaml when imported.
+    # The API reads only the serve section, so a pipeline mistake cannot stop it.
     (tmp_path / "params.yaml").write_text("train: {cv_folds: many}\nserve: {max_batch: 7}\n")
     served = serve(tmp_path, MODEL_DIR=str(trained / "models"))
     try:

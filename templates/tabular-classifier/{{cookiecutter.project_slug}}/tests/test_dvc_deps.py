@@ -1,5 +1,5 @@
 {# generated from templates/_shared/{{cookiecutter.project_slug}}/tests/test_dvc_deps.py: edit it there, then run `python scripts/sync_shared.py` -#}
-"""dvc.yaml stays complete: every stage lists as `deps` each module of the package its command imports.
+"""dvc.yaml stays complete: each stage lists as `deps` every package module its command imports.
 
 A module a stage imports but does not list is one whose edits `dvc repro` ignores: the stage would
 keep stale results. Imports are followed with `ast` through the package, transitively, including

@@ -35,7 +35,14 @@ def fitted(name: str, rows_per_class: int = 20, max_categories: int = 20):
     return model, schema, frame
 
 
-@pytest.mark.parametrize("name", sorted(CANDIDATES))
+# Gradient boosting converts tree by tree: the slowest family, so it runs in the slow tier.
+FAMILIES = [
+    pytest.param(name, marks=pytest.mark.slow) if name == "hist_gradient_boosting" else name
+    for name in sorted(CANDIDATES)
+]
+
+
+@pytest.mark.parametrize("name", FAMILIES)
 def test_every_candidate_family_exports_with_the_same_probabilities(tmp_path, name):
     model, schema, frame = fitted(name)
     held_out = tiny_table(10, seed=1).drop(columns="species")
@@ -45,7 +52,7 @@ def test_every_candidate_family_exports_with_the_same_probabilities(tmp_path, na
     assert check_export(model, schema, tmp_path / "model.onnx", held_out) <= PARITY_ATOL
 
 
-@pytest.mark.parametrize("name", sorted(CANDIDATES))
+@pytest.mark.parametrize("name", FAMILIES)
 def test_rare_categories_grouped_by_the_encoder_export_too(tmp_path, name):
     # max_categories=2 leaves one island of three in scikit-learn's "infrequent" group.
     model, schema, frame = fitted(name, max_categories=2)
@@ -123,8 +130,9 @@ def test_the_api_serves_onnx_by_default_and_native_on_request(trained):
 
 
 def test_the_onnx_api_answers_without_the_training_stack(trained, tmp_path):
-    # Only what the Docker image holds: models/, no params.yaml, no reports/.
+    # Only what the Docker image holds: models/ and params.yaml, no reports/.
     shutil.copytree(trained / "models", tmp_path / "models")
+    shutil.copy(trained / "params.yaml", tmp_path / "params.yaml")
     example = example_request(load_predictor(trained / "models").schema)  # JSON booleans
     codes, answers, loaded = post_without_training_stack(
         tmp_path, [("/predict", example), ("/predict/batch", {"records": [example] * 2})]

@@ -95,7 +95,8 @@ def test_an_unreachable_server_fails_at_once_in_one_line(
     started = time.monotonic()
     with pytest.raises(ProjectError, match="cannot reach the MLflow tracking server") as caught:
         tracking.configure("unreachable")
-    assert time.monotonic() - started < tracking.CONNECT_TIMEOUT + 2
+    # MLflow's own retries take minutes; one probe with its timeout takes seconds, even loaded.
+    assert time.monotonic() - started < tracking.CONNECT_TIMEOUT + 30
     assert SECRET not in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -123,11 +124,10 @@ def test_a_stage_shows_the_traceback_with_debug(monkeypatch: pytest.MonkeyPatch)
 def test_ctrl_c_in_a_stage_prints_one_line_and_exits_130(store: Path) -> None:
     code = (
         f"import time\nfrom {PACKAGE}.stage import run_stage\n"
-        "print('ready', flush=True)\nrun_stage(lambda: time.sleep(60))\n"
+        "run_stage(lambda: (print('ready', flush=True), time.sleep(60)))\n"
     )
     process = python(code, store)
-    assert process.stdout.readline() == "ready\n"
-    time.sleep(0.3)
+    assert process.stdout.readline() == "ready\n"  # inside the stage: its handler is in place
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 130
@@ -153,49 +153,39 @@ def test_model_files_change_only_when_the_block_succeeds(tmp_path: Path) -> None
     assert sorted(path.name for path in tmp_path.iterdir()) == ["models"], "no scratch left"
 
 
-def schema_complete(path: Path) -> bool:
-    """Whether `path` is a store MLflow can open: every table, at the latest revision."""
-    from mlflow.store.db.utils import _get_latest_schema_revision
-
-    with sqlite3.connect(path) as db:
-        tables = {row[0] for row in db.execute("select name from sqlite_master where type='table'")}
-        if "alembic_version" not in tables:
-            return False
-        (revision,) = db.execute("select version_num from alembic_version").fetchone()
-    leftovers = [table for table in tables if table.startswith("_alembic_tmp")]
-    return revision == _get_latest_schema_revision() and not leftovers
-
-
-@pytest.mark.parametrize("delay", [0.05, 0.4])
-def test_ctrl_c_while_the_store_is_created_leaves_a_usable_store(
-    store: Path, delay: float, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Interrupt for real, while MLflow builds the sqlite schema, then use the store."""
-    process = python(
+@pytest.mark.slow
+def test_ctrl_c_while_the_store_is_created_leaves_a_usable_store(store: Path) -> None:
+    """Interrupt for real while MLflow migrates a new sqlite store, then use the store."""
+    code = (
+        "from alembic import command\n"
+        "upgrade = command.upgrade\n"
+        "def announced(*args, **kwargs):\n"  # says when the migrations start, then runs them
+        "    print('migrating', flush=True)\n"
+        "    __import__('time').sleep(0.5)\n"
+        "    return upgrade(*args, **kwargs)\n"
+        "command.upgrade = announced\n"
         f"from {PACKAGE}.stage import run_stage\nfrom {PACKAGE} import tracking\n"
-        "run_stage(lambda: tracking.configure('first'))\n",
-        store,
+        "run_stage(lambda: tracking.configure('first'))\n"
     )
-    deadline = time.monotonic() + 120
-    while not any(path.stat().st_size for path in store.glob("*mlflow.db*") if path.is_file()):
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the store was never created"
-        time.sleep(0.005)
-    time.sleep(delay)  # somewhere in the migrations
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    process = python(code, store)
+    assert process.stdout.readline() == "migrating\n", process.communicate()
+    process.send_signal(signal.SIGINT)  # while the schema is half built
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and err.endswith("\ninterrupted\n"), err  # after MLflow's log
     assert "Traceback" not in err
-    db = store / "mlflow.db"
-    assert not db.exists() or schema_complete(db), "an interrupted creation left a broken store"
-    tracking.configure("second")
+    assert list(store.glob("*.partial")) == [], "a scratch store was left behind"
+    with sqlite3.connect(store / "mlflow.db") as db:
+        tables = [row[0] for row in db.execute("select name from sqlite_master")]
+    assert not [name for name in tables if name.startswith("_alembic_tmp")]
+    tracking.configure("second")  # MLflow refuses a store whose schema is out of date
     import mlflow
 
     with mlflow.start_run() as run:
         mlflow.log_metric("score", 1.0)
-    assert schema_complete(db)
     assert mlflow.get_run(run.info.run_id).data.metrics == {"score": 1.0}
 
 
+@pytest.mark.slow
 def test_evaluation_metrics_join_the_training_run(store: Path) -> None:
     import mlflow
 
@@ -213,6 +203,7 @@ def test_evaluation_metrics_join_the_training_run(store: Path) -> None:
     assert artifacts == ["metrics.json"]
 
 
+@pytest.mark.slow
 def test_evaluation_refuses_a_missing_record_or_run(store: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="run.json is missing"):
         tracking.log_to_training_run(None, {"accuracy": 1.0})

@@ -8,7 +8,6 @@ from typing import Any
 
 from .config import (
     DATASET_JSON,
-    FIGURES_DIR,
     META_FILE,
     METRICS_JSON,
     MODEL_DIR,
@@ -20,8 +19,7 @@ from .config import (
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import load_run_record
-from .evaluate import FIGURES
-from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
 COUNTS = ("test_images", "num_classes", "epochs_trained")  # in metrics.json, not scores
@@ -86,13 +84,6 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     )
     widths = ", ".join(str(width) for width in meta.get("widths", []))
     page = Page(
-        headline=Headline(
-            metric="accuracy",
-            label="accuracy",
-            value=metrics["accuracy"],
-            n=int(metrics["test_images"]),
-            unit="held-out images",
-        ),
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(dataset),
@@ -100,11 +91,6 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         + (f" (widths {widths})" if widths else "")
         + f", {meta['parameters']:,} parameters, dropout {meta.get('dropout')}, best of "
         f"{meta['epochs_trained']} epochs",
-        figures=[
-            ((FIGURES_DIR / FIGURES[key]).as_posix(), caption)
-            for key, caption in CAPTIONS.items()
-            if (FIGURES_DIR / FIGURES[key]).is_file()
-        ],
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
         compute=compute,
         details=[per_class_table(per_class)],

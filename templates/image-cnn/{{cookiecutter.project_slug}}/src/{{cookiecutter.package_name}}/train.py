@@ -9,7 +9,6 @@ Under DDP every process runs this module; only the first one (rank 0) saves and 
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import shutil
@@ -30,6 +29,7 @@ from .config import (
     load_config,
 )
 from .core import tracking
+from .core.mlflow_model import log_model
 from .core.onnx_export import export_model
 from .core.settings import read_params
 from .core.stage import replaced_on_success, run_stage
@@ -77,35 +77,50 @@ def default_threads(image_size: int, processes: int) -> int:
 def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | None:
     """Train, then (on rank 0) save the model and log it; return the MLflow run record."""
     import lightning as L
-    import torch
-    from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
-    from lightning.pytorch.loggers import MLFlowLogger
-    from lightning.pytorch.utilities import rank_zero_only
-    from torch.utils.data import DataLoader
 
-    from .datasets import load_splits, make_augment
-    from .images import channel_stats
-    from .module import ImageClassifier
-    from .networks import (
-        IMAGENET_MEAN,
-        IMAGENET_STD,
-        batch_norm_momentum,
-        set_batch_norm_momentum,
-    )
-    from .schedule import EarlyStoppingAfterWarmup, stop_report
+    from .schedule import stop_report
 
     for pattern in QUIET:
         warnings.filterwarnings("ignore", message=pattern)
-    settings, data = config.train, config.data
     L.seed_everything(config.seed, workers=True, verbose=False)
+    classes, splits, spec = load_data(config)
+    module = build_module(config, len(classes))
+    uri = tracking.configure(config.mlflow.experiment)
+    logger = mlflow_logger(config, uri)
+    trainer, checkpoint, stopper = build_trainer(config, logger, model_dir / CHECKPOINT_DIR)
+    tune_for_hardware(config, trainer, module, len(splits["train"]))
+    train_seconds = fit(config, trainer, module, splits)
+    if not trainer.is_global_zero:
+        return None  # under DDP, only the first process saves and logs
+    network = best_network(module, checkpoint)
+    stopping = stop_report(trainer, stopper, config.train.checkpoint.monitor)
+    meta = describe_model(
+        config, classes, spec, network, trainer, checkpoint, stopping, splits, train_seconds
+    )
+    record = save_model(config, logger.run_id, uri, network, spec, splits, meta, model_dir)
+    print(f"train: {stopping.sentence()}")
+    print(
+        f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
+        f"{meta['val_accuracy']:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
+        f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
+    )
+    return record
 
-    # Normalisation: the training images' own statistics, or ImageNet's for pretrained RGB weights.
+
+def load_data(config: Config) -> tuple[list[str], dict[str, Any], ImageSpec]:
+    """The class names, the three splits and the preprocessing, normalised for this data."""
+    from .datasets import load_splits, make_augment
+    from .images import channel_stats
+    from .networks import IMAGENET_MEAN, IMAGENET_STD
+
+    data = config.data
     spec = ImageSpec(
         data.image_size, data.channels, data.fit, (0.0,) * data.channels, (1.0,) * data.channels
     )
     classes, splits = load_splits(
-        spec, augment=make_augment(settings.augment), cache=settings.cache_images
+        spec, augment=make_augment(config.train.augment), cache=config.train.cache_images
     )
+    # Normalisation: the training images' own statistics, or ImageNet's for pretrained RGB weights.
     train_set = splits["train"]
     if config.train.model.pretrained and data.channels == 3:
         mean, std = IMAGENET_MEAN, IMAGENET_STD
@@ -114,21 +129,33 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     spec = ImageSpec(data.image_size, data.channels, data.fit, tuple(mean), tuple(std))
     for dataset in splits.values():
         dataset.spec = spec
+    return classes, splits, spec
 
+
+def build_module(config: Config, num_classes: int) -> Any:
+    """The LightningModule: the network of train.model, its loss and optimiser settings."""
+    from .module import ImageClassifier
+
+    settings, model = config.train, config.train.model
     module = ImageClassifier(
-        arch=config.train.model.arch,
-        num_classes=len(classes),
-        in_channels=data.channels,
-        widths=list(config.train.model.widths),
-        dropout=config.train.model.dropout,
+        arch=model.arch,
+        num_classes=num_classes,
+        in_channels=config.data.channels,
+        widths=list(model.widths),
+        dropout=model.dropout,
         lr=settings.lr,
         weight_decay=settings.weight_decay,
         label_smoothing=settings.label_smoothing,
     )
-    if config.train.model.pretrained:
+    if model.pretrained:
         module.net.load_imagenet_weights()
+    return module
 
-    uri = tracking.configure(config.mlflow.experiment)
+
+def mlflow_logger(config: Config, uri: str) -> Any:
+    """Lightning's MLflow logger on the project's store, with every parameter of params.yaml."""
+    from lightning.pytorch.loggers import MLFlowLogger
+
     logger = MLFlowLogger(
         experiment_name=config.mlflow.experiment,
         run_name="train",
@@ -136,8 +163,18 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         log_model=False,
     )
     logger.log_hyperparams(flatten(read_params(PARAMS_PATH)))  # rank 0 only, like all logging
+    return logger
 
-    checkpoints = model_dir / CHECKPOINT_DIR
+
+def build_trainer(config: Config, logger: Any, checkpoints: Path) -> tuple[Any, Any, Any]:
+    """The Trainer on `train.accelerator`/`devices`/`strategy`, keeping the best checkpoint."""
+    import lightning as L
+    from lightning.pytorch.callbacks import LearningRateMonitor, ModelCheckpoint
+    from lightning.pytorch.utilities import rank_zero_only
+
+    from .schedule import EarlyStoppingAfterWarmup
+
+    settings = config.train
     if rank_zero_only.rank == 0 and checkpoints.exists():
         shutil.rmtree(checkpoints)  # one best.ckpt per run, never best-v1.ckpt
     checkpoint = ModelCheckpoint(
@@ -170,12 +207,28 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         num_sanity_val_steps=0,
         log_every_n_steps=1,
     )
-    steps_per_epoch = math.ceil(len(train_set) / (settings.batch_size * trainer.num_devices))
+    return trainer, checkpoint, stopper
+
+
+def tune_for_hardware(config: Config, trainer: Any, module: Any, train_images: int) -> None:
+    """BatchNorm's momentum for the number of steps per epoch; CPU threads per process."""
+    import torch
+
+    from .networks import batch_norm_momentum, set_batch_norm_momentum
+
+    settings = config.train
+    steps_per_epoch = math.ceil(train_images / (settings.batch_size * trainer.num_devices))
     set_batch_norm_momentum(module.net, batch_norm_momentum(steps_per_epoch))
     torch.set_num_threads(
-        settings.num_threads or default_threads(data.image_size, trainer.num_devices)
+        settings.num_threads or default_threads(config.data.image_size, trainer.num_devices)
     )
 
+
+def fit(config: Config, trainer: Any, module: Any, splits: dict[str, Any]) -> float:
+    """Fit on the training split, validating each epoch; return the wall time in seconds."""
+    from torch.utils.data import DataLoader
+
+    settings = config.train
     loader_options = {
         "batch_size": settings.batch_size,
         "num_workers": settings.num_workers,
@@ -184,12 +237,15 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     started = time.perf_counter()  # the model card's compute: wall time of fitting
     trainer.fit(
         module,
-        DataLoader(train_set, shuffle=True, **loader_options),
+        DataLoader(splits["train"], shuffle=True, **loader_options),
         DataLoader(splits["val"], shuffle=False, **loader_options),
     )
-    train_seconds = round(time.perf_counter() - started, 2)
-    if not trainer.is_global_zero:
-        return None
+    return round(time.perf_counter() - started, 2)
+
+
+def best_network(module: Any, checkpoint: Any) -> Any:
+    """The network of the best checkpoint, on the CPU, ready to evaluate and export."""
+    from .module import ImageClassifier
 
     if checkpoint.best_model_path:
         module = ImageClassifier.load_from_checkpoint(
@@ -197,40 +253,63 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         )
     # BatchNorm's running statistics are the ones the validation curve was measured with
     # (networks.batch_norm_momentum), so the saved model scores what the curve says.
-    network = module.net.cpu().eval()
-    stopping = stop_report(trainer, stopper, settings.checkpoint.monitor)
-    val_accuracy = accuracy(network, splits["val"], settings.batch_size)
-    meta = {
-        "arch": config.train.model.arch,
-        "widths": list(config.train.model.widths),
-        "dropout": config.train.model.dropout,
+    return module.net.cpu().eval()
+
+
+def describe_model(
+    config: Config,
+    classes: list[str],
+    spec: ImageSpec,
+    network: Any,
+    trainer: Any,
+    checkpoint: Any,
+    stopping: Any,
+    splits: dict[str, Any],
+    train_seconds: float,
+) -> dict[str, Any]:
+    """models/model.json: what the API rebuilds the network from, and how training went."""
+    settings = config.train
+    return {
+        "arch": settings.model.arch,
+        "widths": list(settings.model.widths),
+        "dropout": settings.model.dropout,
         "classes": classes,
         "preprocessing": spec.to_dict(),
         "parameters": sum(p.numel() for p in network.parameters()),
         "epochs_trained": trainer.current_epoch,
         "stopping": stopping.to_dict(),
         "best_epoch_score": {settings.checkpoint.monitor: _number(checkpoint.best_model_score)},
-        "val_accuracy": val_accuracy,
-        "train_images": len(train_set),
+        "val_accuracy": accuracy(network, splits["val"], settings.batch_size),
+        "train_images": len(splits["train"]),
         "val_images": len(splits["val"]),
         "train_seconds": train_seconds,
         "device": trainer.strategy.root_device.type,
         "devices": trainer.num_devices,
     }
+
+
+def save_model(
+    config: Config,
+    run_id: str,
+    uri: str,
+    network: Any,
+    spec: ImageSpec,
+    splits: dict[str, Any],
+    meta: dict[str, Any],
+    model_dir: Path,
+) -> tracking.RunRecord:
+    """Weights, model.json, the checked ONNX export, the MLflow model and the example image."""
+    import torch
+
     # The model files change only once the run is logged: a failure keeps the previous model.
     with replaced_on_success(model_dir) as staged:
         torch.save(network.state_dict(), staged / WEIGHTS_FILE)
         (staged / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         export_model(network, spec, splits["test"].paths, staged)
-        record = log_model(config, logger.run_id, uri, network, spec, len(classes), meta, staged)
+        classes = len(meta["classes"])
+        record = log_model(config, run_id, uri, network, spec, classes, meta, staged)
         tracking.save_run_record(record, staged / RUN_FILE)
         save_example_image(staged)
-    print(f"train: {stopping.sentence()}")
-    print(
-        f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
-        f"{val_accuracy:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
-        f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
-    )
     return record
 
 
@@ -254,49 +333,6 @@ def accuracy(network: Any, dataset: Any, batch_size: int) -> float:
 
 def _number(value: Any) -> float | None:
     return None if value is None else round(float(value), 6)
-
-
-def log_model(
-    config: Config,
-    run_id: str,
-    uri: str,
-    network: Any,
-    spec: ImageSpec,
-    num_classes: int,
-    meta: dict[str, Any],
-    model_dir: Path,
-) -> tracking.RunRecord:
-    """Add the model to the run Lightning logged, and register it under mlflow.registered_model."""
-    import mlflow
-    import mlflow.pytorch
-    import numpy as np
-    from mlflow.models import infer_signature
-
-    example = np.zeros((1, spec.channels, spec.size, spec.size), dtype=np.float32)
-    signature = infer_signature(example, np.zeros((1, num_classes), dtype=np.float32))
-    # MLflow warns about pickled models; the API never unpickles: it loads models/model.pt with
-    # weights_only=True. The registry copy is for `mlflow.pytorch.load_model` in trusted hands.
-    logging.getLogger("mlflow.pytorch").setLevel(logging.ERROR)
-    with mlflow.start_run(run_id=run_id):
-        mlflow.log_metric("best_val_acc", meta["val_accuracy"])
-        mlflow.log_artifact(str(model_dir / META_FILE))
-        info = mlflow.pytorch.log_model(
-            network,
-            name="model",
-            signature=signature,
-            registered_model_name=config.mlflow.registered_model,
-            serialization_format="pickle",  # the network's class comes along in code_paths
-            code_paths=[str(Path(__file__).parent)],
-            # Named, not inferred: inference re-imports everything in a subprocess (~10 s).
-            pip_requirements=mlflow.pytorch.get_default_pip_requirements(),
-        )
-    return tracking.RunRecord(
-        run_id=run_id,
-        experiment=config.mlflow.experiment,
-        tracking_uri=uri,
-        registered_model=config.mlflow.registered_model,
-        model_version=str(info.registered_model_version),
-    )
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from .config import Config, load_config
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import tracking_uri
-from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
@@ -117,25 +117,12 @@ def build_page(config: Config) -> tuple[Page, Identity]:
             f"<details><summary>Most confident mistakes of `{best}`</summary>\n\n"
             f"{_mistakes_table(mistakes)}\n\n</details>"
         )
-    figures = reports / "figures"
-    pictures = [(f"{figures.as_posix()}/roc.png", "ROC curves of the models")] + [
-        (f"{figures.as_posix()}/confusion_{name}.png", f"Confusion matrix of {name}")
-        for name in models
-    ]
     scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
     page = Page(
-        headline=Headline(
-            metric="accuracy",
-            label="accuracy",
-            value=scores["accuracy"],
-            n=int(summary["test_rows"]),
-            unit="held-out texts",
-        ),
         metrics=scores,
         about=config.data.about,
         data_facts=data_facts(summary),
         model=f"`{best}`, the better of {len(models)} models on the validation split",
-        figures=[(path, caption) for path, caption in pictures if Path(path).is_file()],
         provenance=provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri()),
         compute=f"{metrics[best]['train_seconds']:.1f} s of training for `{best}`",
         details=details,

@@ -6,11 +6,9 @@ import json
 from typing import Any
 
 from .config import (
-    AGENT_GIF,
     AGENT_META,
     METRICS,
     MODEL_DIR,
-    REWARD_CURVE,
     RUN_RECORD,
     Config,
     load_config,
@@ -19,7 +17,7 @@ from .core.errors import ModelNotFoundError
 from .core.metadata import AgentMeta, load_agent_meta
 from .core.stage import run_stage
 from .core.tracking import load_run_record
-from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
 COUNTS = ("n_episodes", "solved", "reward_threshold")  # in metrics.json, not scores
@@ -81,24 +79,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     library = meta.versions["stable_baselines3"]
     hyper = ", ".join(f"{key}={value}" for key, value in sorted(meta.hyperparams.items())[:8])
     name = f"{meta.algorithm} on {meta.env_id}"
-    target = (
-        {
-            "value": meta.reward_threshold,
-            "source": f"Gymnasium's reward_threshold for {meta.env_id}",
-        }
-        if meta.reward_threshold is not None
-        else None
-    )
     page = Page(
-        headline=Headline(
-            metric="mean_return",
-            label="mean return",
-            value=metrics["mean_return"],
-            std=metrics.get("std_return"),
-            n=int(metrics["n_episodes"]),
-            unit="evaluation episodes",
-            target=target,
-        ),
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(meta),
@@ -106,10 +87,6 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"
         + (f": {hyper}" if hyper else "")
         + ")",
-        figures=[
-            (AGENT_GIF.as_posix(), f"{name}: the trained agent playing one episode"),
-            (REWARD_CURVE.as_posix(), f"Episode returns of {name} in training and evaluation"),
-        ],
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
         compute=f"CPU, {meta.train_seconds:.1f} s for {meta.trained_timesteps:,} environment steps",
         details=[training_table(meta)],

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,14 +42,70 @@ MAX_EVAL_ENVS = 5
 
 def train(config: Config) -> RunRecord:
     """Train, keep the better of the final and the best evaluated agent, log and register it."""
+    spec = checked_env_spec(config)
+    todo = training_plan(config, spec)
+    import mlflow
+    import torch
+
+    # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
+    torch.set_num_threads(config.train.torch_threads)
+    env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
+    model = _build(todo, env, config.seed)
+    print(
+        f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
+        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from "
+        f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+    )
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    uri = configure(config.mlflow.experiment)
+    run_name = f"{todo.algorithm}-{spec.env_id}-seed{config.seed}"
+    # The model files change only once the run is logged: a failure keeps the previous agent.
+    with (
+        replaced_on_success(MODEL_DIR) as staged,
+        tempfile.TemporaryDirectory() as scratch,
+        mlflow.start_run(run_name=run_name) as run,
+    ):
+        mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
+        mlflow.log_params(_flat_params(config, todo))
+        recorders = Recorders.start(config, spec, todo, run.info.run_id, Path(scratch))
+        seconds = learn(model, todo, recorders, config.train.progress_bar)
+        checkpoint, agent = _keep_better(
+            model,
+            todo,
+            recorders.evaluations,
+            recorders.eval_env,
+            config.train,
+            Path(scratch),
+            staged / AGENT_FILE,
+        )
+        meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
+        save_agent(staged, meta, recorders, agent, config.seed)
+        record = log_agent(config, run.info.run_id, uri, staged, agent, model, recorders, seconds)
+        save_request({"observation": _example_observation(spec, config.seed)}, staged)
+    env.close()
+    recorders.close()
+    print(
+        f"kept the {checkpoint.kind} agent ({checkpoint.timesteps:,} steps) -> "
+        f"{MODEL_DIR / AGENT_FILE}; trained in {seconds:.1f} s; MLflow run {record.run_id} in "
+        f"{public_uri(uri)}"
+    )
+    return record
+
+
+def checked_env_spec(config: Config) -> EnvSpec:
+    """The environment the data stage recorded, refused if params.yaml names another."""
     spec = load_env_spec(ENV_SPEC)
     if spec.env_id != config.data.env.id or spec.kwargs != config.data.env.kwargs:
         raise DataError(
             f"{ENV_SPEC} describes {spec.env_id} but params.yaml names {config.data.env.id}: "
             "run `dvc repro` (or the data stage) again"
         )
+    return spec
+
+
+def training_plan(config: Config, spec: EnvSpec) -> Plan:
+    """Algorithm, budget and hyper-parameters; an impossible combination stops here, early."""
     cfg = config.train
-    # Refuse an impossible combination before anything slow happens.
     check_algorithm(cfg.algorithm, spec)
     todo = plan(
         cfg.algorithm,
@@ -61,101 +118,103 @@ def train(config: Config) -> RunRecord:
     )
     if todo.warning:
         print(f"warning: {todo.warning}")
+    return todo
 
-    import torch
 
-    # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
-    torch.set_num_threads(cfg.torch_threads)
-    env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
-    model = _build(todo, env, config.seed)
-    print(
-        f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
-        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from "
-        f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
-    )
+@dataclass
+class Recorders:
+    """What watches training: every episode, and the periodic evaluations on their own envs."""
 
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    uri = configure(config.mlflow.experiment)
-    import mlflow
+    episodes: Any
+    evaluations: Any
+    callbacks: list[Any]
+    eval_env: Any = None
 
-    from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
+    @classmethod
+    def start(
+        cls, config: Config, spec: EnvSpec, todo: Plan, run_id: str, scratch: Path
+    ) -> Recorders:
+        from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
 
-    run_name = f"{todo.algorithm}-{spec.env_id}-seed{config.seed}"
-    # The model files change only once the run is logged: a failure keeps the previous agent.
-    with (
-        replaced_on_success(MODEL_DIR) as staged,
-        tempfile.TemporaryDirectory() as scratch,
-        mlflow.start_run(run_name=run_name) as run,
-    ):
-        mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
-        mlflow.log_params(_flat_params(config, todo))
-        sink = MlflowSink(run.info.run_id)
+        cfg = config.train
+        sink = MlflowSink(run_id)
         episodes, evaluations = EpisodeRecorder(sink), EvaluationRecorder(sink)
-        callbacks: list[Any] = [episodes]
-        eval_env = None
+        recorders = cls(episodes, evaluations, [episodes])
         if cfg.eval_freq > 0:
             from stable_baselines3.common.callbacks import EvalCallback
 
-            eval_env = make_vec_env(
+            recorders.eval_env = make_vec_env(
                 spec.env_id,
                 spec.kwargs,
                 min(cfg.eval_episodes, MAX_EVAL_ENVS),
                 config.seed + EVAL_SEED_OFFSET,
             )
-            callbacks.append(
+            recorders.callbacks.append(
                 EvalCallback(
-                    eval_env,
+                    recorders.eval_env,
                     n_eval_episodes=cfg.eval_episodes,
                     eval_freq=max(cfg.eval_freq // todo.n_envs, 1),
-                    best_model_save_path=scratch,
-                    log_path=scratch,
+                    best_model_save_path=str(scratch),
+                    log_path=str(scratch),
                     deterministic=True,
                     callback_after_eval=evaluations,
                     verbose=1,
                 )
             )
+        return recorders
 
-        started = time.perf_counter()
-        model.learn(todo.total_timesteps, callback=callbacks, progress_bar=cfg.progress_bar)
-        seconds = time.perf_counter() - started
+    def close(self) -> None:
+        if self.eval_env is not None:
+            self.eval_env.close()
 
-        agent_path, meta_path = staged / AGENT_FILE, staged / AGENT_META
-        checkpoint, agent = _keep_better(
-            model, todo, evaluations, eval_env, cfg, Path(scratch), agent_path
-        )
-        meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
-        save_agent_meta(meta, meta_path)
-        log = TrainingLog(episodes=episodes.log(), evaluations=evaluations.log())
-        save_training_log(log, staged / TRAINING_LOG)
-        export_policy(agent, meta, staged, config.seed)
 
-        mlflow.log_metrics(
-            {
-                "train/seconds": seconds,
-                "train/steps_per_second": model.num_timesteps / seconds,
-                "train/episodes": len(episodes.returns),
-            }
-        )
-        mlflow.log_artifact(str(agent_path), "agent")
-        mlflow.log_artifact(str(meta_path), "agent")
-        version = _log_model(agent_path, meta_path, agent, config)
-        record = RunRecord(
-            run_id=run.info.run_id,
-            experiment=config.mlflow.experiment,
-            tracking_uri=uri,
-            registered_model=config.mlflow.registered_model if version else None,
-            model_version=version,
-        )
-        save_run_record(record, staged / RUN_RECORD)
-        save_request({"observation": _example_observation(spec, config.seed)}, staged)
-    env.close()
-    if eval_env is not None:
-        eval_env.close()
-    print(
-        f"kept the {checkpoint.kind} agent ({checkpoint.timesteps:,} steps) -> "
-        f"{MODEL_DIR / AGENT_FILE}; trained in {seconds:.1f} s; MLflow run {record.run_id} in "
-        f"{public_uri(uri)}"
+def learn(model: Any, todo: Plan, recorders: Recorders, progress_bar: bool) -> float:
+    """Train for the planned number of steps; return the wall time in seconds."""
+    started = time.perf_counter()
+    model.learn(todo.total_timesteps, callback=recorders.callbacks, progress_bar=progress_bar)
+    return time.perf_counter() - started
+
+
+def save_agent(staged: Path, meta: AgentMeta, recorders: Recorders, agent: Any, seed: int) -> None:
+    """models/: the agent's metadata, its training log and the checked ONNX export."""
+    save_agent_meta(meta, staged / AGENT_META)
+    log = TrainingLog(episodes=recorders.episodes.log(), evaluations=recorders.evaluations.log())
+    save_training_log(log, staged / TRAINING_LOG)
+    export_policy(agent, meta, staged, seed)
+
+
+def log_agent(
+    config: Config,
+    run_id: str,
+    uri: str,
+    staged: Path,
+    agent: Any,
+    model: Any,
+    recorders: Recorders,
+    seconds: float,
+) -> RunRecord:
+    """Training's figures, the agent and its registered model in MLflow; the run record."""
+    import mlflow
+
+    agent_path, meta_path = staged / AGENT_FILE, staged / AGENT_META
+    mlflow.log_metrics(
+        {
+            "train/seconds": seconds,
+            "train/steps_per_second": model.num_timesteps / seconds,
+            "train/episodes": len(recorders.episodes.returns),
+        }
     )
+    mlflow.log_artifact(str(agent_path), "agent")
+    mlflow.log_artifact(str(meta_path), "agent")
+    version = _log_model(agent_path, meta_path, agent, config)
+    record = RunRecord(
+        run_id=run_id,
+        experiment=config.mlflow.experiment,
+        tracking_uri=uri,
+        registered_model=config.mlflow.registered_model if version else None,
+        model_version=version,
+    )
+    save_run_record(record, staged / RUN_RECORD)
     return record
 
 

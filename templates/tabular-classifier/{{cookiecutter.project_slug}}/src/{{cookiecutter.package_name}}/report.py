@@ -9,7 +9,6 @@ import pandas as pd
 
 from .config import (
     CV_RESULTS_JSON,
-    FIGURES_DIR,
     METRICS_JSON,
     MODEL_DIR,
     RUN_FILE,
@@ -23,7 +22,7 @@ from .core.stage import run_stage
 from .core.tracking import load_run_record
 from .features import FeatureSchema, load_schema
 from .metrics import averaging, positive_class
-from .reporting.page import Headline, Identity, Page, write_documents
+from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
 FIGURES = {
@@ -94,7 +93,6 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     cv = _read(CV_RESULTS_JSON)
     schema = load_schema(MODEL_DIR)
     run = load_run_record(MODEL_DIR / RUN_FILE)
-    test_rows = int(len(pd.read_csv(TEST_CSV, usecols=[schema.target])))
     best = cv["best"]
     positive = positive_class(schema.classes, config.evaluate.positive_class)
     provenance_text = provenance(run.run_id if run else None, run.tracking_uri if run else None)
@@ -109,24 +107,12 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         else "CPU (wall time not recorded by this run)"
     )
     page = Page(
-        headline=Headline(
-            metric="accuracy",
-            label="accuracy",
-            value=metrics["accuracy"],
-            n=test_rows,
-            unit="held-out rows",
-        ),
         metrics=metrics,
         about=config.data.about,
         data_facts=data_facts(config, schema),
         model=f"`{best}` ({_params(cv['candidates'][best]['params'])}), chosen by "
         f"{cv['cv_folds']}-fold cross-validated {cv['scoring']} among {len(cv['candidates'])} "
         f"candidates; precision, recall and F1 are {averaging(positive)}",
-        figures=[
-            (f"{FIGURES_DIR.as_posix()}/{name}.png", caption)
-            for name, caption in FIGURES.items()
-            if (FIGURES_DIR / f"{name}.png").is_file()
-        ],
         provenance=provenance_text,
         compute=compute,
         details=[cv_table(cv)],

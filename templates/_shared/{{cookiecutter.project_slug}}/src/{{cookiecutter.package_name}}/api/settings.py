@@ -2,7 +2,7 @@
 
 Read once, when the server starts (never at import), and only the `serve:` section: a mistake
 in another section of params.yaml concerns the pipeline, not the API. Precedence: environment
-variables, then params.yaml, then the defaults below (the Docker image has no params.yaml).
+variables, then params.yaml (the Docker image copies it too), then the defaults below.
 """
 
 from __future__ import annotations

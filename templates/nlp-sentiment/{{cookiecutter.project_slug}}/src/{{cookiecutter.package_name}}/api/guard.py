@@ -17,8 +17,10 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .boundary import safe_text, unprocessable
+from .settings import BaseServeSettings
 
-DEFAULT_BODY_LIMIT = 4_000_000  # before start-up has read the settings
+# Before start-up has read the settings: serve.max_body_bytes's own default.
+DEFAULT_BODY_LIMIT = BaseServeSettings.model_fields["max_body_bytes"].default
 METHODS_WITH_BODIES = frozenset({"POST", "PUT", "PATCH"})
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 LARGEST_FLOAT = sys.float_info.max

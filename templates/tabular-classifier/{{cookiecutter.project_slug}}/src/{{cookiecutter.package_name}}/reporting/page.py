@@ -3,58 +3,59 @@
 
 A project's report stage gathers its facts (metrics, the data it used, the model it trained) into
 a `Page`; this module turns them into Markdown. The headline, baselines, findings and figures come
-from `reports/evaluation.json` when the evaluate stage wrote it, else from what the project
-passes in, and nothing is said that the files do not hold.
+from `reports/evaluation.json`, and nothing is said that the files do not hold.
 """
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import ModelNotFoundError
 from ..core.settings import DataAbout, MlflowConfig
 from .card_meta import model_index, write_metadata
+from .evidence import EVALUATION_JSON, Headline
 from .examples import EXAMPLES_JSON, write_examples
 from .experiments import experiments_section
 from .report_blocks import markdown_table, replace_block
 
-EVALUATION_JSON = Path("reports/evaluation.json")
 README = Path("README.md")
 MODEL_CARD = Path("MODEL_CARD.md")
 
 
 @dataclass(frozen=True)
-class Headline:
-    """The one number the page leads with, as `reports/evaluation.json` states it."""
-
-    metric: str
-    label: str
-    value: float
-    n: int
-    unit: str
-    interval: Sequence[float] | None = None
-    std: float | None = None
-    target: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
 class Page:
-    """What one run produced, in the words and numbers the page shows."""
+    """What one run produced, in the words and numbers the page shows.
 
-    headline: Headline
+    The headline, baselines, findings and figures are those of `reports/evaluation.json`: the
+    evaluate stage decides them once, and the page only lays them out.
+    """
+
     metrics: dict[str, float]  # the served model's held-out metrics, as in reports/metrics.json
     about: DataAbout
     data_facts: list[str]  # sentences computed from the data actually used
     model: str  # the trained model, named with its key hyper-parameters
-    figures: list[tuple[str, str]]  # (path, caption), most telling first
     provenance: str  # Markdown list: data hashes, run, dates
     compute: str  # device and wall time of training
     details: list[str] = field(default_factory=list)  # project-specific tables, after the metrics
     evaluation: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> Headline:
+        """The one number the page leads with, as reports/evaluation.json states it."""
+        stated = self.evaluation["headline"]
+        return Headline(**{key: stated[key] for key in stated if key in HEADLINE_FIELDS})
+
+    @property
+    def figures(self) -> list[tuple[str, str]]:
+        """(path, caption) of every figure of the run, the most telling first."""
+        return [(item["path"], item.get("caption", "")) for item in self.evaluation["figures"]]
+
+
+HEADLINE_FIELDS = set(Headline.__dataclass_fields__)
 
 
 def read_json(path: Path) -> Any:
@@ -63,23 +64,11 @@ def read_json(path: Path) -> Any:
 
 
 def with_evaluation(page: Page, path: Path = EVALUATION_JSON) -> Page:
-    """`page` with the headline, figures and findings of `reports/evaluation.json`, if written."""
+    """`page` with the evaluate stage's reports/evaluation.json: headline, baselines, figures."""
     evaluation = read_json(path)
-    if not isinstance(evaluation, dict):
-        return page
-    headline = evaluation.get("headline") or {}
-    known = set(Headline.__dataclass_fields__)
-    figures = [(item["path"], item.get("caption", "")) for item in evaluation.get("figures", [])]
-    return Page(
-        **{
-            **page.__dict__,
-            "headline": Headline(**{key: headline[key] for key in headline if key in known})
-            if headline
-            else page.headline,
-            "figures": figures or page.figures,
-            "evaluation": evaluation,
-        }
-    )
+    if not isinstance(evaluation, dict) or not evaluation.get("headline"):
+        raise ModelNotFoundError(f"{path} is missing: run the evaluate stage first (dvc repro)")
+    return replace(page, evaluation=evaluation)
 
 
 def decimals(value: float) -> int:
