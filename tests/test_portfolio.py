@@ -359,6 +359,7 @@ def test_site_pages_are_accessible_and_their_links_resolve(projects: Path, tmp_p
     assert "<strong>Where these numbers come from</strong>" in page
     assert "&lt;" + "details" not in page and "results:start" not in page
     assert "badge.svg" not in page
+    assert page.count("<strong>0.912 accuracy</strong>") == 1  # the README's headline is the page's
     assert (site / "iris-notes" / FIGURE).is_file() and (site / ".nojekyll").is_file()
     css = (site / "style.css").read_text()
     assert "@import" not in css and "url(" not in css

@@ -25,6 +25,20 @@ def test_title_badges_and_description_are_left_to_the_page() -> None:
     assert shown == "<p>Body text.</p>\n"
 
 
+def test_the_readme_headline_is_left_to_the_page() -> None:
+    shown = readme_html(
+        "**0.965 accuracy** [0.930, 0.991] on 114 rows\n\n**0.965 accuracy** was hard.\n\n"
+        "Then **0.965 accuracy** again.\n",
+        image_for=lambda path: None,
+        link_for=lambda path: path,
+        skip_bold=frozenset({"0.965 accuracy"}),
+    )
+    assert shown == (
+        "<p><strong>0.965 accuracy</strong> was hard.</p>\n"
+        "<p>Then <strong>0.965 accuracy</strong> again.</p>\n"
+    )
+
+
 def test_headings_never_skip_a_level_below_the_pages_h1() -> None:
     shown = render("# Title\n\n#### Deep\n\n## Two\n\n### Three\n\n###### Six\n")
     assert shown == "<h2>Deep</h2>\n<h2>Two</h2>\n<h3>Three</h3>\n<h4>Six</h4>\n"

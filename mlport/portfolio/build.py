@@ -30,6 +30,7 @@ class Built:
 
     @property
     def flagged(self) -> list[Entry]:
+        """The projects listed with what is missing instead of their results."""
         return [entry for entry in self.entries if not entry.ready]
 
 

@@ -42,6 +42,7 @@ class Committed:
         return found.stdout if found.returncode == 0 else None
 
     def text(self, path: str) -> str | None:
+        """The UTF-8 text of `path` at HEAD, or None when missing or not text."""
         data = self.read(path)
         if data is None:
             return None

@@ -10,6 +10,7 @@ MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 
 
 def one_line(text: str) -> str:
+    """`text` with every run of white space (new lines too) made one space."""
     return " ".join(text.split())
 
 

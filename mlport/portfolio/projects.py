@@ -58,6 +58,7 @@ class Entry:
 
     @property
     def ready(self) -> bool:
+        """Whether the project is shown: nothing missing, stale or unpublished."""
         return not self.problems
 
     def blob_url(self, path: str) -> str | None:

@@ -169,10 +169,29 @@ def _without(tokens: list[Token], start: int, close_type: str) -> list[Token]:
     return tokens[:start] + tokens[end + 1 :]
 
 
+def _leads_with(inline: Token, bold: frozenset[str]) -> bool:
+    """Whether the paragraph opens with one of the `bold` phrases in bold."""
+    children = [c for c in inline.children or [] if c.type != "text" or c.content.strip()]
+    return (
+        len(children) > 1
+        and children[0].type == "strong_open"
+        and " ".join(children[1].content.split()) in bold
+    )
+
+
 def readme_html(
-    markdown: str, *, image_for: ImageFor, link_for: LinkFor, skip: frozenset[str] = frozenset()
+    markdown: str,
+    *,
+    image_for: ImageFor,
+    link_for: LinkFor,
+    skip: frozenset[str] = frozenset(),
+    skip_bold: frozenset[str] = frozenset(),
 ) -> str:
-    """The README's HTML for a page that has its own h1: the title, badges and `skip` left out."""
+    """The README's HTML for a page with its own h1 and headline.
+
+    Left out: the title, badges, paragraphs that are exactly one of `skip` (the description the
+    page shows already) and the first that opens with one of `skip_bold` in bold (its headline).
+    """
     parser = _parser()
     text, widths = report_html_to_markdown(markdown)
     tokens = parser.parse(text)
@@ -184,8 +203,10 @@ def readme_html(
         if token.type == "paragraph_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
             words = " ".join(inline.content.split())
-            if _only_remote_images(inline) or words in skip:
+            headline = _leads_with(inline, skip_bold)
+            if _only_remote_images(inline) or words in skip or headline:
                 tokens = _without(tokens, index, "paragraph_close")
+                skip_bold = frozenset() if headline else skip_bold  # only the first one
                 continue
         index += 1
     previous = 1  # the page's own h1

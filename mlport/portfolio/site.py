@@ -32,11 +32,9 @@ def title(entries: list[Entry]) -> str:
     """The site's title: the projects' author (a real name, not the placeholder) if one is known."""
     placeholder = placeholders().get("author_name")
     names = Counter(e.author for e in entries if e.author and e.author != placeholder)
-    return (
-        f"{names.most_common(1)[0][0]}: machine-learning projects"
-        if names
-        else ("Machine-learning projects")
-    )
+    if not names:
+        return "Machine-learning projects"
+    return f"{names.most_common(1)[0][0]}: machine-learning projects"
 
 
 def page(heading: str, body: str, *, depth: int, description: str = "") -> str:
@@ -59,6 +57,7 @@ def page(heading: str, body: str, *, depth: int, description: str = "") -> str:
 
 
 def headline_html(entry: Entry) -> str:
+    """The headline line as a paragraph, the number and metric in bold."""
     assert entry.headline is not None
     parts = (
         f"<strong>{_e(text)}</strong>" if strong else _e(text)
@@ -68,6 +67,7 @@ def headline_html(entry: Entry) -> str:
 
 
 def facts_html(entry: Entry) -> str:
+    """Domain, stack and a link to the code, as a description list."""
     rows = [("Domain", _e(entry.template or "–")), ("Stack", _e(", ".join(entry.stack) or "–"))]
     if entry.repository:
         shown = urlsplit(entry.repository).path.strip("/")
@@ -103,6 +103,7 @@ def card_html(entry: Entry, thumbnail: Picture | None) -> str:
 
 
 def index_html(entries: list[Entry], thumbnails: dict[str, Picture]) -> str:
+    """The site's front page: every project, shown or with what keeps it off the page."""
     heading = title(entries)
     ready = sum(entry.ready for entry in entries)
     lede = (
@@ -140,13 +141,15 @@ class _Figures:
 
 def project_html(entry: Entry, figures: _Figures) -> str:
     """The project's page: its headline and facts, then its README as the last commit holds it."""
+    assert entry.headline is not None
     readme = figures.head.text("README.md") or ""
 
     def link_for(path: str) -> str:
         return (entry.blob_url(path) if path else entry.repository) or entry.repository or "#"
 
     skip = frozenset({" ".join(entry.description.split())}) if entry.description else frozenset()
-    article = readme_html(readme, image_for=figures, link_for=link_for, skip=skip)
+    lead = frozenset(text for text, bold in segments(entry.headline) if bold)
+    article = readme_html(readme, image_for=figures, link_for=link_for, skip=skip, skip_bold=lead)
     body = "\n".join(
         [
             f"<h1>{_e(entry.name)}</h1>",
