@@ -377,6 +377,21 @@ def test_cli_builds_and_reports(projects: Path, tmp_path: Path) -> None:
     assert "mlport publish --portfolio --path" in result.stdout
 
 
+def test_cli_without_outputs_only_reports(
+    projects: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_results(projects / "digit-cnn", 0.5)
+
+    result = runner.invoke(app, ["portfolio", str(projects)])
+
+    assert result.exit_code == 0, result.output
+    assert "Iris Notes" in result.stdout and "0.912 accuracy" in result.stdout
+    assert "not shown: uncommitted" in result.stdout  # the Digit CNN row, wrapped by the table
+    assert "Nothing written" in result.stdout
+    assert not (tmp_path / "portfolio").exists()
+
+
 def test_cli_refuses_a_folder_without_projects(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = runner.invoke(
