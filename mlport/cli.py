@@ -166,7 +166,15 @@ def publish(
         str | None,
         typer.Option(help="Also configure this DVC remote (path or URL) and push the data."),
     ] = None,
-    path: Annotated[Path, typer.Option(help="The project folder.")] = Path("."),
+    portfolio: Annotated[
+        bool,
+        typer.Option(
+            "--portfolio",
+            help="Publish the portfolio `mlport portfolio` built (--path: its folder, "
+            "default ./portfolio): the profile README and the Pages site.",
+        ),
+    ] = False,
+    path: Annotated[Path | None, typer.Option(help="The project folder (default: here).")] = None,
 ) -> None:
     """Check the project, commit its results, create the GitHub repository (gh), push."""
     from mlport import console
@@ -180,6 +188,15 @@ def publish(
 
     def say(line: str) -> None:
         stream.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    if portfolio:
+        options = {"--remote": remote, "--private": private, "--dvc-remote": dvc_remote}
+        given = [name for name, value in options.items() if value]
+        if given:
+            raise fail(f"{', '.join(given)} cannot be used with --portfolio")
+        _publish_portfolio(path or Path(DEFAULT_PORTFOLIO), dry_run=dry_run, say=say)
+        return
+    path = path or Path(".")
 
     def run() -> Published:
         try:
@@ -199,6 +216,69 @@ def publish(
     result = run()
     verb = "Would publish" if dry_run else "Published"
     console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
+
+
+DEFAULT_PORTFOLIO = "portfolio"
+
+
+@app.command("portfolio")
+def portfolio_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Project folders, or folders of projects (default: here)."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Where to write: OUT/profile (README) and OUT/site (Pages)."
+        ),
+    ] = Path(DEFAULT_PORTFOLIO),
+    profile_readme: Annotated[
+        bool,
+        typer.Option("--profile-readme", help="Write the README of your GitHub profile."),
+    ] = False,
+    site: Annotated[bool, typer.Option("--site", help="Write a static site for GitHub Pages.")] = (
+        False
+    ),
+) -> None:
+    """Gather every project's published result into a profile README and a site."""
+    from mlport import console
+    from mlport.audit.table import rows_table
+    from mlport.portfolio import build_portfolio, rows
+
+    built = build_portfolio(paths or [Path(".")], out, profile_readme=profile_readme, site=site)
+    out_console = console.out()
+    out_console.print(rows_table(rows(built), "mlport portfolio"))
+    for written in (built.profile, built.site):
+        if written is not None:
+            out_console.print(f"[bold green]Wrote[/] {_shown(written)}", soft_wrap=True)
+    if built.profile is None and built.site is None:
+        out_console.print("Nothing written: add --profile-readme and/or --site.")
+        return
+    shown_out = "" if str(out) == DEFAULT_PORTFOLIO else f" --path {_shown(out)}"
+    out_console.print(
+        f"\nNext: read it, then `mlport publish --portfolio{shown_out}` "
+        "(add --dry-run to see the commands first).",
+        soft_wrap=True,
+        markup=False,
+    )
+
+
+def _publish_portfolio(out: Path, *, dry_run: bool, say) -> None:
+    from mlport import console
+    from mlport.audit.table import rows_table
+    from mlport.errors import PortfolioError
+    from mlport.portfolio import publish_portfolio
+
+    try:
+        result = publish_portfolio(out, dry_run=dry_run, say=say)
+    except PortfolioError as error:
+        if error.rows:
+            console.err().print(rows_table(error.rows, "mlport portfolio: what stops publishing"))
+        raise
+    verb = "Would publish" if dry_run else "Published"
+    for url in result.urls.values():
+        console.out().print(f"[bold green]{verb}[/] {url}", soft_wrap=True)
 
 
 def _shown(path: Path) -> str:

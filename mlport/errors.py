@@ -72,3 +72,12 @@ class PublishError(MlportError):
     def __init__(self, message: str, *, rows: list | None = None) -> None:
         super().__init__(message)
         self.rows = rows or []  # the failing rows of `mlport check`, when that is the reason
+
+
+class PortfolioError(MlportError):
+    """Raised when a portfolio cannot be built or published: no project at a path, no portfolio
+    built yet, an introduction still holding its seed questions, or a project not ready."""
+
+    def __init__(self, message: str, *, rows: list | None = None) -> None:
+        super().__init__(message)
+        self.rows = rows or []  # the failing rows, when checks are the reason

@@ -41,7 +41,7 @@ def _say_nothing(_: str) -> None:
     pass
 
 
-class _Shell:
+class Shell:
     """Runs the commands that change things, printing each; in a dry run only prints them."""
 
     def __init__(self, root: Path, *, dry_run: bool, say: Say, result: Published) -> None:
@@ -107,7 +107,8 @@ def _refuse_unpublishable(project: Project) -> None:
         )
 
 
-def _github_login(root: Path) -> str:
+def github_login(root: Path) -> str:
+    """The login `gh` is signed in with; PublishError saying what to do when there is none."""
     gh = shutil.which("gh")
     if gh is None:
         raise PublishError(
@@ -168,7 +169,7 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
 
 
 def _commit_results(
-    project: Project, shell: _Shell, *, dvc: list[str] | None, dvc_remote: str | None
+    project: Project, shell: Shell, *, dvc: list[str] | None, dvc_remote: str | None
 ) -> None:
     """Commit what the pipeline wrote (and the DVC remote, pushing the data to it)."""
     root = project.root
@@ -195,7 +196,7 @@ def _commit_results(
 
 
 def _create_on_github(
-    shell: _Shell, full_name: str, private: bool, description: str, topics: list[str]
+    shell: Shell, full_name: str, private: bool, description: str, topics: list[str]
 ) -> None:
     create = ["gh", "repo", "create", full_name, "--private" if private else "--public"]
     create += ["--source", "."]
@@ -223,7 +224,7 @@ def _target(project: Project, remote: str | None) -> _Target:
     if remote is None:
         if "origin" in project.git("remote", check=False).split():
             raise PublishError("origin exists already: publish there with --remote origin")
-        return _Target("origin", None, _github_login(project.root), project.root.name)
+        return _Target("origin", None, github_login(project.root), project.root.name)
     name, url = _remote_url(project, remote)
     on_github = GITHUB_REMOTE.search(url)
     owner, repository = on_github.groups() if on_github else (None, None)
@@ -272,7 +273,7 @@ def publish(
         raise PublishError(
             f"`mlport check` fails on: {names}; fix them, then publish", rows=failed(result.rows)
         )
-    shell = _Shell(root, dry_run=dry_run, say=say, result=result)
+    shell = Shell(root, dry_run=dry_run, say=say, result=result)
     dvc = dvc_command()
     if dvc is None and (dvc_remote or (root / "dvc.yaml").is_file()):
         raise PublishError("DVC is not installed: `pip install dvc`, then publish")
