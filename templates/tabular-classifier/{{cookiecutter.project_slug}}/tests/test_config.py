@@ -53,6 +53,16 @@ def test_mistakes_are_reported_in_one_line_by_name(tmp_path, section, change, me
     assert "\n" not in str(caught.value)
 
 
+def test_a_misspelt_key_is_named_before_the_key_it_hides(tmp_path):
+    params = tiny_params()
+    params["train"]["cv_fold"] = params["train"].pop("cv_folds")  # also makes cv_folds missing
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path / "params.yaml", params))
+    assert "params.yaml: unknown key train.cv_fold (did you mean train.cv_folds?)" in str(
+        caught.value
+    )
+
+
 def test_the_serving_limits_are_checked_when_read(tmp_path):
     params = tiny_params()
     params["serve"] |= {"max_batch": 0}

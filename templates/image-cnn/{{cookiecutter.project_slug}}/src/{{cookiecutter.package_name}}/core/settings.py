@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,16 +66,30 @@ def parse(model: type[M], data: Any, *, source: str, section: str = "") -> M:
     except ValidationError as error:
         nested = {section: data} if section else data
         prefix = (section,) if section else ()
-        raise ConfigError(f"{source}: {describe(error, nested, prefix)}") from None
+        raise ConfigError(f"{source}: {describe(error, nested, prefix, model)}") from None
 
 
-def describe(error: ValidationError, data: Any, prefix: tuple[str, ...] = ()) -> str:
-    """One line for the first problem pydantic found, named by its dotted key."""
+def describe(
+    error: ValidationError,
+    data: Any,
+    prefix: tuple[str, ...] = (),
+    model: type[BaseModel] | None = None,
+) -> str:
+    """One line for the first problem pydantic found, named by its dotted key.
+
+    An unknown key comes first: a misspelt key is also the missing one it was meant to be, and
+    the line names the known key it is closest to.
+    """
     problems = error.errors(include_url=False)
-    first = problems[0]
+    unknown = [problem for problem in problems if problem["type"] == "extra_forbidden"]
+    first = (unknown or problems)[0]
     where, exact = _key_path(prefix + tuple(first["loc"]), data)
     if first["type"] == "extra_forbidden":
         line = f"unknown key {where}"
+        meant = _closest_key(model, first["loc"])
+        if meant:
+            parent = where.rpartition(".")[0]
+            line += f" (did you mean {parent}.{meant}?)" if parent else f" (did you mean {meant}?)"
     elif first["type"] == "missing":
         line = f"{where} is missing"
     elif not exact:  # a union: pydantic's message is about one of the options only
@@ -86,6 +101,19 @@ def describe(error: ValidationError, data: Any, prefix: tuple[str, ...] = ()) ->
             line += f", got {_short(first['input'])}"
     more = len({_key_path(prefix + tuple(p["loc"]), data)[0] for p in problems}) - 1
     return line + (f" (and {more} more)" if more > 0 else "")
+
+
+def _closest_key(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> str | None:
+    """The key of the model at `loc`'s parent that the unknown key at `loc` most resembles."""
+    for step in loc[:-1]:
+        field = model.model_fields.get(step) if model else None
+        annotation = field.annotation if field else None
+        is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        model = annotation if is_model else None
+    if model is None or not isinstance(loc[-1], str):
+        return None
+    matches = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def _key_path(loc: tuple[Any, ...], data: Any) -> tuple[str, bool]:
