@@ -494,6 +494,24 @@ def test_pipeline_outputs_and_results_blocks_are_never_touched(setup) -> None:
         assert git(project, "status", "--porcelain") == ""
 
 
+def test_new_results_alone_are_never_an_update(setup) -> None:
+    template, project = setup
+    for accuracy in ("0.9650", "0.9712"):
+        write_fake_outputs(project, accuracy)
+        head = commit(project, f"Results of run {accuracy}")
+
+        checked = update(project, "--check")
+        updated = update(project)
+
+        assert checked.exit_code == 0, checked.output
+        assert "Up to date" in updated.stdout, updated.output
+        assert git(project, "rev-parse", "HEAD") == head, "no merge commit that changes nothing"
+        # A real template change in between: its merge carries the first run's results.
+        makefile = template / PROJECT_DIR / "Makefile"
+        makefile.write_text(makefile.read_text() + f"\n# improvement after {accuracy}\n")
+        assert update(project).exit_code == 0
+
+
 def test_template_files_inside_a_declared_output_folder_stay_as_they_are(setup) -> None:
     template, project = setup
     # The learner's pipeline now writes data/raw itself, where the template keeps a README.
