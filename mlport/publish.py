@@ -17,12 +17,15 @@ from mlport.audit.checks import BADGE, GITHUB_REMOTE, referenced_figures, uncomm
 from mlport.audit.facts import Project, dvc_command
 from mlport.errors import PublishError
 from mlport.identity import SET_IDENTITY_HINT, git_identity, placeholders
+from mlport.vcs import TEMPLATE_BRANCH
 
 Say = Callable[[str], None]
 DVC_REMOTE_NAME = "storage"
 COMMIT_MESSAGE = "Add the results of dvc repro: README, model card, reports/ and dvc.lock"
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 MAX_TOPICS = 20
+# What `gh repo create --push` authenticates git with, for the pushes that follow it.
+GH_CREDENTIALS = ("-c", "credential.helper=", "-c", "credential.helper=!gh auth git-credential")
 # Documents whose GitHub links name the owner (the CI badge, links back to the repository).
 OWNER_DOCUMENTS = ("README.md", "MODEL_CARD.md")
 
@@ -209,6 +212,18 @@ def _create_on_github(
         )
 
 
+def _push_template_branch(
+    project: Project, shell: _Shell, remote: str, pushed: str, *, via_gh: bool
+) -> None:
+    """Push the template branch too: in a clone, `mlport update` follows it from the remote."""
+    if not project.git("branch", "--list", TEMPLATE_BRANCH, check=False).strip():
+        return
+    shell.run(
+        ["git", *(GH_CREDENTIALS if via_gh else ()), "push", remote, TEMPLATE_BRANCH],
+        refused=f"{pushed} is pushed, but the remote {remote} refused {TEMPLATE_BRANCH}",
+    )
+
+
 @dataclass(frozen=True)
 class _Target:
     """Where the project goes: a remote name, its URL (None: gh creates it), the GitHub owner."""
@@ -287,16 +302,17 @@ def publish(
             shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
 
     _commit_results(project, shell, dvc=dvc, dvc_remote=dvc_remote)
+    branch = project.git("branch", "--show-current", check=False).strip() or "main"
     if remote is None:
         _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
         result.url = f"https://github.com/{owner}/{repository}"
     else:
         if remote_name not in project.git("remote", check=False).split():
             shell.run(["git", "remote", "add", remote_name, url], refused="git remote add failed")
-        branch = project.git("branch", "--show-current", check=False).strip() or "main"
         shell.run(
             ["git", "push", "--set-upstream", remote_name, branch],
             refused=f"the remote {remote_name} refused the push",
         )
         result.url = f"https://github.com/{owner}/{repository}" if owner else url
+    _push_template_branch(project, shell, remote_name, branch, via_gh=remote is None)
     return result

@@ -114,6 +114,14 @@ def _template_tip(project: Path, *, adopt: bool) -> str | None:
     pushed = resolve(project, f"refs/remotes/origin/{TEMPLATE_BRANCH}")
     if tip is None and pushed and not adopt:
         return pushed  # a fresh clone: the branch is on the remote only, for now
+    if tip is None and not adopt and "origin" in git(project, "remote").stdout.split():
+        raise NoTemplateBranchError(
+            f"{project} has no {TEMPLATE_BRANCH} branch, here or from origin: fetch it with "
+            f"`git fetch origin {TEMPLATE_BRANCH}:{TEMPLATE_BRANCH}` (a clone made with "
+            f"--single-branch or --depth leaves it out), or push it from the repository the "
+            f"project was made in (`git push origin {TEMPLATE_BRANCH}`); `mlport update --adopt` "
+            "is for a project that never had one (made with --no-git)"
+        )
     if tip is None and not adopt:
         raise NoTemplateBranchError(
             f"{project} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from mlport.audit import audit, failed
 from mlport.cli import app
 from mlport.publish import COMMIT_MESSAGE, publish
+from mlport.vcs import TEMPLATE_BRANCH
 from tests.conftest import gh_calls
 from tests.small_project import AUTHOR, commit_all, dvc, make_trained, run
 
@@ -151,6 +152,31 @@ def test_already_committed_results_are_pushed_without_a_new_commit(
     result = publish(project, remote=str(bare))
     assert not result.committed
     assert git(bare, "rev-parse", "main") == head
+
+
+def test_the_template_branch_is_pushed_with_main(project: Path, bare: Path) -> None:
+    first = git(project, "rev-list", "--max-parents=0", "HEAD")
+    git(project, "branch", TEMPLATE_BRANCH, first)
+
+    publish(project, remote=str(bare))
+
+    assert git(bare, "rev-parse", TEMPLATE_BRANCH) == first
+    assert git(bare, "rev-parse", "main") == git(project, "rev-parse", "HEAD")
+
+
+def test_after_gh_creates_the_repository_the_template_branch_follows_with_gh_credentials(
+    project: Path, gh: Path
+) -> None:
+    git(project, "branch", TEMPLATE_BRANCH)
+
+    result = publish(project, dry_run=True)
+
+    created = [i for i, shown in enumerate(result.commands) if shown.startswith("gh repo create")]
+    pushed = result.commands.index(
+        "git -c credential.helper= -c 'credential.helper=!gh auth git-credential' "
+        f"push origin {TEMPLATE_BRANCH}"
+    )
+    assert created and created[0] < pushed
 
 
 def publish_error(args: list[str]) -> str:

@@ -198,6 +198,23 @@ def test_a_clone_follows_the_template_branch_pushed_with_the_project(setup, tmp_
     assert parent == git(clone, "rev-parse", f"origin/{TEMPLATE_BRANCH}")
 
 
+def test_a_clone_without_the_template_branch_is_told_how_to_fetch_it(setup, tmp_path) -> None:
+    _, project = setup
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--single-branch", str(project), str(clone))
+    refs_before = git(clone, "show-ref")
+
+    result = update(clone, "--check")
+
+    assert result.exit_code == 1
+    assert "--adopt` starts it" not in result.output, "adopting would rewrite every file"
+    fix = f"git fetch origin {TEMPLATE_BRANCH}:{TEMPLATE_BRANCH}"
+    assert f"`{fix}`" in result.output
+    assert git(clone, "show-ref") == refs_before
+    subprocess.run(fix, shell=True, cwd=clone, check=True, capture_output=True)
+    assert update(clone, "--check").exit_code == 0
+
+
 def test_a_dirty_tree_is_refused_and_nothing_changes(setup) -> None:
     template, project = setup
     makefile = template / PROJECT_DIR / "Makefile"
