@@ -18,7 +18,7 @@ from mlport.errors import (
 )
 from mlport.identity import identity_answers, warn_placeholders
 from mlport.naming import project_names
-from mlport.record import new_record, write_record
+from mlport.record import new_record, write_command, write_record
 from mlport.registry import Template, get_template
 from mlport.signals import terminate_as_interrupt
 from mlport.vcs import init_repository
@@ -159,6 +159,7 @@ def create_project(
                 ),
                 warn=warn,
             )
+        write_command(rendered)  # after the first commit: it holds this machine's path
         target = output_dir / rendered.name
         _refuse_occupied(target)
         if target.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -13,6 +14,8 @@ from mlport import __version__
 from mlport.errors import NoRecordError
 
 RECORD_FILE = ".mlport.json"
+# This machine's path of the mlport that made the project, for `make setup`; git ignores it.
+COMMAND_FILE = ".mlport-command"
 # Written by mlport before `update` existed; read so such projects can adopt the template branch.
 LEGACY_RECORD_FILE = ".cruft.json"
 
@@ -60,6 +63,18 @@ def _kept_answers(answers: Mapping[str, object]) -> dict[str, str]:
 def write_record(project: Path, record: Record) -> None:
     """Write `.mlport.json` into a project."""
     (project / RECORD_FILE).write_text(record.to_json(), encoding="utf-8")
+
+
+def installed_command() -> str | None:
+    """The `mlport` executable installed beside the running Python, or None when there is none."""
+    return shutil.which("mlport", path=sysconfig.get_path("scripts"))
+
+
+def write_command(project: Path) -> None:
+    """Note where this mlport is installed, so the project's `make setup` can link it in."""
+    command = installed_command()
+    if command:
+        (project / COMMAND_FILE).write_text(str(Path(command).absolute()) + "\n", encoding="utf-8")
 
 
 def parse_record(text: str, where: str) -> Record:

@@ -31,7 +31,7 @@ from mlport.preserve import (
     freeze_outputs,
     pipeline_outputs,
 )
-from mlport.record import RECORD_FILE, Record, parse_record, read_record
+from mlport.record import COMMAND_FILE, RECORD_FILE, Record, parse_record, read_record
 from mlport.registry import Template, available_templates, get_template
 from mlport.template_branch import (
     blob_text,
@@ -157,6 +157,7 @@ def _render(
     from mlport.api import create_project
 
     rendered = create_project(template.name, scratch, context=answers, no_input=True, git=False)
+    (rendered / COMMAND_FILE).unlink(missing_ok=True)  # this machine's, never the template's
     outputs = pipeline_outputs(project, rendered)
     previous = files_under(project, tip, sorted(outputs)) if tip else {}
     for path in freeze_outputs(rendered, outputs, previous):
