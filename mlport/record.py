@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sysconfig
@@ -14,6 +15,9 @@ from mlport import __version__
 from mlport.errors import NoRecordError
 
 RECORD_FILE = ".mlport.json"
+# Written into the wheel by hatch_build.py: the commit it was built from.
+BUILT_COMMIT_FILE = "SOURCE_COMMIT"
+COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 # This machine's path of the mlport that made the project, for `make setup`; git ignores it.
 COMMAND_FILE = ".mlport-command"
 # Written by mlport before `update` existed; read so such projects can adopt the template branch.
@@ -40,14 +44,19 @@ class Record:
 
 
 def source_commit(templates_dir: Path) -> str | None:
-    """The commit of the checkout the templates come from (None for an installed wheel)."""
+    """The commit the templates come from: their checkout's HEAD, else the one the wheel was
+    built from (a `pip install .` in a checkout); None when neither is known."""
     checkout = templates_dir.parent
-    if not (checkout / ".git").exists() or shutil.which("git") is None:
+    if (checkout / ".git").exists() and shutil.which("git") is not None:
+        found = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True
+        )
+        return found.stdout.strip() or None if found.returncode == 0 else None
+    try:  # in a wheel, the package folder holds both the templates and this file
+        built = (checkout / BUILT_COMMIT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
         return None
-    found = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True
-    )
-    return found.stdout.strip() or None if found.returncode == 0 else None
+    return built if COMMIT.fullmatch(built) else None
 
 
 def new_record(template: str, templates_dir: Path, answers: Mapping[str, object]) -> Record:

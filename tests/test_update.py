@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from mlport.api import create_project
 from mlport.cli import app
-from mlport.record import RECORD_FILE
+from mlport.record import RECORD_FILE, source_commit
 from mlport.registry import templates_root
 from mlport.update_command import UPDATE_AVAILABLE_EXIT
 from mlport.vcs import TEMPLATE_BRANCH
@@ -94,6 +94,16 @@ def test_generation_starts_main_from_the_template_branch(setup) -> None:
     assert record["answers"]["project_slug"] == "breast-cancer-classifier"
     assert record["answers"]["license"] == "MIT"
     assert not [key for key in record["answers"] if key.startswith("_")]
+
+
+def test_an_installed_wheel_records_the_commit_it_was_built_from(tmp_path: Path) -> None:
+    templates = tmp_path / "site-packages" / "mlport" / "templates"
+    templates.mkdir(parents=True)
+    assert source_commit(templates) is None
+    (templates.parent / "SOURCE_COMMIT").write_text("0f" * 20 + "\n")
+    assert source_commit(templates) == "0f" * 20
+    (templates.parent / "SOURCE_COMMIT").write_text("$(touch x)\n")
+    assert source_commit(templates) is None
 
 
 def test_a_project_made_without_identity_follows_the_template_once_committed_as_told(
