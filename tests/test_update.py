@@ -4,6 +4,7 @@ a dirty tree is refused, `--check` answers for CI, and pipeline outputs are neve
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -106,24 +107,40 @@ def test_an_installed_wheel_records_the_commit_it_was_built_from(tmp_path: Path)
     assert source_commit(templates) is None
 
 
-def test_a_project_made_without_identity_follows_the_template_once_committed_as_told(
-    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_project_made_without_identity_is_committed_and_filled_in_as_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(templates_root() / TEMPLATE, templates / TEMPLATE)
     monkeypatch.setenv("MLPORT_TEMPLATES_DIR", str(templates))
+    monkeypatch.chdir(tmp_path)
     warnings: list[str] = []
-    project = create_project(TEMPLATE, tmp_path / "out", warn=warnings.append)
+    project = create_project(TEMPLATE, Path("out"), warn=warnings.append)
     assert git(project, "rev-list", "--all") == "", "no commit without an identity"
     assert (project / ".dvc" / "config").is_file(), "`dvc repro` works before the first commit"
     (told,) = [line for line in warnings if "first commit was skipped" in line]
-    steps = told.rsplit(f"cd {project.name} && ", 1)[1].rstrip("`")
+    (placeholders,) = [line for line in warnings if line.startswith("placeholder identity")]
 
-    (isolated_home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.com\n")
-    subprocess.run(steps, shell=True, cwd=project, check=True, capture_output=True)
+    # Pasted as printed, from where `mlport new` ran: identity, commit and template branch.
+    steps = [line.strip() for line in told.splitlines()[1:]]
+    assert steps[2] == "cd out/breast-cancer-classifier"
+    subprocess.run("\n".join(steps), shell=True, check=True, capture_output=True)
+    assert git(project, "log", "--format=%an %s") == (
+        "Ada Lovelace Start Breast Cancer Classifier from mlport's tabular-classifier template"
+    )
+    assert git(project, "rev-parse", TEMPLATE_BRANCH) == git(project, "rev-parse", "main")
+    # Then the placeholder identity, replaced in place as the second warning says.
+    monkeypatch.chdir(project)
+    command = shlex.split(placeholders.split("`")[1])
+    assert command[:2] == ["mlport", "update"]
+    filled = runner.invoke(app, command[1:])
+    assert filled.exit_code == 0, filled.output
+    license_text = (project / "LICENSE").read_text()
+    assert "Ada Lovelace" in license_text and "Your Name" not in license_text
+    assert "ada-l/breast-cancer-classifier" in (project / "README.md").read_text()
+
     makefile = templates / TEMPLATE / PROJECT_DIR / "Makefile"
     makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
-
     result = update(project)
 
     assert result.exit_code == 0, result.output
