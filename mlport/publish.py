@@ -22,6 +22,8 @@ from mlport.vcs import TEMPLATE_BRANCH
 Say = Callable[[str], None]
 DVC_REMOTE_NAME = "storage"
 COMMIT_MESSAGE = "Add the results of dvc repro: README, model card, reports/ and dvc.lock"
+DVC_CONFIG = ".dvc/config"
+DVC_REMOTE_MESSAGE = "Keep data and models in a DVC remote: `dvc pull` fetches them"
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 MAX_TOPICS = 20
 # What `gh repo create --push` authenticates git with, for the pushes that follow it.
@@ -170,6 +172,13 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
     return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
 
 
+def _commit_message(changed: set[str]) -> str:
+    """What the commit holds: the pipeline's results, the DVC remote, or both."""
+    if changed <= {DVC_CONFIG}:
+        return DVC_REMOTE_MESSAGE
+    return COMMIT_MESSAGE + (" and the DVC remote" if DVC_CONFIG in changed else "")
+
+
 def _commit_results(
     project: Project, shell: _Shell, *, dvc: list[str] | None, dvc_remote: str | None
 ) -> None:
@@ -187,11 +196,19 @@ def _commit_results(
             [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
             refused="could not add the DVC remote",
         )
-        staged.append(".dvc/config")
+        staged.append(DVC_CONFIG)
     present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
+    if shell.dry_run:  # nothing is staged: what would be, from what differs now
+        changes = _look_up(
+            ["git", "status", "--porcelain", "-z", "-uall", "--no-renames", "--", *present], root
+        )
+        names = {entry[3:] for entry in changes.stdout.split("\0") if entry[2:3] == " "}
+        changed = names | ({DVC_CONFIG} if dvc_remote and dvc else set())
     shell.run(["git", "add", "--", *present], refused="git add failed")
-    if shell.dry_run or _look_up(["git", "diff", "--cached", "--quiet"], root).returncode != 0:
-        shell.run(["git", "commit", "-m", COMMIT_MESSAGE], refused="the commit failed")
+    if not shell.dry_run:
+        changed = set(_look_up(["git", "diff", "--cached", "--name-only"], root).stdout.split())
+    if changed:
+        shell.run(["git", "commit", "-m", _commit_message(changed)], refused="the commit failed")
         shell.result.committed = True
     if dvc_remote and dvc:
         shell.run([*dvc, "push"], refused="dvc push failed")
