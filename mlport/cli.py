@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -122,7 +123,7 @@ def new(
     out.print(console.file_tree(project))
     out.print(f"\n[bold green]Created[/] {project}\n\nNext:", soft_wrap=True)
     for command in (
-        f"cd {console.shown_path(project)}",
+        f"cd {_shown(project)}",
         "python -m venv .venv && source .venv/bin/activate && make setup",
         "dvc repro      # data -> train -> evaluate -> report, results into README.md",
         "mlport publish # check, commit the results, create the GitHub repository, push",
@@ -198,6 +199,11 @@ def publish(
     result = run()
     verb = "Would publish" if dry_run else "Published"
     console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
+
+
+def _shown(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def main() -> None:
