@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from mlport.answers import check_answers, literal_context, refuse_template_markers, user_defaults
+from mlport.console import shown_path
 from mlport.errors import (
     GenerationError,
     InvalidValueError,
@@ -18,10 +19,10 @@ from mlport.errors import (
 )
 from mlport.identity import identity_answers, warn_placeholders
 from mlport.naming import project_names
-from mlport.record import new_record, write_record
+from mlport.record import new_record, write_command, write_record
 from mlport.registry import Template, get_template
 from mlport.signals import terminate_as_interrupt
-from mlport.vcs import init_repository
+from mlport.vcs import first_commit_steps, init_repository
 
 
 def _quiet(_: str) -> None:
@@ -151,14 +152,9 @@ def create_project(
         rendered, final_answers = _render(chosen, staging, answers)
         _drop_bytecode(rendered)
         write_record(rendered, new_record(chosen.name, chosen.path.parent, final_answers))
-        if git:
-            init_repository(
-                rendered,
-                message=(
-                    f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
-                ),
-                warn=warn,
-            )
+        message = f"Start {final_answers['project_name']} from mlport's {chosen.name} template"
+        committed = init_repository(rendered, message=message, warn=warn) if git else False
+        write_command(rendered)  # after the first commit: it holds this machine's path
         target = output_dir / rendered.name
         _refuse_occupied(target)
         if target.exists():
@@ -166,5 +162,10 @@ def create_project(
         rendered.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    warn_placeholders(target, chosen, warn)
+    if git and not committed:
+        warn(
+            "git has no identity, so the first commit was skipped: set yours (your own name and "
+            "e-mail), then make the commit:\n" + first_commit_steps(shown_path(target), message)
+        )
+    warn_placeholders(target, chosen, warn, updatable=git)
     return target

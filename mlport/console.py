@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,12 @@ def error(message: str) -> None:
 
 def warning(message: str) -> None:
     err().print(Text.assemble(("warning:", "yellow"), " ", message), soft_wrap=True)
+
+
+def shown_path(path: Path) -> str:
+    """`path` as a learner would type it from here: relative when inside this folder."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 _HIDDEN = {".git", ".dvc"}

@@ -17,6 +17,12 @@ GH_TIMEOUT_SECONDS = 5
 # Tool state and the record of the answers, not files a reader sees.
 NOT_SCANNED = (".git", ".dvc", ".cruft.json")
 
+# Shown in commands a learner copies, each already quoted for the shell.
+EXAMPLE_ANSWERS = {
+    "author_name": '"Ada Lovelace"',
+    "author_email": "ada@example.com",
+    "github_username": "ada-l",
+}
 SET_IDENTITY_HINT = (
     'git config --global user.name "Ada Lovelace" && '
     "git config --global user.email ada@example.com && "
@@ -126,13 +132,28 @@ def files_with_placeholders(root: Path, values: Mapping[str, str]) -> dict[str, 
     return hits
 
 
-def warn_placeholders(project: Path, template: Template, warn: Callable[[str], None]) -> None:
-    """One warning naming the files that still hold a placeholder identity, and the fix."""
-    hits = files_with_placeholders(project, placeholders(template))
-    if hits:
-        warn(
-            f"placeholder identity left in {', '.join(hits)}: set yours with "
-            f"`{SET_IDENTITY_HINT}` and generate again, or answer "
-            "--set author_name=... --set author_email=... --set github_username=...; "
-            "`mlport check` lists what remains"
-        )
+def warn_placeholders(
+    project: Path, template: Template, warn: Callable[[str], None], *, updatable: bool
+) -> None:
+    """One warning naming the files that still hold a placeholder identity, and the fix.
+
+    `updatable`: the project follows its template branch, so `mlport update --set` fixes it.
+    """
+    values = placeholders(template)
+    hits = files_with_placeholders(project, values)
+    if not hits:
+        return
+    found = {value for values_found in hits.values() for value in values_found}
+    sets = " ".join(
+        f"--set {key}={EXAMPLE_ANSWERS[key]}" for key, value in values.items() if value in found
+    )
+    fix = (
+        f"`mlport update {sets}` in the project, once it has its first commit, puts yours in"
+        if updatable
+        else f"replace them by hand, or answer `{sets}` when generating"
+    )
+    warn(
+        f"placeholder identity left in {', '.join(hits)}: {fix} (with your own name, e-mail "
+        "and GitHub login); `git config --global user.name/user.email/github.user` sets them "
+        "for your next projects; `mlport check` lists what remains"
+    )

@@ -92,26 +92,32 @@ def _front_matter_end(text: str) -> int | None:
     return None if end < 0 else end + len(FRONT_MATTER) + 2
 
 
-def carry_results_blocks(project: Path, rendered: Path) -> None:
-    """Put the project's own results blocks into the rendering: a merge then keeps them.
+def with_results_of(mine: str, theirs: str) -> str:
+    """`theirs` (a rendered document) holding `mine`'s results block and model card metadata."""
+    my_block, their_block = _block(mine), _block(theirs)
+    if my_block is None or their_block is None:
+        return theirs
+    carried = theirs[: their_block[0]] + mine[my_block[0] : my_block[1]] + theirs[their_block[1] :]
+    my_meta, their_meta = _front_matter_end(mine), _front_matter_end(carried)
+    if my_meta is not None and their_meta is not None:
+        carried = mine[:my_meta] + carried[their_meta:]
+    return carried
+
+
+def carry_results_blocks(rendered: Path, pristine: dict[str, str], mine: dict[str, str]) -> None:
+    """Give the rendered documents (`pristine`: name -> rendered text) the results of `mine`.
 
     A model card's YAML metadata is carried too: the report stage writes its results there.
     """
-    for name in BLOCK_DOCUMENTS:
-        mine, theirs = project / name, rendered / name
-        if not (mine.is_file() and theirs.is_file()):
-            continue
-        my_text = mine.read_text(encoding="utf-8")
-        their_text = theirs.read_text(encoding="utf-8")
-        my_block, their_block = _block(my_text), _block(their_text)
-        if my_block is None or their_block is None:
-            continue
-        carried = (
-            their_text[: their_block[0]]
-            + my_text[my_block[0] : my_block[1]]
-            + their_text[their_block[1] :]
-        )
-        my_meta, their_meta = _front_matter_end(my_text), _front_matter_end(carried)
-        if my_meta is not None and their_meta is not None:
-            carried = my_text[:my_meta] + carried[their_meta:]
-        theirs.write_text(carried, encoding="utf-8")
+    for name, text in pristine.items():
+        carried = with_results_of(mine[name], text) if name in mine else text
+        (rendered / name).write_text(carried, encoding="utf-8")
+
+
+def block_documents(folder: Path) -> dict[str, str]:
+    """The text of each document with a results block in `folder` (README.md, MODEL_CARD.md)."""
+    return {
+        name: (folder / name).read_text(encoding="utf-8")
+        for name in BLOCK_DOCUMENTS
+        if (folder / name).is_file()
+    }

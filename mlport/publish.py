@@ -17,12 +17,17 @@ from mlport.audit.checks import BADGE, GITHUB_REMOTE, referenced_figures, uncomm
 from mlport.audit.facts import Project, dvc_command
 from mlport.errors import PublishError
 from mlport.identity import SET_IDENTITY_HINT, git_identity, placeholders
+from mlport.vcs import TEMPLATE_BRANCH
 
 Say = Callable[[str], None]
 DVC_REMOTE_NAME = "storage"
 COMMIT_MESSAGE = "Add the results of dvc repro: README, model card, reports/ and dvc.lock"
+DVC_CONFIG = ".dvc/config"
+DVC_REMOTE_MESSAGE = "Keep data and models in a DVC remote: `dvc pull` fetches them"
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 MAX_TOPICS = 20
+# What `gh repo create --push` authenticates git with, for the pushes that follow it.
+GH_CREDENTIALS = ("-c", "credential.helper=", "-c", "credential.helper=!gh auth git-credential")
 # Documents whose GitHub links name the owner (the CI badge, links back to the repository).
 OWNER_DOCUMENTS = ("README.md", "MODEL_CARD.md")
 
@@ -168,6 +173,13 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
     return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
 
 
+def _commit_message(changed: set[str]) -> str:
+    """What the commit holds: the pipeline's results, the DVC remote, or both."""
+    if changed <= {DVC_CONFIG}:
+        return DVC_REMOTE_MESSAGE
+    return COMMIT_MESSAGE + (" and the DVC remote" if DVC_CONFIG in changed else "")
+
+
 def _commit_results(
     project: Project, shell: Shell, *, dvc: list[str] | None, dvc_remote: str | None
 ) -> None:
@@ -185,11 +197,19 @@ def _commit_results(
             [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
             refused="could not add the DVC remote",
         )
-        staged.append(".dvc/config")
+        staged.append(DVC_CONFIG)
     present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
+    if shell.dry_run:  # nothing is staged: what would be, from what differs now
+        changes = _look_up(
+            ["git", "status", "--porcelain", "-z", "-uall", "--no-renames", "--", *present], root
+        )
+        names = {entry[3:] for entry in changes.stdout.split("\0") if entry[2:3] == " "}
+        changed = names | ({DVC_CONFIG} if dvc_remote and dvc else set())
     shell.run(["git", "add", "--", *present], refused="git add failed")
-    if shell.dry_run or _look_up(["git", "diff", "--cached", "--quiet"], root).returncode != 0:
-        shell.run(["git", "commit", "-m", COMMIT_MESSAGE], refused="the commit failed")
+    if not shell.dry_run:
+        changed = set(_look_up(["git", "diff", "--cached", "--name-only"], root).stdout.split())
+    if changed:
+        shell.run(["git", "commit", "-m", _commit_message(changed)], refused="the commit failed")
         shell.result.committed = True
     if dvc_remote and dvc:
         shell.run([*dvc, "push"], refused="dvc push failed")
@@ -208,6 +228,18 @@ def _create_on_github(
             ["gh", "repo", "edit", full_name, "--add-topic", ",".join(topics)],
             refused="gh repo edit (topics) failed",
         )
+
+
+def _push_template_branch(
+    project: Project, shell: _Shell, remote: str, pushed: str, *, via_gh: bool
+) -> None:
+    """Push the template branch too: in a clone, `mlport update` follows it from the remote."""
+    if not project.git("branch", "--list", TEMPLATE_BRANCH, check=False).strip():
+        return
+    shell.run(
+        ["git", *(GH_CREDENTIALS if via_gh else ()), "push", remote, TEMPLATE_BRANCH],
+        refused=f"{pushed} is pushed, but the remote {remote} refused {TEMPLATE_BRANCH}",
+    )
 
 
 @dataclass(frozen=True)
@@ -288,16 +320,17 @@ def publish(
             shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
 
     _commit_results(project, shell, dvc=dvc, dvc_remote=dvc_remote)
+    branch = project.git("branch", "--show-current", check=False).strip() or "main"
     if remote is None:
         _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
         result.url = f"https://github.com/{owner}/{repository}"
     else:
         if remote_name not in project.git("remote", check=False).split():
             shell.run(["git", "remote", "add", remote_name, url], refused="git remote add failed")
-        branch = project.git("branch", "--show-current", check=False).strip() or "main"
         shell.run(
             ["git", "push", "--set-upstream", remote_name, branch],
             refused=f"the remote {remote_name} refused the push",
         )
         result.url = f"https://github.com/{owner}/{repository}" if owner else url
+    _push_template_branch(project, shell, remote_name, branch, via_gh=remote is None)
     return result

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -13,6 +15,11 @@ from mlport import __version__
 from mlport.errors import NoRecordError
 
 RECORD_FILE = ".mlport.json"
+# Written into the wheel by hatch_build.py: the commit it was built from.
+BUILT_COMMIT_FILE = "SOURCE_COMMIT"
+COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# This machine's path of the mlport that made the project, for `make setup`; git ignores it.
+COMMAND_FILE = ".mlport-command"
 # Written by mlport before `update` existed; read so such projects can adopt the template branch.
 LEGACY_RECORD_FILE = ".cruft.json"
 
@@ -37,14 +44,19 @@ class Record:
 
 
 def source_commit(templates_dir: Path) -> str | None:
-    """The commit of the checkout the templates come from (None for an installed wheel)."""
+    """The commit the templates come from: their checkout's HEAD, else the one the wheel was
+    built from (a `pip install .` in a checkout); None when neither is known."""
     checkout = templates_dir.parent
-    if not (checkout / ".git").exists() or shutil.which("git") is None:
+    if (checkout / ".git").exists() and shutil.which("git") is not None:
+        found = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True
+        )
+        return found.stdout.strip() or None if found.returncode == 0 else None
+    try:  # in a wheel, the package folder holds both the templates and this file
+        built = (checkout / BUILT_COMMIT_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
         return None
-    found = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True
-    )
-    return found.stdout.strip() or None if found.returncode == 0 else None
+    return built if COMMIT.fullmatch(built) else None
 
 
 def new_record(template: str, templates_dir: Path, answers: Mapping[str, object]) -> Record:
@@ -60,6 +72,18 @@ def _kept_answers(answers: Mapping[str, object]) -> dict[str, str]:
 def write_record(project: Path, record: Record) -> None:
     """Write `.mlport.json` into a project."""
     (project / RECORD_FILE).write_text(record.to_json(), encoding="utf-8")
+
+
+def installed_command() -> str | None:
+    """The `mlport` executable installed beside the running Python, or None when there is none."""
+    return shutil.which("mlport", path=sysconfig.get_path("scripts"))
+
+
+def write_command(project: Path) -> None:
+    """Note where this mlport is installed, so the project's `make setup` can link it in."""
+    command = installed_command()
+    if command:
+        (project / COMMAND_FILE).write_text(str(Path(command).absolute()) + "\n", encoding="utf-8")
 
 
 def parse_record(text: str, where: str) -> Record:

@@ -24,8 +24,14 @@ from mlport.errors import (
     UpdateConflictError,
 )
 from mlport.identity import SET_IDENTITY_HINT, git_identity
-from mlport.preserve import carry_results_blocks, freeze_outputs, pipeline_outputs
-from mlport.record import RECORD_FILE, Record, parse_record, read_record
+from mlport.preserve import (
+    BLOCK_DOCUMENTS,
+    block_documents,
+    carry_results_blocks,
+    freeze_outputs,
+    pipeline_outputs,
+)
+from mlport.record import COMMAND_FILE, RECORD_FILE, Record, parse_record, read_record
 from mlport.registry import Template, available_templates, get_template
 from mlport.template_branch import (
     blob_text,
@@ -108,6 +114,14 @@ def _template_tip(project: Path, *, adopt: bool) -> str | None:
     pushed = resolve(project, f"refs/remotes/origin/{TEMPLATE_BRANCH}")
     if tip is None and pushed and not adopt:
         return pushed  # a fresh clone: the branch is on the remote only, for now
+    if tip is None and not adopt and "origin" in git(project, "remote").stdout.split():
+        raise NoTemplateBranchError(
+            f"{project} has no {TEMPLATE_BRANCH} branch, here or from origin: fetch it with "
+            f"`git fetch origin {TEMPLATE_BRANCH}:{TEMPLATE_BRANCH}` (a clone made with "
+            f"--single-branch or --depth leaves it out), or push it from the repository the "
+            f"project was made in (`git push origin {TEMPLATE_BRANCH}`); `mlport update --adopt` "
+            "is for a project that never had one (made with --no-git)"
+        )
     if tip is None and not adopt:
         raise NoTemplateBranchError(
             f"{project} has no {TEMPLATE_BRANCH} branch (made with --no-git, or before "
@@ -139,16 +153,22 @@ def _refuse_unfinished_work(project: Path) -> None:
 def _render(
     project: Path, template: Template, answers: dict, tip: str | None, scratch: Path, warn
 ) -> Path:
-    """The current template rendered with `answers`; outputs and results blocks left as they are."""
+    """The current template rendered with `answers`, its output paths as the branch holds them."""
     from mlport.api import create_project
 
     rendered = create_project(template.name, scratch, context=answers, no_input=True, git=False)
-    carry_results_blocks(project, rendered)
+    (rendered / COMMAND_FILE).unlink(missing_ok=True)  # this machine's, never the template's
     outputs = pipeline_outputs(project, rendered)
     previous = files_under(project, tip, sorted(outputs)) if tip else {}
     for path in freeze_outputs(rendered, outputs, previous):
         warn(f"the template ships {path}, where the pipeline writes its outputs: left out")
     return rendered
+
+
+def _branch_documents(project: Path, tip: str) -> dict[str, str]:
+    """The README and model card as the template branch holds them, results blocks included."""
+    found = {name: blob_text(project, tip, name) for name in BLOCK_DOCUMENTS}
+    return {name: text for name, text in found.items() if text is not None}
 
 
 def _only_provenance_differs(project: Path, tip: str, rendered: Path, changed: list[str]) -> bool:
@@ -224,13 +244,21 @@ def update_project(
     branch = current_branch(root)
     with tempfile.TemporaryDirectory(prefix="mlport-update-") as scratch:
         rendered = _render(root, template, answers, tip, Path(scratch), warn)
-        tree = tree_of_folder(root, rendered)
+        pristine = block_documents(rendered)
         if tip is None:
+            carry_results_blocks(rendered, pristine, block_documents(root))
+            tree = tree_of_folder(root, rendered)
             changed = changed_paths(root, "HEAD", tree)
             fresh = True
         else:
-            changed = changed_paths(root, f"{tip}^{{tree}}", tree)
+            # The results blocks are the pipeline's, not the template's: compared as the branch
+            # holds them, so new results are never taken for a template change.
+            carry_results_blocks(rendered, pristine, _branch_documents(root, tip))
+            changed = changed_paths(root, f"{tip}^{{tree}}", tree_of_folder(root, rendered))
             fresh = bool(changed) and not _only_provenance_differs(root, tip, rendered, changed)
+            # What the branch commits carries the project's blocks, so the merge keeps them.
+            carry_results_blocks(rendered, pristine, block_documents(root))
+            tree = tree_of_folder(root, rendered) if fresh and not check else None
     pending = tip is not None and not is_ancestor(root, tip, "HEAD")
     if not fresh and not pending:
         return UpdateResult(root, template.name, UP_TO_DATE, branch=branch)

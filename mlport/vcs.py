@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlport.errors import GenerationError
-from mlport.identity import SET_IDENTITY_HINT, git_identity
+from mlport.identity import git_identity
 
 Warn = Callable[[str], None]
 # The branch holding the pristine rendering of the template; it shares the first commit with main.
@@ -40,26 +41,22 @@ def _dvc_command() -> list[str] | None:
     return [dvc] if dvc else None
 
 
-def init_repository(project: Path, *, message: str, warn: Warn) -> None:
+def init_repository(project: Path, *, message: str, warn: Warn) -> bool:
     """git init, a first commit of the rendering (also the template branch), then dvc init.
 
-    Where git or DVC is missing, warn and carry on. Without a git identity nothing is committed:
-    a commit under a made-up name would be pushed with it, so the learner gets the commands.
+    Where git or DVC is missing, warn and carry on. Without a git identity nothing is committed
+    (a commit under a made-up name would be pushed with it) and False is returned: the learner
+    makes the commit, as `first_commit_steps` says.
     """
     git = shutil.which("git")
     if git is None:
         warn("git was not found: the project has no repository yet (`git init && dvc init` it)")
-        return
+        return True
     run([git, "init", "--quiet", "--initial-branch=main"], project)
     if git_identity(project) is None:
         _init_dvc(project, warn)
         run([git, "add", "--all"], project)
-        steps = f"git commit -m {shlex.quote(message)} && git branch {TEMPLATE_BRANCH}"
-        warn(
-            "git has no identity, so the first commit was skipped: set one with "
-            f"`{SET_IDENTITY_HINT}`, then run `cd {shlex.quote(project.name)} && {steps}`"
-        )
-        return
+        return False
     run([git, "add", "--all"], project)
     run([git, "commit", "--quiet", "--no-verify", "-m", message], project)
     # The template branch holds only what mlport renders; `mlport update` merges it into main.
@@ -67,6 +64,24 @@ def init_repository(project: Path, *, message: str, warn: Warn) -> None:
     if _init_dvc(project, warn):
         run([git, "add", "--all"], project)
         run([git, "commit", "--quiet", "--no-verify", "-m", DVC_INIT_MESSAGE], project)
+    return True
+
+
+def shell_word(text: str) -> str:
+    """`text` quoted for a POSIX shell: in double quotes where that reads plainly and is exact."""
+    return shlex.quote(text) if re.search(r'["$`\\!\n]', text) else f'"{text}"'
+
+
+def first_commit_steps(project: str, message: str) -> str:
+    """What to type, one command a line, to make the first commit `mlport new` had to skip."""
+    steps = (
+        'git config --global user.name "Ada Lovelace"',
+        "git config --global user.email ada@example.com",
+        f"cd {shlex.quote(project)}",
+        f"git commit --quiet -m {shell_word(message)}",
+        f"git branch {TEMPLATE_BRANCH}",
+    )
+    return "\n".join(f"  {step}" for step in steps)
 
 
 def _init_dvc(project: Path, warn: Warn) -> bool:

@@ -164,7 +164,12 @@ def test_without_a_git_identity_the_first_commit_is_skipped_and_explained(
     warning = " ".join(result.stderr.split())
     assert "git has no identity, so the first commit was skipped" in warning
     assert "git config --global user.name" in warning
-    assert "cd breast-cancer-classifier && git commit -m" in warning
+    # One command a line, the path as typed from here, the message quoted plainly.
+    assert f"\n  cd {project}\n" in result.stderr
+    assert (
+        "\n  git commit --quiet -m \"Start Breast Cancer Classifier from mlport's "
+        'tabular-classifier template"\n' in result.stderr
+    )
     staged = subprocess.run(
         ["git", "diff", "--cached", "--name-only"], cwd=project, capture_output=True, text=True
     )
@@ -232,6 +237,8 @@ def test_placeholders_left_are_named_in_one_warning(tmp_path: Path) -> None:
     for name in ("LICENSE", "pyproject.toml", "README.md", "MODEL_CARD.md"):
         assert name in warning
     assert "git config --global user.name" in warning and "mlport check" in warning
+    # No template branch to update from: the fix is by hand, or answers when generating.
+    assert "replace them by hand, or answer `--set author_name=" in warning
 
 
 def test_with_a_git_identity_no_placeholder_is_left(tmp_path: Path, git_user: None) -> None:

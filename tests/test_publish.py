@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from mlport.audit import audit, failed
 from mlport.cli import app
-from mlport.publish import COMMIT_MESSAGE, publish
+from mlport.publish import COMMIT_MESSAGE, DVC_REMOTE_MESSAGE, publish
+from mlport.vcs import TEMPLATE_BRANCH
 from tests.conftest import gh_calls
 from tests.small_project import AUTHOR, commit_all, dvc, make_trained, run
 
@@ -61,7 +62,9 @@ def test_publish_then_clone_and_dvc_pull_gives_the_same_project(
 
     assert result.committed and result.url == str(bare)
     assert git(project, "status", "--porcelain") == ""
-    assert git(project, "log", "-1", "--format=%s %an") == f"{COMMIT_MESSAGE} Ada Lovelace"
+    assert git(project, "log", "-1", "--format=%s %an") == (
+        f"{COMMIT_MESSAGE} and the DVC remote Ada Lovelace"
+    )
     assert git(project, "rev-parse", "HEAD") == git(bare, "rev-parse", "main")
     assert f"url = {store}" in (project / ".dvc" / "config").read_text()
 
@@ -132,7 +135,7 @@ def test_dry_run_prints_every_command_and_changes_nothing(
         "dvc commit --force README.md",
         "dvc remote add --default --force storage",
         "git add -- .dvc/config README.md dvc.lock",
-        f"git commit -m '{COMMIT_MESSAGE}'",
+        f"git commit -m '{COMMIT_MESSAGE} and the DVC remote'",
         "dvc push",
         "gh repo create ada-gh/iris-notes --public --source .",
         "gh repo edit ada-gh/iris-notes --add-topic machine-learning,dvc",
@@ -151,6 +154,46 @@ def test_already_committed_results_are_pushed_without_a_new_commit(
     result = publish(project, remote=str(bare))
     assert not result.committed
     assert git(bare, "rev-parse", "main") == head
+
+
+def test_the_template_branch_is_pushed_with_main(project: Path, bare: Path) -> None:
+    first = git(project, "rev-list", "--max-parents=0", "HEAD")
+    git(project, "branch", TEMPLATE_BRANCH, first)
+
+    publish(project, remote=str(bare))
+
+    assert git(bare, "rev-parse", TEMPLATE_BRANCH) == first
+    assert git(bare, "rev-parse", "main") == git(project, "rev-parse", "HEAD")
+
+
+def test_after_gh_creates_the_repository_the_template_branch_follows_with_gh_credentials(
+    project: Path, gh: Path
+) -> None:
+    git(project, "branch", TEMPLATE_BRANCH)
+
+    result = publish(project, dry_run=True)
+
+    created = [i for i, shown in enumerate(result.commands) if shown.startswith("gh repo create")]
+    pushed = result.commands.index(
+        "git -c credential.helper= -c 'credential.helper=!gh auth git-credential' "
+        f"push origin {TEMPLATE_BRANCH}"
+    )
+    assert created and created[0] < pushed
+
+
+def test_adding_only_the_dvc_remote_says_so_in_its_commit(
+    project: Path, bare: Path, tmp_path: Path
+) -> None:
+    commit_all(project)
+    store = tmp_path / "dvc-store"
+    dry = publish(project, remote=str(bare), dvc_remote=str(store), dry_run=True)
+    assert f"git commit -m '{DVC_REMOTE_MESSAGE}'" in dry.commands
+
+    result = publish(project, remote=str(bare), dvc_remote=str(store))
+
+    assert result.committed
+    assert git(project, "log", "-1", "--format=%s") == DVC_REMOTE_MESSAGE
+    assert git(project, "show", "--name-only", "--format=", "HEAD") == ".dvc/config"
 
 
 def publish_error(args: list[str]) -> str:

@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from mlport.api import create_project
+from mlport.record import COMMAND_FILE, installed_command
+
+ROOT = str(Path(__file__).resolve().parents[1])
 
 CPU_INDEX = "--extra-index-url https://download.pytorch.org/whl/cpu"
 GPU_LINE = "GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-5b1c)"
@@ -26,8 +30,15 @@ def stand_in(folder: Path, name: str, script: str) -> None:
     path.chmod(0o755)
 
 
+def git(project: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 def planned_setup(project: Path, tools: Path) -> list[str]:
     """The commands `make -n setup` prints with only `tools` (and grep) on PATH."""
+    tools.mkdir(exist_ok=True)
     os.symlink(shutil.which("grep"), tools / "grep")
     result = subprocess.run(
         [shutil.which("make"), "-n", "setup"],
@@ -94,3 +105,59 @@ def test_a_project_without_torch_carries_no_torch_index(
     assert "pytorch" not in makefile.lower() and "nvidia" not in makefile
     lines = planned_setup(projects["tabular-classifier"], tmp_path)
     assert lines[:2] == ["python -m pip install --upgrade pip", "python -m pip install -e '.[dev]'"]
+
+
+def activated_venv(folder: Path) -> dict[str, str]:
+    """The environment of a shell with a new virtual environment activated, no mlport on PATH."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    system = os.pathsep.join(
+        {str(Path(shutil.which(tool)).parent) for tool in ("make", "bash", "cat", "ln")}
+    )
+    path = f"{folder / 'bin'}{os.pathsep}{system}"
+    assert shutil.which("mlport", path=path) is None
+    # PYTHONPATH: the linked mlport runs this checkout's code, not another installed copy.
+    return {
+        "PATH": path,
+        "VIRTUAL_ENV": str(folder),
+        "HOME": os.environ["HOME"],
+        "PYTHONPATH": ROOT,
+    }
+
+
+def in_shell(command: str, project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True
+    )
+
+
+def test_setup_links_the_mlport_that_made_the_project_into_the_environment(
+    tmp_path: Path, git_user: None
+) -> None:
+    project = create_project("tabular-classifier", tmp_path / "projects")
+    assert Path((project / COMMAND_FILE).read_text().strip()) == Path(installed_command())
+    assert git(project, "status", "--porcelain") == "", "this machine's path is never committed"
+    assert "command -v mlport" in "\n".join(planned_setup(project, tmp_path / "tools"))
+    env = activated_venv(tmp_path / ".venv")
+    assert in_shell("mlport --version", project, env).returncode == 127, "not found before"
+
+    linked = in_shell("make mlport", project, env)
+    checked = in_shell("mlport check .", project, env)
+
+    assert linked.returncode == 0, linked.stderr
+    assert f"mlport: linked {tmp_path / '.venv' / 'bin' / 'mlport'}" in linked.stdout
+    assert checked.returncode in (0, 1), checked.stderr
+    assert f"mlport check: {project.name}" in checked.stdout
+    assert "mlport: " in in_shell("make mlport", project, env).stdout, "found, left alone"
+
+
+def test_without_a_known_mlport_setup_says_how_to_get_it(tmp_path: Path) -> None:
+    project = create_project("tabular-classifier", tmp_path / "projects", git=False)
+    (project / COMMAND_FILE).unlink()
+    env = activated_venv(tmp_path / ".venv")
+
+    told = in_shell("make mlport", project, env)
+
+    assert told.returncode == 0, "setup goes on without it"
+    assert told.stdout == (
+        "mlport is not installed in this environment: `pip install mlport` installs it\n"
+    )

@@ -4,6 +4,7 @@ a dirty tree is refused, `--check` answers for CI, and pipeline outputs are neve
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from mlport.api import create_project
 from mlport.cli import app
-from mlport.record import RECORD_FILE
+from mlport.record import RECORD_FILE, source_commit
 from mlport.registry import templates_root
 from mlport.update_command import UPDATE_AVAILABLE_EXIT
 from mlport.vcs import TEMPLATE_BRANCH
@@ -96,24 +97,50 @@ def test_generation_starts_main_from_the_template_branch(setup) -> None:
     assert not [key for key in record["answers"] if key.startswith("_")]
 
 
-def test_a_project_made_without_identity_follows_the_template_once_committed_as_told(
-    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_installed_wheel_records_the_commit_it_was_built_from(tmp_path: Path) -> None:
+    templates = tmp_path / "site-packages" / "mlport" / "templates"
+    templates.mkdir(parents=True)
+    assert source_commit(templates) is None
+    (templates.parent / "SOURCE_COMMIT").write_text("0f" * 20 + "\n")
+    assert source_commit(templates) == "0f" * 20
+    (templates.parent / "SOURCE_COMMIT").write_text("$(touch x)\n")
+    assert source_commit(templates) is None
+
+
+def test_a_project_made_without_identity_is_committed_and_filled_in_as_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(templates_root() / TEMPLATE, templates / TEMPLATE)
     monkeypatch.setenv("MLPORT_TEMPLATES_DIR", str(templates))
+    monkeypatch.chdir(tmp_path)
     warnings: list[str] = []
-    project = create_project(TEMPLATE, tmp_path / "out", warn=warnings.append)
+    project = create_project(TEMPLATE, Path("out"), warn=warnings.append)
     assert git(project, "rev-list", "--all") == "", "no commit without an identity"
     assert (project / ".dvc" / "config").is_file(), "`dvc repro` works before the first commit"
     (told,) = [line for line in warnings if "first commit was skipped" in line]
-    steps = told.rsplit(f"cd {project.name} && ", 1)[1].rstrip("`")
+    (placeholders,) = [line for line in warnings if line.startswith("placeholder identity")]
 
-    (isolated_home / ".gitconfig").write_text("[user]\n\tname = Ada\n\temail = ada@example.com\n")
-    subprocess.run(steps, shell=True, cwd=project, check=True, capture_output=True)
+    # Pasted as printed, from where `mlport new` ran: identity, commit and template branch.
+    steps = [line.strip() for line in told.splitlines()[1:]]
+    assert steps[2] == "cd out/breast-cancer-classifier"
+    subprocess.run("\n".join(steps), shell=True, check=True, capture_output=True)
+    assert git(project, "log", "--format=%an %s") == (
+        "Ada Lovelace Start Breast Cancer Classifier from mlport's tabular-classifier template"
+    )
+    assert git(project, "rev-parse", TEMPLATE_BRANCH) == git(project, "rev-parse", "main")
+    # Then the placeholder identity, replaced in place as the second warning says.
+    monkeypatch.chdir(project)
+    command = shlex.split(placeholders.split("`")[1])
+    assert command[:2] == ["mlport", "update"]
+    filled = runner.invoke(app, command[1:])
+    assert filled.exit_code == 0, filled.output
+    license_text = (project / "LICENSE").read_text()
+    assert "Ada Lovelace" in license_text and "Your Name" not in license_text
+    assert "ada-l/breast-cancer-classifier" in (project / "README.md").read_text()
+
     makefile = templates / TEMPLATE / PROJECT_DIR / "Makefile"
     makefile.write_text(makefile.read_text() + "\n# a template improvement\n")
-
     result = update(project)
 
     assert result.exit_code == 0, result.output
@@ -196,6 +223,23 @@ def test_a_clone_follows_the_template_branch_pushed_with_the_project(setup, tmp_
     assert (clone / "Makefile").read_text().endswith("# a template improvement\n")
     parent = git(clone, "rev-parse", f"{TEMPLATE_BRANCH}^")
     assert parent == git(clone, "rev-parse", f"origin/{TEMPLATE_BRANCH}")
+
+
+def test_a_clone_without_the_template_branch_is_told_how_to_fetch_it(setup, tmp_path) -> None:
+    _, project = setup
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", "--single-branch", str(project), str(clone))
+    refs_before = git(clone, "show-ref")
+
+    result = update(clone, "--check")
+
+    assert result.exit_code == 1
+    assert "--adopt` starts it" not in result.output, "adopting would rewrite every file"
+    fix = f"git fetch origin {TEMPLATE_BRANCH}:{TEMPLATE_BRANCH}"
+    assert f"`{fix}`" in result.output
+    assert git(clone, "show-ref") == refs_before
+    subprocess.run(fix, shell=True, cwd=clone, check=True, capture_output=True)
+    assert update(clone, "--check").exit_code == 0
 
 
 def test_a_dirty_tree_is_refused_and_nothing_changes(setup) -> None:
@@ -492,6 +536,24 @@ def test_pipeline_outputs_and_results_blocks_are_never_touched(setup) -> None:
             template_files
         )
         assert git(project, "status", "--porcelain") == ""
+
+
+def test_new_results_alone_are_never_an_update(setup) -> None:
+    template, project = setup
+    for accuracy in ("0.9650", "0.9712"):
+        write_fake_outputs(project, accuracy)
+        head = commit(project, f"Results of run {accuracy}")
+
+        checked = update(project, "--check")
+        updated = update(project)
+
+        assert checked.exit_code == 0, checked.output
+        assert "Up to date" in updated.stdout, updated.output
+        assert git(project, "rev-parse", "HEAD") == head, "no merge commit that changes nothing"
+        # A real template change in between: its merge carries the first run's results.
+        makefile = template / PROJECT_DIR / "Makefile"
+        makefile.write_text(makefile.read_text() + f"\n# improvement after {accuracy}\n")
+        assert update(project).exit_code == 0
 
 
 def test_template_files_inside_a_declared_output_folder_stay_as_they_are(setup) -> None:

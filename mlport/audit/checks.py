@@ -78,8 +78,8 @@ def check_placeholders(project: Project, publishing: bool) -> Row:
         "placeholders",
         "fail",
         f"left in {_listed(hits)}",
-        "replace them with your name, e-mail and GitHub login "
-        "(or generate again after `git config --global user.name/user.email/github.user`)",
+        "replace them with your name, e-mail and GitHub login (in a project mlport made: "
+        "`mlport update --set author_name=... --set author_email=... --set github_username=...`)",
     )
 
 
