@@ -179,7 +179,7 @@ def publish(
     stream = console.out() if dry_run else console.err()
 
     def say(line: str) -> None:
-        stream.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.show(stream, line)
 
     def run() -> Published:
         try:
@@ -198,7 +198,7 @@ def publish(
 
     result = run()
     verb = "Would publish" if dry_run else "Published"
-    console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
+    console.show(console.out(), str(result.url), lead=verb, style="bold green")
 
 
 def _shown(path: Path) -> str:
