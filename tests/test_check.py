@@ -123,7 +123,7 @@ def test_a_credential_in_the_readme_fails_without_repeating_it(committed: Path) 
     rows = failing(committed)
     # README.md is an output of the pipeline: editing it by hand also leaves dvc status unclean.
     assert set(rows) == {"secrets", "committed", "dvc status"}
-    assert rows["secrets"].found == "credentials in a URL in README.md"
+    assert rows["secrets"].found == "Basic Auth Credentials in README.md"
     result = runner.invoke(app, ["check", str(committed)])
     assert PASSWORD not in result.output
 
@@ -138,7 +138,7 @@ def test_a_credential_removed_but_still_in_history_fails(committed: Path) -> Non
     run(committed, "git", "rm", "--quiet", ".env")
     run(committed, "git", "commit", "--quiet", "-m", "Remove it")
     row = failing(committed)["secrets"]
-    assert "GitHub token in notes.txt (in an earlier commit)" in row.found
+    assert "GitHub Token in notes.txt (in an earlier commit)" in row.found
     assert ".env file in .env (in an earlier commit)" in row.found
     assert "git filter-repo" in row.fix
 
