@@ -178,6 +178,7 @@ def test_a_line_marked_with_the_allowlist_pragma_passes(repo: Path) -> None:
     assert kinds(repo) == set()
     (repo / "test_redaction.py").write_text('SECRET = "S3cretT0ken"\n')
     assert kinds(repo) == {"Secret Keyword in test_redaction.py"}
+    assert "`# pragma: allowlist secret`" in check_secrets(Project(repo), False).fix
 
 
 @pytest.mark.parametrize(
