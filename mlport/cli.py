@@ -187,7 +187,7 @@ def publish(
     stream = console.out() if dry_run else console.err()
 
     def say(line: str) -> None:
-        stream.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.show(stream, line)
 
     if portfolio:
         options = {"--remote": remote, "--private": private, "--dvc-remote": dvc_remote}
@@ -215,7 +215,7 @@ def publish(
 
     result = run()
     verb = "Would publish" if dry_run else "Published"
-    console.out().print(f"[bold green]{verb}[/] {result.url}", soft_wrap=True)
+    console.show(console.out(), str(result.url), lead=verb, style="bold green")
 
 
 DEFAULT_PORTFOLIO = "portfolio"

@@ -1,4 +1,7 @@
-"""Output for people: diagnostics on stderr, results on stdout, no colour when NO_COLOR is set."""
+"""Output for people: diagnostics on stderr, results on stdout, no colour when NO_COLOR is set.
+
+Every line goes through `redact`, so no credential a user typed or git echoed is ever shown.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
+
+from mlport.redact import redact
 
 
 @cache
@@ -23,11 +28,18 @@ def err() -> Console:
 
 def error(message: str) -> None:
     """One line on stderr; the message is shown as it is (it may quote user input)."""
-    err().print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
+    err().print(Text.assemble(("error:", "bold red"), " ", redact(message)), soft_wrap=True)
 
 
 def warning(message: str) -> None:
-    err().print(Text.assemble(("warning:", "yellow"), " ", message), soft_wrap=True)
+    """One warning line on stderr."""
+    err().print(Text.assemble(("warning:", "yellow"), " ", redact(message)), soft_wrap=True)
+
+
+def show(console: Console, line: str, *, lead: str = "", style: str = "") -> None:
+    """Print a line as it is (no markup, credentials hidden), after a styled `lead` word."""
+    text = Text.assemble((lead, style), " ", redact(line)) if lead else Text(redact(line))
+    console.print(text, highlight=False, soft_wrap=True)
 
 
 def shown_path(path: Path) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from mlport.redact import redact
+
 
 class MlportError(Exception):
-    """Base class of every error mlport reports to the user."""
+    """Base class of every error mlport reports to the user; its message holds no credential."""
 
     exit_code = 1
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class UnknownTemplateError(MlportError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path, PurePosixPath
 
-import yaml
+from mlport.pipeline import declared_paths
 
 RESULTS_START = "<!-- results:start -->"
 RESULTS_END = "<!-- results:end -->"
@@ -15,40 +15,14 @@ BLOCK_DOCUMENTS = ("README.md", "MODEL_CARD.md")
 # Written by tracking, not declared in dvc.yaml.
 # The tracking stores, and DVC's own state (`dvc init` writes it, not the template).
 ALWAYS_OUTPUTS = ("mlflow.db", "mlruns", "mlartifacts", "lightning_logs", ".dvc", ".dvcignore")
-_OUTPUT_KINDS = ("outs", "metrics", "plots")
-
-
-def _declared_paths(entries: object) -> list[str]:
-    """Paths in a dvc.yaml outs/metrics/plots list: strings or one-key mappings."""
-    paths: list[str] = []
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, str):
-            paths.append(entry)
-        elif isinstance(entry, dict):
-            paths.extend(str(key) for key in entry)
-    return [path for path in paths if "${" not in path]
 
 
 def pipeline_outputs(*projects: Path) -> set[str]:
     """Every output the dvc.yaml of these folders declares, plus the tracking stores."""
-    outputs = set(ALWAYS_OUTPUTS)
+    outputs = {PurePosixPath(path).as_posix() for path in ALWAYS_OUTPUTS}
     for project in projects:
-        path = project / "dvc.yaml"
-        if not path.is_file():
-            continue
-        try:
-            pipeline = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError:
-            continue
-        stages = pipeline.get("stages") or {}
-        for stage in stages.values() if isinstance(stages, dict) else []:
-            body = stage.get("do", stage) if isinstance(stage, dict) else {}
-            for kind in _OUTPUT_KINDS:
-                outputs.update(_declared_paths(body.get(kind)))
-        for kind in ("metrics", "plots"):
-            outputs.update(_declared_paths(pipeline.get(kind)))
-    normalised = {PurePosixPath(path.strip("/")).as_posix() for path in outputs}
-    return normalised - set(BLOCK_DOCUMENTS) - {"."}
+        outputs.update(declared_paths(project))
+    return outputs - set(BLOCK_DOCUMENTS)
 
 
 def freeze_outputs(rendered: Path, outputs: set[str], previous: dict[str, bytes]) -> list[str]:

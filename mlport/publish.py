@@ -15,8 +15,17 @@ from pathlib import Path
 from mlport.audit import Row, audit, failed
 from mlport.audit.checks import BADGE, GITHUB_REMOTE, referenced_figures, uncommitted_results
 from mlport.audit.facts import Project, dvc_command
+from mlport.dvc_remote import DvcRemote, dvc_remote_of
 from mlport.errors import PublishError
 from mlport.identity import SET_IDENTITY_HINT, git_identity, placeholders
+from mlport.publish_guards import (
+    refuse_bad_remote_url,
+    refuse_secrets_in_push,
+    refuse_unreachable,
+)
+from mlport.reading import read_regular
+from mlport.redact import redact
+from mlport.staging import staged_and_left_out
 from mlport.vcs import TEMPLATE_BRANCH
 
 Say = Callable[[str], None]
@@ -40,6 +49,7 @@ class Published:
     commands: list[str] = field(default_factory=list)
     url: str | None = None
     committed: bool = False
+    left_out: list[str] = field(default_factory=list)  # results neither outputs nor tracked
 
 
 def _say_nothing(_: str) -> None:
@@ -52,8 +62,9 @@ class Shell:
     def __init__(self, root: Path, *, dry_run: bool, say: Say, result: Published) -> None:
         self.root, self.dry_run, self.say, self.result = root, dry_run, say, result
 
-    def run(self, command: Sequence[str], *, refused: str) -> str:
-        shown = shlex.join(command)
+    def run(self, command: Sequence[str], *, refused: str, hide: tuple[str, ...] = ()) -> str:
+        """Run `command`; what it prints or reports shows `hide` and URL credentials as ***."""
+        shown = redact(shlex.join(command), hide=tuple(shlex.quote(h) for h in hide) + hide)
         self.result.commands.append(shown)
         self.say(f"$ {shown}")
         if self.dry_run:
@@ -61,7 +72,8 @@ class Shell:
         env = {**os.environ, "DVC_NO_ANALYTICS": "1"}
         done = subprocess.run(list(command), cwd=self.root, capture_output=True, text=True, env=env)
         if done.returncode != 0:
-            raise PublishError(f"{refused}: {_reason(done) or f'exit {done.returncode}'}")
+            reason = redact(_reason(done), hide=hide) or f"exit {done.returncode}"
+            raise PublishError(f"{refused}: {reason}")
         return done.stdout
 
 
@@ -86,8 +98,9 @@ def _look_up(command: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[s
 def project_metadata(root: Path) -> tuple[str, list[str]]:
     """The description and GitHub topics a project declares in pyproject.toml."""
     try:
-        meta = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        data = read_regular(root / "pyproject.toml").data or b""
+        meta = tomllib.loads(data.decode("utf-8"))["project"]
+    except (KeyError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return "", []
     keywords = meta.get("keywords") or []
     topics = [word.lower() for word in keywords if isinstance(word, str)]
@@ -141,6 +154,7 @@ def _remote_url(project: Project, remote: str) -> tuple[str, str]:
                 f"origin already points at {current}: pass --remote origin to push there, "
                 "or `git remote remove origin` first"
             )
+    refuse_bad_remote_url(remote)
     return "origin", remote
 
 
@@ -166,10 +180,7 @@ def fix_owner(root: Path, owner: str, repository: str, *, dry_run: bool, say: Sa
 
 def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
     """Those of `names` that dvc.lock records as outputs (their new hash must be recorded)."""
-    lock = root / "dvc.lock"
-    if not lock.is_file():
-        return []
-    text = lock.read_text(encoding="utf-8")
+    text = (read_regular(root / "dvc.lock").data or b"").decode("utf-8", errors="replace")
     return [name for name in names if re.search(rf"path: {re.escape(name)}\s", text)]
 
 
@@ -180,23 +191,32 @@ def _commit_message(changed: set[str]) -> str:
     return COMMIT_MESSAGE + (" and the DVC remote" if DVC_CONFIG in changed else "")
 
 
-def _commit_results(
-    project: Project, shell: Shell, *, dvc: list[str] | None, dvc_remote: str | None
-) -> None:
-    """Commit what the pipeline wrote (and the DVC remote, pushing the data to it)."""
-    root = project.root
-    staged = [
-        *uncommitted_results(project),
-        *referenced_figures(project),
-        *OWNER_DOCUMENTS,
-        "dvc.lock",
-    ]
-    if dvc_remote and dvc:
-        location = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
+def _add_dvc_remote(shell: Shell, dvc: list[str], remote: DvcRemote) -> None:
+    """The remote's URL into .dvc/config (committed); its user and password into the
+    git-ignored .dvc/config.local, which never leaves the machine."""
+    shell.run(
+        [*dvc, "remote", "add", "--default", "--force", "--", DVC_REMOTE_NAME, remote.location],
+        refused="could not add the DVC remote",
+    )
+    for key, value in remote.local_settings:
         shell.run(
-            [*dvc, "remote", "add", "--default", "--force", DVC_REMOTE_NAME, location],
-            refused="could not add the DVC remote",
+            [*dvc, "remote", "modify", "--local", "--", DVC_REMOTE_NAME, key, value],
+            refused=f"could not set the DVC remote's {key}",
+            hide=(value,) if key == "password" else (),
         )
+
+
+def _commit_results(
+    project: Project, shell: Shell, *, dvc: list[str] | None, dvc_remote: DvcRemote | None
+) -> None:
+    """Commit what the pipeline wrote and the DVC remote; name the results it leaves out."""
+    root = project.root
+    staged, left_out = staged_and_left_out(project, [*OWNER_DOCUMENTS, "dvc.lock"])
+    for path in left_out:
+        shell.say(f"# not published: {path} (neither a pipeline output in dvc.yaml nor in git)")
+    shell.result.left_out = left_out
+    if dvc_remote and dvc:
+        _add_dvc_remote(shell, dvc, dvc_remote)
         staged.append(DVC_CONFIG)
     present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
     if shell.dry_run:  # nothing is staged: what would be, from what differs now
@@ -211,33 +231,33 @@ def _commit_results(
     if changed:
         shell.run(["git", "commit", "-m", _commit_message(changed)], refused="the commit failed")
         shell.result.committed = True
-    if dvc_remote and dvc:
-        shell.run([*dvc, "push"], refused="dvc push failed")
 
 
 def _create_on_github(
     shell: Shell, full_name: str, private: bool, description: str, topics: list[str]
 ) -> None:
-    create = ["gh", "repo", "create", full_name, "--private" if private else "--public"]
-    create += ["--source", "."]
+    # Values joined to their option and `--` before the name: nothing from pyproject.toml is
+    # ever read as an option.
+    create = ["gh", "repo", "create", "--private" if private else "--public", "--source=."]
     if description:
-        create += ["--description", description]
-    shell.run([*create, "--remote", "origin", "--push"], refused="gh repo create failed")
+        create += [f"--description={description}"]
+    create += ["--remote=origin", "--push", "--", full_name]
+    shell.run(create, refused="gh repo create failed")
     if topics:
         shell.run(
-            ["gh", "repo", "edit", full_name, "--add-topic", ",".join(topics)],
+            ["gh", "repo", "edit", f"--add-topic={','.join(topics)}", "--", full_name],
             refused="gh repo edit (topics) failed",
         )
 
 
 def _push_template_branch(
-    project: Project, shell: _Shell, remote: str, pushed: str, *, via_gh: bool
+    project: Project, shell: Shell, remote: str, pushed: str, *, via_gh: bool
 ) -> None:
     """Push the template branch too: in a clone, `mlport update` follows it from the remote."""
     if not project.git("branch", "--list", TEMPLATE_BRANCH, check=False).strip():
         return
     shell.run(
-        ["git", *(GH_CREDENTIALS if via_gh else ()), "push", remote, TEMPLATE_BRANCH],
+        ["git", *(GH_CREDENTIALS if via_gh else ()), "push", "--", remote, TEMPLATE_BRANCH],
         refused=f"{pushed} is pushed, but the remote {remote} refused {TEMPLATE_BRANCH}",
     )
 
@@ -311,26 +331,44 @@ def publish(
         raise PublishError("DVC is not installed: `pip install dvc`, then publish")
     description, topics = project_metadata(root)
     remote_name, url = target.name, target.url
+    data_remote = dvc_remote_of(dvc_remote) if dvc_remote else None
+    if url is not None:
+        refuse_unreachable(project, remote_name if remote == remote_name else url)
+    head = project.git("rev-parse", "HEAD").strip()
 
     if owner and repository:
         edited = fix_owner(root, owner, repository, dry_run=dry_run, say=say)
         recorded = _dvc_outputs_in(root, edited)
         if recorded:
             # The report stage owns these files: record the edit so `dvc status` stays clean.
-            shell.run([*dvc, "commit", "--force", *recorded], refused="dvc commit failed")
+            shell.run([*dvc, "commit", "--force", "--", *recorded], refused="dvc commit failed")
 
-    _commit_results(project, shell, dvc=dvc, dvc_remote=dvc_remote)
+    _commit_results(project, shell, dvc=dvc, dvc_remote=data_remote)
+    if not dry_run:
+        refuse_secrets_in_push(root, undo_to=head if result.committed else None)
+    if data_remote and dvc:
+        shell.run([*dvc, "push"], refused="dvc push failed")
+    remotes_before = set(project.git("remote", check=False).split())
     branch = project.git("branch", "--show-current", check=False).strip() or "main"
-    if remote is None:
-        _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
-        result.url = f"https://github.com/{owner}/{repository}"
-    else:
-        if remote_name not in project.git("remote", check=False).split():
-            shell.run(["git", "remote", "add", remote_name, url], refused="git remote add failed")
-        shell.run(
-            ["git", "push", "--set-upstream", remote_name, branch],
-            refused=f"the remote {remote_name} refused the push",
-        )
-        result.url = f"https://github.com/{owner}/{repository}" if owner else url
-    _push_template_branch(project, shell, remote_name, branch, via_gh=remote is None)
+    try:
+        if remote is None:
+            _create_on_github(shell, f"{owner}/{repository}", private, description, topics)
+            result.url = f"https://github.com/{owner}/{repository}"
+        else:
+            if remote_name not in remotes_before:
+                shell.run(
+                    ["git", "remote", "add", "--", remote_name, url],
+                    refused="git remote add failed",
+                )
+            shell.run(
+                ["git", "push", "--set-upstream", "--", remote_name, branch],
+                refused=f"the remote {remote_name} refused the push",
+            )
+            result.url = f"https://github.com/{owner}/{repository}" if owner else redact(url)
+        _push_template_branch(project, shell, remote_name, branch, via_gh=remote is None)
+    except PublishError:
+        # The commit stays (publishing again pushes it); a remote that took nothing goes.
+        for added in set(project.git("remote", check=False).split()) - remotes_before:
+            _look_up(["git", "remote", "remove", "--", added], root)
+        raise
     return result

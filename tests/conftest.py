@@ -87,6 +87,8 @@ def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "    import time; time.sleep(30)\n"
         "if sys.argv[1:3] == ['api', 'user']:\n"
         "    print('ada-gh')\n"
+        "if sys.argv[1:3] == ['repo', 'create'] and os.environ.get('GH_STAND_IN_CREATE_FAILS'):\n"
+        "    sys.exit(os.environ['GH_STAND_IN_CREATE_FAILS'])\n"
     )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")

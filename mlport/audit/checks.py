@@ -13,9 +13,15 @@ from pathlib import Path
 from mlport.audit.facts import Project, dvc_command
 from mlport.audit.numbers import compare
 from mlport.audit.secrets import find_secrets
+from mlport.errors import NotAProjectError
 from mlport.identity import git_identity, placeholders
+from mlport.pipeline import ALL_KINDS, declared_paths
+from mlport.reading import special_files
 
 LARGE_FILE_BYTES = 1024 * 1024
+DVC_STATUS_TIMEOUT_SECONDS = 600
+# Files that make a folder outside git a project worth auditing.
+PROJECT_FILES = ("dvc.yaml", ".mlport.json", "pyproject.toml")
 NO_RESULTS = ("No results yet", "Not evaluated yet")
 # What `dvc repro` writes and a reader of the repository must see.
 RESULT_FILES = ("README.md", "MODEL_CARD.md", "dvc.lock")
@@ -84,9 +90,16 @@ def check_placeholders(project: Project, publishing: bool) -> Row:
 
 
 def check_results(project: Project, publishing: bool) -> Row:
-    readme = _readme(project)
-    if readme is None:
+    readme, problem = project.document("README.md")
+    if readme is None and problem == "does not exist":
         return Row("results", "fail", "no README.md", "write a README.md that shows the results")
+    if readme is None:
+        return Row(
+            "results",
+            "fail",
+            f"README.md {problem}",
+            "make README.md a regular UTF-8 text file in the project (it shows the results)",
+        )
     waiting = [
         name
         for name in ("README.md", "MODEL_CARD.md")
@@ -212,6 +225,7 @@ def check_secrets(project: Project, publishing: bool) -> Row:
     fix = "remove it and revoke or rotate the credential; keep secrets in an ignored .env"
     if in_history:
         fix += "; it is in git history too: rewrite it (`git filter-repo`) before pushing"
+    fix += "; a made-up value in code: end its line with `# pragma: allowlist secret`"
     return Row("secrets", "fail", _listed([str(finding) for finding in findings], 3), fix)
 
 
@@ -280,13 +294,31 @@ def check_dvc_status(project: Project, publishing: bool) -> Row:
     dvc = dvc_command()
     if dvc is None:
         return Row("dvc status", "warn", "DVC is not installed", "`pip install dvc`")
-    result = subprocess.run(
-        [*dvc, "status", "--json"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DVC_NO_ANALYTICS": "1"},
-    )
+    # DVC hashes every dependency and output: a pipe would stop it for good, /dev/zero never ends.
+    special = special_files(project.root, declared_paths(project.root, ALL_KINDS))
+    if special:
+        return Row(
+            "dvc status",
+            "fail",
+            f"not run: {_listed(special, 2)}",
+            "replace it with a regular file (DVC reads every file the pipeline uses)",
+        )
+    try:
+        result = subprocess.run(
+            [*dvc, "status", "--json"],
+            cwd=project.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DVC_NO_ANALYTICS": "1"},
+            timeout=DVC_STATUS_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        return Row(
+            "dvc status",
+            "fail",
+            f"`dvc status` did not finish in {DVC_STATUS_TIMEOUT_SECONDS // 60} minutes",
+            "run `dvc status` yourself to see where it stops",
+        )
     try:
         status = (
             json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else None
@@ -374,7 +406,21 @@ def audit(path: str | Path = ".", *, publishing: bool = False) -> list[Row]:
     """Run every check on the project at `path`.
 
     With `publishing`, what `mlport publish` is about to fix (results not yet committed, the
-    badge owner) does not fail.
+    badge owner) does not fail. A folder that is no project raises NotAProjectError: its files
+    (a home folder's .netrc, say) are not a project's to judge.
     """
     project = Project(Path(path))
+    refuse_non_project(project)
     return [check(project, publishing) for check in CHECKS]
+
+
+def refuse_non_project(project: Project) -> None:
+    """NotAProjectError unless the folder is a repository's top or holds a project's files."""
+    if project.is_repository or any((project.root / name).is_file() for name in PROJECT_FILES):
+        return
+    top = project.enclosing_repository
+    where = f"; it is inside the git repository {top}: check that folder" if top else ""
+    raise NotAProjectError(
+        f"{project.root} is not a project: no git repository, {', '.join(PROJECT_FILES)} "
+        f"here{where}"
+    )

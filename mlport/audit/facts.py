@@ -7,14 +7,18 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from mlport.reading import Contents, decoded, read_regular
+
 # Files a checker never reads: tool state, environments, caches.
 SKIPPED_DIRS = {".git", ".dvc", ".venv", "venv", "node_modules", "__pycache__", ".ruff_cache"}
-MAX_SCANNED_BYTES = 1_000_000
+MAX_SCANNED_BYTES = 1_000_000  # also the cap of `read_regular`
+# Every ref: what `git push` may send now or later, and what a clone of a mirror gets.
+ALL_HISTORY = ("--all",)
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,16 @@ class Project:
         return result.stdout
 
     @cached_property
-    def is_repository(self) -> bool:
+    def enclosing_repository(self) -> Path | None:
+        """The top of the git repository holding the folder (the folder itself or a parent)."""
         if self._git is None:
-            return False
+            return None
         top = self.git("rev-parse", "--show-toplevel", check=False).strip()
-        return bool(top) and Path(top).resolve() == self.root
+        return Path(top).resolve() if top else None
+
+    @cached_property
+    def is_repository(self) -> bool:
+        return self.enclosing_repository == self.root
 
     @cached_property
     def has_commits(self) -> bool:
@@ -101,7 +110,9 @@ class Project:
         if not self.is_repository:
             return False
         found = subprocess.run(
-            [self._git or "git", "check-ignore", "-q", path], cwd=self.root, capture_output=True
+            [self._git or "git", "check-ignore", "-q", "--", path],
+            cwd=self.root,
+            capture_output=True,
         )
         return found.returncode == 0
 
@@ -120,28 +131,47 @@ class Project:
             files.extend((base / name).as_posix() for name in names)
         return sorted(files)
 
-    def text(self, relative: str) -> str | None:
-        """A file's text on disk, or None when it is missing, binary or too large to scan."""
+    def read(self, relative: str) -> Contents:
+        """A file's bytes on disk, or what stops them being read (see `read_regular`)."""
         path = self.root / relative
+        contents = read_regular(path)
+        outside = path.is_symlink() and not path.resolve().is_relative_to(self.root)
+        if contents.data is not None and outside:
+            target = os.readlink(path)
+            return Contents(None, f"is a symbolic link to {target}, outside the project")
+        return contents
+
+    def text(self, relative: str) -> str | None:
+        """A file's UTF-8 text on disk, or None when it cannot be read as such."""
+        return self.document(relative)[0]
+
+    def document(self, relative: str) -> tuple[str | None, str | None]:
+        """(a file's UTF-8 text, None), or (None, what is wrong with it)."""
+        contents = self.read(relative)
+        if contents.data is None:
+            return None, contents.problem
         try:
-            if path.stat().st_size > MAX_SCANNED_BYTES:
-                return None
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+            return contents.data.decode("utf-8"), None
+        except UnicodeDecodeError as error:
+            byte = contents.data[error.start]
+            return None, f"is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
 
     @cached_property
     def blobs(self) -> list[Blob]:
         """Every file version in the history and the index, once each."""
+        return self.history_blobs(ALL_HISTORY, index=True)
+
+    def history_blobs(self, revisions: Sequence[str], *, index: bool) -> list[Blob]:
+        """Every file version in the commits `revisions` reach (and the index), once each."""
         if not self.is_repository:
             return []
         named: dict[str, str] = {}
         if self.has_commits:
-            for line in self.git("rev-list", "--all", "--objects").splitlines():
+            for line in self.git("rev-list", "--objects", *revisions, "--").splitlines():
                 sha, _, path = line.partition(" ")
                 if path:
                     named.setdefault(sha, path)
-        for line in self.git("ls-files", "-s", "-z").split("\0"):
+        for line in self.git("ls-files", "-s", "-z").split("\0") if index else []:
             meta, _, path = line.partition("\t")
             if path:
                 named.setdefault(meta.split()[1], path)
@@ -166,6 +196,41 @@ class Project:
                 blobs.append(Blob(parts[0], named[parts[0]], int(parts[2])))
         return blobs
 
+    def history_paths(self, revisions: Sequence[str]) -> set[str]:
+        """Every path a file ever had in the commits `revisions` reach."""
+        if not self.has_commits:
+            return set()
+        listed = self.git(
+            "log", "-m", "--no-renames", "--name-only", "--format=", "-z", *revisions, "--"
+        )
+        return {path.strip("\n") for path in listed.split("\0") if path.strip("\n")}
+
+    def messages(self, revisions: Sequence[str]) -> list[tuple[str, str]]:
+        """(where, text) of every commit message `revisions` reach and, for all refs, every
+        annotated tag's message."""
+        if not self.has_commits:
+            return []
+        # NUL-separated: sha, message, sha, message...
+        fields = self.git("log", "-z", "--format=%h%x00%B", *revisions, "--").split("\0")
+        found = [
+            (f"the message of commit {fields[at]}", fields[at + 1])
+            for at in range(0, len(fields) - 1, 2)
+        ]
+        if tuple(revisions) == ALL_HISTORY:
+            listed = self.git(
+                "for-each-ref",
+                "--format=%(objecttype)%00%(refname:short)%00%(contents)%00",
+                "refs/tags",
+            )
+            # kind, name, message, kind, name...; each record after the first opens on a newline
+            tags = [field.lstrip("\n") for field in listed.split("\0")]
+            found += [
+                (f"the message of tag {tags[at + 1]}", tags[at + 2])
+                for at in range(0, len(tags) - 2, 3)
+                if tags[at] == "tag"
+            ]
+        return found
+
     def blob_texts(self, blobs: list[Blob]) -> Iterator[tuple[Blob, str]]:
         """The text of each blob small enough to scan; binary ones are left out."""
         wanted = [blob for blob in blobs if blob.size <= MAX_SCANNED_BYTES]
@@ -184,6 +249,6 @@ class Project:
             size = int(output[position:header_end].split()[2])
             content = output[header_end + 1 : header_end + 1 + size]
             position = header_end + 1 + size + 1
-            if b"\0" in content[:8000]:
-                continue
-            yield blob, content.decode("utf-8", errors="replace")
+            text = decoded(content)
+            if text is not None:
+                yield blob, text

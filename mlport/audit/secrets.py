@@ -1,28 +1,15 @@
-"""Credentials that must never reach a public repository: in URLs, as tokens, in .env files."""
+"""Credentials that must never reach a public repository: in files, in credential files by name,
+and in commit and tag messages, in the files to be published and anywhere in git's history."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
-from mlport.audit.facts import Project
-
-# user:password@ inside a URL. A variable (${TOKEN}, {SECRET}, %(pw)s, <password>) or a mask
-# (***, xxx, ...) in the password's place is not a secret.
-URL_CREDENTIAL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s/@:\"'<>()]+:([^\s/@\"'<>()]+)@", re.I)
-NOT_A_PASSWORD = re.compile(r"^([$%{<]|\*+$|x+$|\.\.\.$)")
-TOKENS = {
-    "GitHub token": re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b"),
-    "AWS access key": re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-    "Hugging Face token": re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
-    "OpenAI key": re.compile(r"\bsk-(proj-)?[A-Za-z0-9_-]{32,}\b"),
-    "Slack token": re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"),
-    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
-}
-# Templates of .env files hold names, not values.
-ENV_EXAMPLES = {".env.example", ".env.sample", ".env.template", ".env.dist"}
+from mlport.audit.credential_files import credential_file
+from mlport.audit.facts import ALL_HISTORY, Project
+from mlport.audit.scanner import Text, secret_kinds
+from mlport.reading import decoded
 
 
 @dataclass(frozen=True)
@@ -38,37 +25,61 @@ class Finding:
         return f"{self.kind} in {where}"
 
 
-def secrets_in(text: str) -> list[str]:
-    """The kinds of secret a text holds."""
-    kinds = [
-        "credentials in a URL"
-        for match in URL_CREDENTIAL.finditer(text)
-        if not NOT_A_PASSWORD.match(match.group(1))
-    ][:1]
-    kinds.extend(kind for kind, pattern in TOKENS.items() if pattern.search(text))
-    return kinds
+def _working_tree(project: Project) -> tuple[list[Finding], list[Text]]:
+    """Credential files among the files to be published, and those files' texts."""
+    findings, texts = [], []
+    for path in project.visible_files():
+        kind = credential_file(path)
+        if kind:
+            findings.append(Finding(path, kind))
+        data = project.read(path).data
+        text = decoded(data) if data else None
+        if text:
+            texts.append(Text(("file", path), path, text))
+    return findings, texts
 
 
-def is_env_file(path: str) -> bool:
-    name = PurePosixPath(path).name
-    return (name == ".env" or name.startswith(".env.")) and name not in ENV_EXAMPLES
+def _history(
+    project: Project, revisions: Sequence[str], *, index: bool, earlier: bool
+) -> tuple[list[Finding], list[Text]]:
+    """Credential files git holds, and the texts of every file version and message.
+
+    `earlier`: the working tree is scanned too, so what only git holds is from an earlier commit.
+    """
+    findings = [
+        Finding(path, kind, in_history_only=earlier)
+        for path in sorted(project.history_paths(revisions))
+        if (kind := credential_file(path))
+    ]
+    blobs = project.history_blobs(revisions, index=index)
+    texts = [
+        Text(("blob", blob.sha, blob.path), blob.path, text)
+        for blob, text in project.blob_texts(blobs)
+    ]
+    messages = project.messages(revisions)
+    texts += [Text(("message", where), "message", text) for where, text in messages]
+    return findings, texts
 
 
-def find_secrets(project: Project) -> list[Finding]:
-    """Secrets in the files to be published and, in a repository, in every version git holds."""
-    findings: dict[tuple[str, str], Finding] = {}
-    current = project.visible_files()
-    for path in current:
-        if is_env_file(path):
-            findings[(path, ".env file")] = Finding(path, ".env file")
-        text = project.text(path)
-        for kind in secrets_in(text or ""):
-            findings[(path, kind)] = Finding(path, kind)
-    # What the files no longer hold, git still does: an earlier commit or the index.
-    texts = dict(project.blob_texts(project.blobs))
-    for blob in project.blobs:
-        kinds = [".env file"] if is_env_file(blob.path) else []
-        kinds.extend(secrets_in(texts.get(blob, "")))
-        for kind in kinds:
-            findings.setdefault((blob.path, kind), Finding(blob.path, kind, in_history_only=True))
+def find_secrets(
+    project: Project, *, revisions: Sequence[str] = ALL_HISTORY, working_tree: bool = True
+) -> list[Finding]:
+    """Secrets in the files to be published (with `working_tree`) and in every file version,
+    commit message and tag message the `revisions` reach (with the working tree, the index too).
+    """
+    current, texts = _working_tree(project) if working_tree else ([], [])
+    past, past_texts = _history(project, revisions, index=working_tree, earlier=working_tree)
+    findings = {(finding.path, finding.kind): finding for finding in current}
+    kinds = secret_kinds([*texts, *past_texts])
+    for text in texts:
+        for kind in kinds.get(text.key, []):
+            findings.setdefault((text.name, kind), Finding(text.name, kind))
+    # What the files no longer hold, git still does: an earlier commit, the index, a message.
+    for finding in past:
+        findings.setdefault((finding.path, finding.kind), finding)
+    for text in past_texts:
+        where = text.key[-1]
+        for kind in kinds.get(text.key, []):
+            finding = Finding(where, kind, in_history_only=working_tree and text.key[0] == "blob")
+            findings.setdefault((where, kind), finding)
     return list(findings.values())

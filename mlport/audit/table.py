@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from mlport.audit.checks import Row
+from mlport.redact import redact
 
 STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "skip": "dim"}
 
@@ -17,5 +19,6 @@ def rows_table(rows: list[Row], title: str) -> Table:
     table.add_column("fix", overflow="fold")
     for row in rows:
         style = STYLES.get(row.status, "")
-        table.add_row(row.check, f"[{style}]{row.status}[/]", row.found, row.fix)
+        found, fix = Text(redact(row.found)), Text(redact(row.fix))
+        table.add_row(row.check, f"[{style}]{row.status}[/]", found, fix)
     return table

@@ -19,7 +19,7 @@ from {{ cookiecutter.package_name }}.core import tracking
 from {{ cookiecutter.package_name }}.core.errors import ModelNotFoundError, ProjectError
 from {{ cookiecutter.package_name }}.core.stage import replaced_on_success, run_stage
 
-SECRET = "S3cretT0ken"
+SECRET = "S3cretT0ken"  # pragma: allowlist secret (a made-up one, to see it hidden)
 PACKAGE = tracking.__name__.rpartition(".")[0]
 SRC = str(Path(tracking.__file__).resolve().parents[2])
 

@@ -1,0 +1,99 @@
+"""Time `mlport check` on a freshly generated project, and its secrets check alone.
+
+Usage: python benchmarks/bench_check.py [--runs 9] [--template NAME]
+Prints the machine, the median wall time of `mlport check` (each a fresh process) and the
+median time of the secrets check inside one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from machine import describe
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def timed_check(project: Path, env: dict[str, str]) -> float:
+    """Run `python -m mlport check` from this checkout; its wall time in seconds."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mlport", "check", str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - start
+
+
+def timed_secrets(project: Path) -> float:
+    """One run of the secrets check in this process, on a fresh view of the project."""
+    from mlport.audit.checks import check_secrets
+    from mlport.audit.facts import Project
+
+    start = time.perf_counter()
+    check_secrets(Project(project), False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--template", default="tabular-classifier")
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.com",
+        "DVC_NO_ANALYTICS": "1",
+        "NO_COLOR": "1",
+    }
+    os.environ.update(env)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-check-"))
+    try:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mlport",
+                "new",
+                args.template,
+                "--no-input",
+                "-o",
+                str(scratch),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        project = next(scratch.iterdir())
+        timed_secrets(project)  # imports and caches warm, as in the CLI after its first file
+        whole = [timed_check(project, env) for _ in range(args.runs)]
+        secrets = [timed_secrets(project) for _ in range(args.runs)]
+        listed = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True)
+        files = len(listed.stdout.splitlines())
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    print(f"machine: {describe()}")
+    print(f"{args.template} ({files} files in git), median of {args.runs} runs, seconds\n")
+    for name, values in (
+        ("mlport check (process)", whole),
+        ("secrets check (in process)", secrets),
+    ):
+        print(f"{name:<30}{statistics.median(values):>8.3f}  (min {min(values):.3f})")
+
+
+if __name__ == "__main__":
+    main()
