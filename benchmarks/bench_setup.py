@@ -3,8 +3,8 @@
     python benchmarks/bench_setup.py image-cnn          # the CPU-wheel path make setup picks here
     python benchmarks/bench_setup.py image-cnn --cuda   # the CUDA path, as on a machine with a GPU
 
-`--cuda` puts a stand-in `nvidia-smi` on PATH so `make setup` takes the GPU branch: the figures of
-the "before" install (PyTorch's default CUDA wheels). The CPU path needs the PyTorch CPU index
+`--cuda` runs `make setup TORCH=cuda`: PyPI's CUDA build, what a machine with a GPU gets (and what
+every machine got before the CPU index was used). The CPU path needs the PyTorch CPU index
 (download.pytorch.org); where it cannot be reached, the script says so and measures nothing.
 """
 
@@ -67,21 +67,14 @@ def main() -> int:
     try:
         project = create_project(args.template, work, git=True)
         env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-        if args.cuda:
-            stand_in = work / "gpu-bin" / "nvidia-smi"
-            stand_in.parent.mkdir()
-            stand_in.write_text(
-                "#!/bin/sh\necho 'GPU 0: stand-in for the benchmark (UUID: GPU-0)'\n"
-            )
-            stand_in.chmod(0o755)
-            env["PATH"] = f"{stand_in.parent}{os.pathsep}{env['PATH']}"
         subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=project, check=True)
         venv_bin = project / ".venv" / "bin"
         env["PATH"] = f"{venv_bin}{os.pathsep}{env['PATH']}"
         env["VIRTUAL_ENV"] = str(project / ".venv")
         started = time.perf_counter()
+        choice = ["TORCH=cuda"] if args.cuda and uses_torch else []
         setup = subprocess.run(
-            ["make", "setup"], cwd=project, env=env, capture_output=True, text=True
+            ["make", "setup", *choice], cwd=project, env=env, capture_output=True, text=True
         )
         seconds = time.perf_counter() - started
         if setup.returncode != 0:

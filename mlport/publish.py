@@ -317,7 +317,10 @@ def publish(
     root = project.root
     target = _target(project, remote)
     owner, repository = target.owner, target.repository
-    result = Published(rows=audit(root, publishing=True))
+    planned_remote = None
+    if dvc_remote:
+        planned_remote = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
+    result = Published(rows=audit(root, publishing=True, dvc_remote=planned_remote))
     if owner is None:
         _refuse_placeholder_login(root)
     if failed(result.rows):

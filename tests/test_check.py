@@ -30,6 +30,7 @@ CHECKS = [
     "license",
     "dvc status",
     "badge",
+    "ci data",
 ]
 
 
@@ -72,6 +73,7 @@ def test_a_committed_project_passes_every_check_that_applies(committed: Path) ->
     assert {name: row.status for name, row in rows.items()} == {
         **dict.fromkeys(CHECKS, "pass"),
         "badge": "pass",
+        "ci data": "skip",  # no workflow runs its pipeline
     }
     assert rows["numbers"].found == "1 numbers agree with reports/metrics.json"
     assert rows["license"].found == "holder: Ada Lovelace"
@@ -89,7 +91,7 @@ def test_results_not_committed_fail_with_the_command_to_commit_them(trained: Pat
     assert rows["figures"].found == "not committed: reports/figures/curve.png"
     result = runner.invoke(app, ["check", str(trained)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: 2 of 10 checks fail: figures, committed"
+    assert result.stderr.strip() == "error: 2 of 11 checks fail: figures, committed"
 
 
 def test_a_placeholder_left_fails(committed: Path) -> None:

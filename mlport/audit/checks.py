@@ -6,6 +6,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ IMAGE_REFERENCE = re.compile(
 )
 BADGE = re.compile(r"github\.com/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)/actions/workflows/")
 GITHUB_REMOTE = re.compile(r"github\.com[:/]([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?/?$")
+URL_USERINFO = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^\s/@]+@", re.I)
 COPYRIGHT = re.compile(
     r"Copyright\s+(?:\(c\)|©)?\s*[\d\s,-]*,?\s*(.+?)\.?\s*(?:All rights reserved\.)?$", re.I | re.M
 )
@@ -59,6 +61,11 @@ def _git_add(paths: list[str]) -> str:
     """`git add` of the paths, nested files folded into their top folder to keep it short."""
     tops = sorted({path.split("/")[0] + ("/" if "/" in path else "") for path in paths})
     return f"git add {' '.join(tops)}"
+
+
+def strip_credentials(text: str) -> str:
+    """`text` with the user and password taken out of every URL in it."""
+    return URL_USERINFO.sub(r"\1", text)
 
 
 def _readme(project: Project) -> str | None:
@@ -387,6 +394,53 @@ def check_badge(project: Project, publishing: bool) -> Row:
     )
 
 
+# The workflow step that tells CI whether it can get the pipeline's data (every mlport project
+# has it); `--json` gives its answer to tools.
+CI_DATA_SCRIPT = ".github/ci_data.py"
+CI_WORKFLOW = ".github/workflows/ci.yml"
+CI_DATA_FIX = (
+    "put the data where CI can pull it: `dvc add` it, `dvc remote add -d storage s3://BUCKET/PATH` "
+    "(or gs://, azure://, gdrive://, https://), `dvc push`, commit .dvc/config and set the "
+    "secrets the README names under 'Variants and CI' "
+    "(or `mlport publish --dvc-remote s3://BUCKET/PATH`)"
+)
+
+
+def check_ci_data(project: Project, publishing: bool) -> Row:
+    """Whether CI can get the data to reproduce the pipeline: it asks the project's own step."""
+    workflow = project.text(CI_WORKFLOW)
+    if workflow is None or "dvc repro" not in workflow:
+        return Row("ci data", "skip", "no GitHub Actions workflow runs the pipeline")
+    if not (project.root / CI_DATA_SCRIPT).is_file():
+        return Row(
+            "ci data",
+            "warn",
+            "CI runs `dvc repro` without asking whether it can get the data",
+            "`mlport update` brings the step that asks (.github/ci_data.py)",
+        )
+    command = [sys.executable, CI_DATA_SCRIPT, "--json"]
+    if project.dvc_remote:
+        command += ["--remote", project.dvc_remote]
+    try:
+        asked = subprocess.run(
+            command, cwd=project.root, capture_output=True, text=True, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return Row("ci data", "warn", f"{CI_DATA_SCRIPT} could not run: {error}")
+    try:
+        answer = json.loads(asked.stdout)
+        reproduce, reasons = bool(answer["reproduce"]), [str(r) for r in answer["reasons"]]
+    except (ValueError, KeyError, TypeError):
+        said = (asked.stderr.strip().splitlines() or ["nothing"])[-1]
+        return Row("ci data", "warn", f"{CI_DATA_SCRIPT} gave no answer: {strip_credentials(said)}")
+    found = "; ".join(strip_credentials(reason) for reason in reasons)
+    if reproduce:
+        return Row("ci data", "pass", f"CI can reproduce the pipeline: {found}")
+    return Row(
+        "ci data", "fail", f"CI cannot get the data, so it skips the pipeline: {found}", CI_DATA_FIX
+    )
+
+
 Check = Callable[[Project, bool], Row]
 CHECKS: tuple[Check, ...] = (
     check_placeholders,
@@ -399,17 +453,21 @@ CHECKS: tuple[Check, ...] = (
     check_license,
     check_dvc_status,
     check_badge,
+    check_ci_data,
 )
 
 
-def audit(path: str | Path = ".", *, publishing: bool = False) -> list[Row]:
+def audit(
+    path: str | Path = ".", *, publishing: bool = False, dvc_remote: str | None = None
+) -> list[Row]:
     """Run every check on the project at `path`.
 
     With `publishing`, what `mlport publish` is about to fix (results not yet committed, the
-    badge owner) does not fail. A folder that is no project raises NotAProjectError: its files
-    (a home folder's .netrc, say) are not a project's to judge.
+    badge owner) does not fail; `dvc_remote` is the default DVC remote it is about to add. A
+    folder that is no project raises NotAProjectError: its files (a home folder's .netrc, say)
+    are not a project's to judge.
     """
-    project = Project(Path(path))
+    project = Project(Path(path), dvc_remote=dvc_remote)
     refuse_non_project(project)
     return [check(project, publishing) for check in CHECKS]
 

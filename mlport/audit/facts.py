@@ -41,8 +41,10 @@ def dvc_command() -> list[str] | None:
 class Project:
     """A folder under audit, with git's view of it when it is a repository."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, dvc_remote: str | None = None) -> None:
         self.root = root.resolve()
+        # The default DVC remote `mlport publish --dvc-remote` is about to add, if any.
+        self.dvc_remote = dvc_remote
         self._git = shutil.which("git")
 
     def git(self, *args: str, check: bool = True) -> str:
