@@ -22,7 +22,8 @@ DOCUMENTED_BASE = "http://127.0.0.1:8000"
 
 def write_examples(project: Project) -> list[dict]:
     """Run the helper the report stage calls, in the project; return reports/examples.json."""
-    project.python("-c", f"from {project.package}.examples import write_examples; write_examples()")
+    helper = f"{project.package}.reporting.examples"
+    project.python("-c", f"from {helper} import write_examples; write_examples()")
     return json.loads((project.path / "reports/examples.json").read_text(encoding="utf-8"))
 
 
