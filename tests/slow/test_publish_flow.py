@@ -7,9 +7,14 @@ fresh clone plus `dvc pull` must give the same project. All real: git, DVC, pre-
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,11 +43,32 @@ def mlport(project: Project, *args: str, check: bool = True) -> subprocess.Compl
     )
 
 
-def shrink(project: Project, template: str, root: Path) -> None:
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def http_folder(folder: Path) -> Iterator[str]:
+    """`folder` on 127.0.0.1: the checksummed download a published project's CI fetches."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def shrink(project: Project, template: str, root: Path, stack: contextlib.ExitStack) -> None:
     if template == "nlp-sentiment":
-        archive = root / "aclImdb_v1.tar.gz"
+        # Over HTTP, not file://: `mlport check` (its "ci data" row) asks that CI can fetch it.
+        archive = root / "imdb" / "aclImdb_v1.tar.gz"
+        archive.parent.mkdir()
         md5 = imdb_archive(archive, n=150)
-        project.set_params(data={"imdb": {"url": archive.as_uri(), "md5": md5}})
+        url = stack.enter_context(http_folder(archive.parent))
+        project.set_params(data={"imdb": {"url": f"{url}/{archive.name}", "md5": md5}})
     if template in SMALL:
         project.set_params(**SMALL[template])
 
@@ -54,8 +80,10 @@ def test_from_new_to_a_published_clone(template: str, tmp_path: Path, git_user: 
     assert set(authors) == {"Ada Lovelace <ada@example.com>"}
     assert "github.com/ada-l/" in (project.path / "README.md").read_text()
 
-    shrink(project, template, tmp_path)
-    project.dvc("repro")
+    stack = contextlib.ExitStack()
+    with stack:
+        shrink(project, template, tmp_path, stack)
+        project.dvc("repro")
 
     project.run(str(BIN / "pre-commit"), "install")
     hooks = project.run(str(BIN / "pre-commit"), "run", "--all-files")
