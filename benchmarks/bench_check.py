@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from checkout_env import checkout_env
 from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,16 +51,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--template", default="tabular-classifier")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.com",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.com",
-        "DVC_NO_ANALYTICS": "1",
-        "NO_COLOR": "1",
-    }
+    env = checkout_env(ROOT, NO_COLOR="1")
     os.environ.update(env)
     scratch = Path(tempfile.mkdtemp(prefix="bench-check-"))
     try:

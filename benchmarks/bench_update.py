@@ -9,7 +9,6 @@ Prints the machine and the median wall time of each command (each a fresh proces
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -18,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from checkout_env import checkout_env
 from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,15 +60,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--template", default="tabular-classifier")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "bench@example.com",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "bench@example.com",
-        "DVC_NO_ANALYTICS": "1",
-    }
+    env = checkout_env(ROOT)
     rounds = []
     for _ in range(args.runs):
         scratch = Path(tempfile.mkdtemp(prefix="bench-update-"))
