@@ -13,6 +13,9 @@ from mlport.registry import available_templates
 
 TEMPLATE_NAMES = [template.name for template in available_templates()]
 
+# The slow tier's worker groups under pytest-xdist (`-n auto --dist loadgroup`).
+pytest_plugins = ["tests.worker_groups"]
+
 
 def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point cookiecutter's config and git's identity away from the user's own."""

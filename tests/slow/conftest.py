@@ -2,6 +2,9 @@
 
 A test that changes a shared project (params, files, git) works on a copy of it, so every other
 test sees the project exactly as `dvc repro` left it.
+
+Under pytest-xdist (`-n auto --dist loadgroup`) the tests sharing a trained project run on the same
+worker, so each project is still trained once; everything else spreads over the workers.
 """
 
 from __future__ import annotations
@@ -12,6 +15,42 @@ import pytest
 
 from tests.slow.harness import Project, Trained, generate, generate_and_repro
 from tests.slow.test_nlp_sentiment import imdb_archive
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    """The name of the costliest slow-test fixture an item shares with others, if any.
+
+    A session fixture wins over a module one: a module fixture that builds on a trained project must
+    stay with the other users of that project.
+    """
+    callspec = getattr(item, "callspec", None)
+    session = module = None
+    for name, definitions in item._fixtureinfo.name2fixturedefs.items():
+        definition = definitions[-1]
+        if not definition.baseid.startswith("tests/slow"):
+            continue
+        if definition.scope == "session":
+            session = session or name
+        elif definition.scope == "module" and module is None:
+            param = callspec.params.get(name) if callspec else None
+            module = f"{definition.baseid}::{name}" + (f"[{param}]" if param is not None else "")
+    return session or module
+
+
+def sharing(group: str) -> pytest.MarkDecorator:
+    """Mark a parameter whose test asks for a shared fixture by name (`request.getfixturevalue`).
+
+    The group is a session fixture's name, or `<module node id>::<name>` for a module fixture.
+    """
+    return pytest.mark.xdist_group(group)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the users of one shared trained project on one xdist worker."""
+    for item in items:
+        group = None if item.get_closest_marker("xdist_group") else _shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The documented API examples are the served model's live answers (issue 10 item 4, issue 16).
+"""The documented API examples are the served model's live answers.
 
 On each template's shared trained project (copied, never changed in place): the report stage's
 helper writes reports/examples.json; each documented curl command, run as written against a

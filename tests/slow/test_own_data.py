@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from tests.slow import own_data
+from tests.slow.conftest import sharing
 from tests.slow.harness import Project, generate, served
 
 SPLITS = ("train", "test")
@@ -248,7 +249,7 @@ def rl_project(root: Path, name: str, **sections: dict) -> Project:
 
 @pytest.fixture(scope="module")
 def acrobot(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    # Only the environment changes (issue 15): the budget comes from the defaults.
+    # Only the environment changes: the budget comes from the defaults.
     return rl_project(
         tmp_path_factory.mktemp("own-acrobot"),
         "Acrobot Swing Up",
@@ -267,6 +268,11 @@ def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
     )
 
 
+def rl_env(fixture: str):
+    """A parameter naming one of this module's trained environments, kept with its other tests."""
+    return pytest.param(fixture, marks=sharing(f"{__name__.replace('.', '/')}.py::{fixture}"))
+
+
 def test_rl_acrobot_reaches_minus_100_with_the_defaults(acrobot: Project):
     assert acrobot.metrics()["mean_return"] >= -100, acrobot.metrics()
 
@@ -275,14 +281,14 @@ def test_rl_passes_its_own_tests_on_pendulum(pendulum: Project):
     passes_its_own_tests(pendulum)
 
 
-@pytest.mark.parametrize("fixture", ["acrobot", "pendulum"])
+@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum")])
 def test_rl_documents_describe_the_environment_not_cartpole(
     request: pytest.FixtureRequest, fixture: str
 ):
     assert default_sentences_left(request.getfixturevalue(fixture), "rl-agent") == []
 
 
-@pytest.mark.parametrize("fixture", ["acrobot", "pendulum"])
+@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum")])
 def test_rl_docs_example_answers_200_from_uvicorn(request: pytest.FixtureRequest, fixture: str):
     project = request.getfixturevalue(fixture)
     with served(project) as url:

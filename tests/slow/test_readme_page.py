@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.slow.conftest import sharing
 from tests.slow.harness import Project
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,12 @@ WORD = re.compile(r"[A-Za-z0-9]\S*")
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
-@pytest.fixture(params=["tabular", "image", "nlp", "rl"])
+@pytest.fixture(
+    params=[
+        pytest.param(short, marks=sharing(f"{short}_trained"))
+        for short in ("tabular", "image", "nlp", "rl")
+    ]
+)
 def project(request: pytest.FixtureRequest) -> Project:
     """Each template's shared trained project (never changed here)."""
     if request.param == "nlp":

@@ -15,7 +15,7 @@ from PIL import Image
 from tests.slow.harness import Project, generate, served
 
 TEMPLATE = "rl-agent"
-BUDGET_SECONDS = 180  # the target for `dvc repro` on the default, on 2 cores
+BUDGET_SECONDS = 180  # the most a default `dvc repro` may take on 2 cores
 
 
 @pytest.fixture(scope="module")
