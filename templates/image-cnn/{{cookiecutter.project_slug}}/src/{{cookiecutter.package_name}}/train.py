@@ -32,13 +32,20 @@ from .core import tracking
 from .core.mlflow_model import log_model
 from .core.onnx_export import export_model
 from .core.settings import read_params
-from .core.stage import replaced_on_success, run_stage
+from .core.stage import drop_log_messages, replaced_on_success, run_stage
 from .data import read_splits
 from .images import ImageSpec
 from .reporting.example_files import IMAGE_FILE
 
 # Noise that is expected here: small in-memory data needs no loader workers.
-QUIET = (r".*does not have many workers.*", r".*Checkpoint directory .* exists and is not empty.*")
+QUIET = (
+    r".*does not have many workers.*",
+    r".*Checkpoint directory .* exists and is not empty.*",
+    # Lightning 2.6 builds torch's deprecated LeafSpec itself: nothing here to change.
+    r"`isinstance\(treespec, LeafSpec\)` is deprecated",
+)
+# Lightning's tips advertise its cloud services on every run.
+LIGHTNING_TIPS = ("lightning.pytorch.utilities.rank_zero", "💡 Tip:")
 
 
 def flatten(mapping: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -82,6 +89,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
 
     for pattern in QUIET:
         warnings.filterwarnings("ignore", message=pattern)
+    drop_log_messages(*LIGHTNING_TIPS)
     L.seed_everything(config.seed, workers=True, verbose=False)
     classes, splits, spec = load_data(config)
     module = build_module(config, len(classes))

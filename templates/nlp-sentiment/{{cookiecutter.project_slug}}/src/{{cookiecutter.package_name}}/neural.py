@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from torch import nn
 from .config import NeuralConfig
 from .core.errors import DataError, ModelNotFoundError
 from .core.neural_onnx import CONFIG_FILE, VOCAB_FILE
+from .core.stage import drop_log_messages
 from .text import Tokenizer, Vocabulary
 
 WEIGHTS_FILE = "model.pt"
@@ -159,6 +161,10 @@ def fit(
         collate_fn=collate,
         generator=torch.Generator().manual_seed(seed),
     )
+    # Lightning's tips advertise its cloud services; Lightning 2.6 builds torch's deprecated
+    # LeafSpec itself. Neither is anything to change here.
+    drop_log_messages("lightning.pytorch.utilities.rank_zero", "💡 Tip:")
+    warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated")
     trainer = L.Trainer(
         max_epochs=cfg.epochs,
         accelerator=cfg.accelerator,

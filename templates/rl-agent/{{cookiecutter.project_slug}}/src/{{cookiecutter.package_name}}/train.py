@@ -231,10 +231,12 @@ def _example_observation(spec: EnvSpec, seed: int) -> list[float]:
 
 
 def _build(todo: Plan, env: Any, seed: int) -> Any:
+    from stable_baselines3.common.logger import Logger
+
     cls = algorithm_class(todo.algorithm)
     try:
         # Multi-layer perceptrons learn these small observation vectors fastest on the CPU.
-        return cls(
+        model = cls(
             "MlpPolicy",
             env,
             seed=seed,
@@ -244,6 +246,10 @@ def _build(todo: Plan, env: Any, seed: int) -> Any:
         )
     except (TypeError, ValueError, AssertionError) as error:
         raise ConfigError(f"train.hyperparams do not suit {todo.algorithm}: {error}") from error
+    # A logger with no outputs: SB3's default one makes a folder in /tmp on every `learn`, and
+    # the callbacks already send every metric to MLflow.
+    model.set_logger(Logger(folder=None, output_formats=[]))
+    return model
 
 
 def _keep_better(

@@ -23,7 +23,7 @@ from .config import (
 from .core.onnx_export import check_export, export_onnx
 from .core.onnx_model import ONNX_FILE, PARITY_ATOL
 from .core.records import example_request
-from .core.stage import replaced_on_success, run_stage
+from .core.stage import drop_log_messages, replaced_on_success, run_stage
 from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .data import read_split
 from .features import infer_schema, save_schema
@@ -108,6 +108,8 @@ def log_run(
         mlflow.log_metrics(cv_scores)
         mlflow.log_dict(selection.summary(), "cv_results.json")
         mlflow.log_artifact(str(schema_path))
+        # The format is chosen below, knowingly: MLflow's warning about it on every run goes.
+        drop_log_messages("mlflow.sklearn", "Saving scikit-learn models in the pickle")
         logged = mlflow.sklearn.log_model(
             selection.model,
             name="model",

@@ -17,6 +17,7 @@ import numpy as np
 from ..text import Vocabulary
 from .errors import ModelNotFoundError
 from .onnx_model import ONNX_FILE, check_parity, open_session
+from .stage import drop_log_messages
 
 VOCAB_FILE = "vocab.json"  # beside the weights, in the neural model's folder
 CONFIG_FILE = "network.json"  # the network's sizes and the classes
@@ -43,6 +44,9 @@ def export_neural(model: Any, directory: Path, texts: list[str]) -> float:
     path = directory / ONNX_FILE
     # Any number of texts of any number of n-grams: the traced sizes (2, 3) are placeholders.
     rows, width = torch.export.Dim("texts"), torch.export.Dim("ngrams")
+    # The exporter looks up torchvision's operators, which this network never uses, and
+    # says so when torchvision is not installed (it is not needed here).
+    drop_log_messages("torch.onnx._internal.exporter._registration", "torchvision is not installed")
     torch.onnx.export(
         MeanOfEmbeddings().eval(),
         (torch.zeros((2, 3), dtype=torch.long), torch.ones((2, 3))),

@@ -21,6 +21,7 @@ from .errors import ExportError
 from .metadata import AgentMeta
 from .onnx_model import ONNX_FILE
 from .onnx_policy import INPUT, OUTPUT, OnnxPolicy
+from .stage import drop_log_messages
 
 OPSET = 18
 # Largest difference allowed between a continuous action from onnxruntime and from the agent
@@ -78,6 +79,9 @@ def export(agent: Any, observations: np.ndarray, path: Path) -> Path:
     agent.policy.set_training_mode(False)
     example = torch.as_tensor(observations[:2])  # traced with 2 rows: the batch stays dynamic
     buffer = io.StringIO()
+    # The exporter looks up torchvision's operators, which this network never uses, and
+    # says so when torchvision is not installed (it is not needed here).
+    drop_log_messages("torch.onnx._internal.exporter._registration", "torchvision is not installed")
     # The exporter reports each of its steps on stdout; the stage prints one line instead.
     with contextlib.redirect_stdout(buffer), torch.no_grad(), _unchecked_distributions():
         torch.onnx.export(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -35,6 +36,15 @@ def run_stage(stage: Callable[[], object]) -> None:
             raise
         print(f"error: {describe(error)}", file=sys.stderr)
         raise SystemExit(1) from None
+
+
+def drop_log_messages(logger: str, *starts: str) -> None:
+    """Drop the records of `logger` whose message begins with one of `starts`.
+
+    For a library's advice that tells the learner nothing about this project: only those
+    messages go; the logger's other records, and every warning, still show.
+    """
+    logging.getLogger(logger).addFilter(lambda record: not record.getMessage().startswith(starts))
 
 
 def describe(error: Exception) -> str:
