@@ -130,3 +130,33 @@ def test_labels_and_columns_from_the_data_reach_the_page_as_text(project):
     assert "tracker.example" in html and "evil.example" in html  # shown, as text
     assert '<img src="https://tracker.example' not in html
     assert '<a href="https://evil.example' not in html and "<a href='https" not in html
+
+
+def test_a_read_only_models_folder_stops_training_before_any_mlflow_run(project):
+    """The error says which folder; models/ and MLflow's registry stay as they were."""
+    import os
+
+    import mlflow
+    import pytest
+
+    from {{ cookiecutter.package_name }}.core.errors import ProjectError
+    from {{ cookiecutter.package_name }}.train import train
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    config = load_config()
+    prepare_data(config)
+    models = project / "models"
+    models.mkdir()
+    (models / "model.joblib").write_text("previous")
+    models.chmod(0o555)
+    try:
+        with pytest.raises(ProjectError, match=r"cannot save the model: models/ is not writable"):
+            train(config)
+    finally:
+        models.chmod(0o755)
+    assert [path.name for path in models.iterdir()] == ["model.joblib"]
+    assert (models / "model.joblib").read_text() == "previous"
+    client = mlflow.MlflowClient(os.environ["MLFLOW_TRACKING_URI"])
+    assert client.search_model_versions("name = 'tiny-model'") == []
+    assert client.get_experiment_by_name("tests") is None, "no run was started"
