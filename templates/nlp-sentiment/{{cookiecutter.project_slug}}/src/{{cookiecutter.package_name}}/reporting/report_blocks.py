@@ -34,7 +34,8 @@ def replace_block(path: str | Path, content: str) -> None:
 
 
 def inert_markers(text: str) -> str:
-    """`text` with any results marker broken up: `<!-- x -->` shows as itself, `<\\!-- x -->`."""
+    """`text` with each results marker written `<\\!-- ... -->`: a page shows the same characters,
+    and no reader of the file takes it for a marker."""
     return text.replace(START, START.replace("<!", "<\\!")).replace(END, END.replace("<!", "<\\!"))
 
 
