@@ -27,7 +27,7 @@ def comparison_table(metrics: dict, models: list[str], best: str) -> str:
     rows = []
     for name in models:
         scores = metrics[name]
-        label = f"**{literal(name)}** (served)" if name == best else literal(name)
+        label = f"**{name}** (served)" if name == best else name  # a key of train.models
         rows.append([label, *(scores[m] for m in METRICS), f"{scores['train_seconds']:.1f}"])
     return markdown_table(HEADER, rows)
 

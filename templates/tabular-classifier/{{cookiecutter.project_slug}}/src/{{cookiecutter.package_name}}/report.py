@@ -77,7 +77,7 @@ def cv_table(cv: dict[str, Any]) -> str:
     """Each candidate's best grid point and its CV score, the chosen one in bold."""
     rows = [
         (
-            f"**{literal(name)}** (chosen)" if name == cv["best"] else literal(name),
+            f"**{name}** (chosen)" if name == cv["best"] else name,  # a known candidate
             _params(result["params"]),
             result["mean"],
             result["std"],
