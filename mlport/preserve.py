@@ -52,8 +52,9 @@ def freeze_outputs(rendered: Path, outputs: set[str], previous: dict[str, bytes]
 
 
 def _block(text: str) -> tuple[int, int] | None:
-    start, end = text.find(RESULTS_START), text.find(RESULTS_END)
-    if start < 0 or end < start:
+    start = text.find(RESULTS_START)
+    end = text.find(RESULTS_END, start + len(RESULTS_START)) if start >= 0 else -1
+    if end < 0:  # the first end marker after the start one, as the report stage reads them
         return None
     return start + len(RESULTS_START), end
 

@@ -467,3 +467,33 @@ def test_a_bad_name_typed_at_the_prompt_is_asked_again_at_once(tmp_path: Path) -
     assert screen.count("try again") == 2  # the digit-first name, then the package 'os'
     assert "would hide the standard library's 'os' module" in screen
     assert (tmp_path / "lunar-pilot" / "src" / "lunar_pilot" / "__init__.py").is_file()
+
+
+# 5. What the generated pipeline writes: model outputs kept by DVC, results blocks read in order.
+
+
+@pytest.mark.parametrize(
+    "template", ["tabular-classifier", "image-cnn", "nlp-sentiment", "rl-agent"]
+)
+def test_the_train_stage_keeps_its_model_outputs_while_it_runs(
+    rendered: dict[str, Path], template: str
+) -> None:
+    """DVC deletes a stage's outputs before running it unless they persist; train.py swaps the
+    new model in only on success, so a failed `dvc repro` keeps the previous one."""
+    import yaml
+
+    project = rendered[template]
+    train = yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]["train"]
+    models = [entry for entry in train["outs"] if str(next(iter(entry))).startswith("models")]
+    assert models, "the train stage declares no model output"
+    for entry in models:
+        assert isinstance(entry, dict) and next(iter(entry.values())).get("persist") is True, entry
+
+
+def test_update_carries_the_results_block_when_an_end_marker_is_quoted_above_it() -> None:
+    from mlport.preserve import with_results_of
+
+    intro = "Results go up to `<!-- results:end -->`.\n\n"
+    mine = intro + "<!-- results:start -->\nMY RESULTS\n<!-- results:end -->\n\n## Notes\n"
+    theirs = intro + "<!-- results:start -->\n_run dvc repro_\n<!-- results:end -->\n\n## Notes\n"
+    assert with_results_of(mine, theirs) == mine

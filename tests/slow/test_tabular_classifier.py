@@ -4,6 +4,12 @@ DVC's bookkeeping, its API under uvicorn, and a learner's own CSV."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -90,6 +96,61 @@ def test_a_second_repro_with_nothing_changed_does_nothing(trained):
         assert f"Stage '{stage}' didn't change, skipping" in again.stdout, stage
     status = trained.project.dvc("status")
     assert "Data and pipelines are up to date." in status.stdout
+
+
+def model_files(project: Project) -> dict[str, bytes]:
+    """The files in models/ (hidden scratch folders aside), by name."""
+    models = project.path / "models"
+    return {path.name: path.read_bytes() for path in models.iterdir() if path.is_file()}
+
+
+def running_in_session(session: int, command: str) -> bool:
+    """Whether a process of this session runs `command` (Linux: read from /proc)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or os.getsid(int(entry.name)) != session:
+                continue
+            if command in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def test_a_train_stage_failing_under_dvc_repro_keeps_the_previous_model(trained, tmp_path):
+    """DVC removes a stage's outputs before running it, unless they persist: an unreachable
+    tracking server, then a SIGKILL mid-training, must both leave models/ as it was."""
+    project = trained.project.copy_to(tmp_path)
+    before = model_files(project)
+    assert {"model.joblib", "model.onnx", "feature_schema.json", "run.json"} <= set(before)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]  # nothing listens once the socket is closed
+    unreachable = {"MLFLOW_TRACKING_URI": f"http://127.0.0.1:{closed}"}
+    failed = project.dvc("repro", "--force", "--single-item", "train", check=False, env=unreachable)
+    assert failed.returncode != 0
+    assert "error: cannot reach the MLflow tracking server" in failed.stdout + failed.stderr
+    assert model_files(project) == before
+
+    repro = subprocess.Popen(
+        [sys.executable, "-m", "dvc", "repro", "--force", "--single-item", "train"],
+        cwd=project.path,
+        env=project.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while not running_in_session(repro.pid, f"{project.package}.train"):
+        assert repro.poll() is None and time.monotonic() < deadline, "train never started"
+        time.sleep(0.1)
+    time.sleep(1.0)  # training is under way; DVC has done whatever it does to the outputs
+    os.killpg(repro.pid, signal.SIGKILL)
+    repro.wait(timeout=60)
+    assert model_files(project) == before
+
+    project.dvc("repro")  # the next run cleans up after the killed one and completes
+    assert not [path.name for path in (project.path / "models").iterdir() if path.is_dir()]
 
 
 def test_a_real_server_answers_health_predict_and_422(trained):

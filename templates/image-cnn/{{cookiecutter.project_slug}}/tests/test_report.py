@@ -29,3 +29,15 @@ def test_the_documents_show_the_metrics_figures_and_run(trained, document):
 def test_without_an_evaluation_the_report_says_which_stage_to_run(project):
     with pytest.raises(ProjectError, match="reports/metrics.json not found: run the evaluate"):
         write_report()
+
+
+def test_class_folder_names_in_the_per_class_table_show_as_text():
+    from {{ cookiecutter.package_name }}.report import per_class_table
+
+    row = {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 3}
+    names = ['<img src="https://tracker.example/p.gif">', "a`b", "[x](https://evil.example)"]
+    table = per_class_table({name: row for name in names})
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(table)
+    assert "<img" not in html and "<a " not in html
+    assert "<code>a`b</code>" in html and "tracker.example" in html

@@ -86,3 +86,18 @@ def test_readme_compares_the_models_with_the_exact_numbers(trained: Path) -> Non
     assert "What the baseline learned" in block and "roc.png" in block
     card = (trained / "MODEL_CARD.md").read_text()
     assert "| model | accuracy |" in card[card.index(START) :]
+
+
+def test_reviews_and_labels_in_the_mistakes_table_show_as_text() -> None:
+    import pytest
+
+    from {{ cookiecutter.package_name }}.report import _mistakes_table
+
+    review = "Loved it! [Free tickets](https://evil.example) <img src=x> `so` *good*"
+    table = _mistakes_table(
+        [{"text": review, "label": "pos`<b>itive", "predicted": "neg", "probability": 0.99}]
+    )
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(table)
+    assert "<a " not in html and "<img" not in html and "<b>" not in html and "<em>" not in html
+    assert "[Free tickets](https://evil.example)" in html  # the words, as the reviewer typed them

@@ -101,7 +101,7 @@ def test_an_unreachable_server_fails_at_once_in_one_line(
     assert "\n" not in str(caught.value)
 
 
-def test_a_stage_reports_a_failure_in_one_line_without_credentials(store: Path) -> None:
+def test_a_stage_reports_a_failure_without_credentials_or_traceback(store: Path) -> None:
     code = (
         f"from {PACKAGE}.stage import run_stage\n"
         "def fail():\n"
@@ -111,7 +111,9 @@ def test_a_stage_reports_a_failure_in_one_line_without_credentials(store: Path) 
     process = python(code, store)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 1
-    assert err.count("\n") == 1 and err.startswith("error: RuntimeError: request to http://h:1/api")
+    first, details = err.splitlines()  # the message's second line, indented under the first
+    assert first.startswith("error: RuntimeError: request to http://h:1/api failed")
+    assert details == "  second line"
     assert SECRET not in err and "Traceback" not in err
 
 

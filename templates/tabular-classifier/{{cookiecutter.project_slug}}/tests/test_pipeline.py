@@ -93,3 +93,70 @@ def test_model_selection_is_deterministic(project):
     first = select_model(features, labels, schema, config)
     second = select_model(features, labels, schema, config)
     assert first.summary() == second.summary()
+
+
+def test_labels_and_columns_from_the_data_reach_the_page_as_text(project):
+    """A label holding the end marker, others holding HTML and backticks, a column with a
+    backtick: the README shows them as text, and a second report leaves it as it was."""
+    import pandas as pd
+    import pytest
+
+    from {{ cookiecutter.package_name }}.evaluate import evaluate
+    from {{ cookiecutter.package_name }}.report import report
+    from {{ cookiecutter.package_name }}.reporting.report_blocks import END
+    from {{ cookiecutter.package_name }}.train import train
+
+    hostile = {
+        "adelie": END,
+        "chinstrap": '`<img src="https://tracker.example/p.gif">`',
+        "gentoo": "[gentoo](https://evil.example)",
+    }
+    table = pd.read_csv(project / "data/raw/tiny.csv")
+    table["species"] = table["species"].map(hostile)
+    table.rename(columns={"island": "is`land <a href='https://evil.example'>"}).to_csv(
+        project / "data/raw/tiny.csv", index=False
+    )
+    config = load_config()
+    prepare_data(config)
+    train(config)
+    evaluate(config)
+    report(config)
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    report(config)
+    assert (project / "README.md").read_text(encoding="utf-8") == readme, "the page grew"
+    assert readme.count(END) == 1
+    markdown_it = pytest.importorskip("markdown_it")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(readme)
+    assert "tracker.example" in html and "evil.example" in html  # shown, as text
+    assert '<img src="https://tracker.example' not in html
+    assert '<a href="https://evil.example' not in html and "<a href='https" not in html
+
+
+def test_a_read_only_models_folder_stops_training_before_any_mlflow_run(project):
+    """The error says which folder; models/ and MLflow's registry stay as they were."""
+    import os
+
+    import mlflow
+    import pytest
+
+    from {{ cookiecutter.package_name }}.core.errors import ProjectError
+    from {{ cookiecutter.package_name }}.train import train
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    config = load_config()
+    prepare_data(config)
+    models = project / "models"
+    models.mkdir()
+    (models / "model.joblib").write_text("previous")
+    models.chmod(0o555)
+    try:
+        with pytest.raises(ProjectError, match=r"cannot save the model: models/ is not writable"):
+            train(config)
+    finally:
+        models.chmod(0o755)
+    assert [path.name for path in models.iterdir()] == ["model.joblib"]
+    assert (models / "model.joblib").read_text() == "previous"
+    client = mlflow.MlflowClient(os.environ["MLFLOW_TRACKING_URI"])
+    assert client.search_model_versions("name = 'tiny-model'") == []
+    assert client.get_experiment_by_name("tests") is None, "no run was started"

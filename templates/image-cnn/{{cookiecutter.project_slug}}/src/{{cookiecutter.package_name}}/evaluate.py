@@ -26,7 +26,7 @@ from .config import (
 )
 from .core import tracking
 from .core.errors import DataError, ModelNotFoundError
-from .core.stage import run_stage
+from .core.stage import run_stage, write_atomically
 from .data import read_splits
 from .figures import best_epoch, plot_curves, plot_grid
 from .images import open_image, prepare
@@ -136,9 +136,8 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
 
     # Flat numbers in metrics.json keep `dvc metrics show` readable; per class in a file of its own.
     flat = {key: value for key, value in metrics.items() if key != "per_class"}
-    METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
-    METRICS_JSON.write_text(json.dumps(flat, indent=2) + "\n", encoding="utf-8")
-    PER_CLASS_JSON.write_text(json.dumps(metrics["per_class"], indent=2) + "\n", encoding="utf-8")
+    write_atomically(METRICS_JSON, json.dumps(flat, indent=2) + "\n")
+    write_atomically(PER_CLASS_JSON, json.dumps(metrics["per_class"], indent=2) + "\n")
     # val_accuracy and epochs_trained come from training: already in the run.
     tested = {key: value for key, value in flat.items() if key not in TRAINING_NUMBERS}
     tracking.log_to_training_run(

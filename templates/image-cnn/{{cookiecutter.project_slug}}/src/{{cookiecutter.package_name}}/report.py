@@ -19,6 +19,7 @@ from .config import (
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import load_run_record
+from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
@@ -42,9 +43,9 @@ def data_facts(dataset: dict[str, Any]) -> list[str]:
     splits = dataset.get("splits", {})
     per_class = dataset.get("per_class", {})
     colour = "grayscale" if dataset.get("channels") == 1 else "RGB"
-    classes = ", ".join(f"`{name}` ({count})" for name, count in per_class.items())
+    classes = ", ".join(f"{literal(name)} ({count})" for name, count in per_class.items())
     return [
-        f"The images used (`{dataset.get('source', '?')}`): {dataset.get('images', '?')} in "
+        f"The images used ({literal(dataset.get('source', '?'))}): {dataset.get('images', '?')} in "
         f"{len(per_class)} classes: {classes}.",
         f"Each is fed to the network as {dataset.get('image_size')}x{dataset.get('image_size')} "
         f"{colour}. Every class is split with a fixed seed into {splits.get('train', '?')} "
@@ -58,7 +59,7 @@ def per_class_table(per_class: dict[str, dict[str, Any]]) -> str:
     table = markdown_table(
         ["class", "precision", "recall", "F1", "support"],
         [
-            (name, row["precision"], row["recall"], row["f1"], row["support"])
+            (literal(name), row["precision"], row["recall"], row["f1"], row["support"])
             for name, row in per_class.items()
         ],
     )
@@ -87,7 +88,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(dataset),
-        model=f"`{meta['arch']}`"
+        model=literal(meta["arch"])
         + (f" (widths {widths})" if widths else "")
         + f", {meta['parameters']:,} parameters, dropout {meta.get('dropout')}, best of "
         f"{meta['epochs_trained']} epochs",

@@ -32,7 +32,7 @@ from .core import tracking
 from .core.mlflow_model import log_model
 from .core.onnx_export import export_model
 from .core.settings import read_params
-from .core.stage import drop_log_messages, replaced_on_success, run_stage
+from .core.stage import check_writable, drop_log_messages, replaced_on_success, run_stage
 from .data import read_splits
 from .images import ImageSpec
 from .reporting.example_files import IMAGE_FILE
@@ -91,6 +91,7 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
         warnings.filterwarnings("ignore", message=pattern)
     drop_log_messages(*LIGHTNING_TIPS)
     L.seed_everything(config.seed, workers=True, verbose=False)
+    check_writable(model_dir)  # a read-only models/ fails now, before any training or run
     classes, splits, spec = load_data(config)
     module = build_module(config, len(classes))
     uri = tracking.configure(config.mlflow.experiment)

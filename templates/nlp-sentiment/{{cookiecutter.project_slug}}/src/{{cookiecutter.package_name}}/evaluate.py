@@ -10,7 +10,7 @@ import numpy as np
 
 from .classifier.classification import confusion_matrix_figure
 from .config import Config, load_config
-from .core.stage import run_stage
+from .core.stage import run_stage, write_atomically
 from .core.tracking import connect, load_run_record, log_to_training_run
 from .data import read_split
 from .figures import roc_figure
@@ -18,6 +18,7 @@ from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
+from .reporting.markdown import literal
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -99,7 +100,7 @@ def evaluate(config: Config) -> dict:
     figure_list = [
         (
             figures / f"confusion_{best_name}.png",
-            f"Confusion matrix of `{best_name}`, the model "
+            f"Confusion matrix of {literal(best_name)}, the model "
             f"the API serves, on the {len(texts)} {evaluation.unit(config.data.source)}",
         ),
         (
@@ -108,7 +109,10 @@ def evaluate(config: Config) -> dict:
             "legend as in the table)",
         ),
         *(
-            (figures / f"confusion_{name}.png", f"Confusion matrix of `{name}` on the test split")
+            (
+                figures / f"confusion_{name}.png",
+                f"Confusion matrix of {literal(name)} on the test split",
+            )
             for name in best["models"]
             if name != best_name
         ),
@@ -132,8 +136,8 @@ def evaluate(config: Config) -> dict:
         ("ngrams.json", ngrams),
         ("mistakes.json", mistakes),
     ):
-        (reports / filename).write_text(
-            json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        write_atomically(
+            reports / filename, json.dumps(content, indent=2, ensure_ascii=False) + "\n"
         )
 
     for name in best["models"]:

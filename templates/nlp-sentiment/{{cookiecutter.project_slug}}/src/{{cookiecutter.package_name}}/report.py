@@ -9,6 +9,7 @@ from .config import Config, load_config
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import tracking_uri
+from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
@@ -22,15 +23,11 @@ def _read(path: Path) -> dict | list:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _escape(text: str) -> str:
-    return text.replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*").replace("_", "\\_")
-
-
 def comparison_table(metrics: dict, models: list[str], best: str) -> str:
     rows = []
     for name in models:
         scores = metrics[name]
-        label = f"**{name}** (served)" if name == best else name
+        label = f"**{name}** (served)" if name == best else name  # a key of train.models
         rows.append([label, *(scores[m] for m in METRICS), f"{scores['train_seconds']:.1f}"])
     return markdown_table(HEADER, rows)
 
@@ -39,8 +36,9 @@ def _metric_note(summary: dict) -> str:
     positive = summary.get("positive_class")
     if positive:
         return (
-            f"Precision, recall, F1 and ROC AUC are those of the class `{positive}`; the test "
-            f"split has {summary['test_rows']} texts, never seen in training or model selection."
+            f"Precision, recall, F1 and ROC AUC are those of the class {literal(positive)}; the "
+            f"test split has {summary['test_rows']} texts, never seen in training or model "
+            "selection."
         )
     return (
         f"Precision, recall and F1 are macro averages over the classes, ROC AUC one-vs-rest; "
@@ -55,9 +53,10 @@ def _selection(summary: dict) -> str:
         for name, values in summary["validation"].items()
     )
     return (
-        f"**Served model: `{summary['best_model']}`**, chosen by {metric.replace('_', ' ')} on "
-        f"a validation split of {summary['val_rows']} training texts ({scores}); registered in "
-        f"MLflow as `{summary['registered_model']}` version {summary['model_version']}."
+        f"**Served model: {literal(summary['best_model'])}**, chosen by "
+        f"{metric.replace('_', ' ')} on a validation split of {summary['val_rows']} training "
+        f"texts ({scores}); registered in "
+        f"MLflow as {literal(summary['registered_model'])} version {summary['model_version']}."
     )
 
 
@@ -68,17 +67,25 @@ def _ngram_table(ngrams: dict) -> str:
     for i in range(depth):
         rows.append(
             [
-                f"`{ngrams[c][i]['ngram']}` ({ngrams[c][i]['weight']:+.2f})"
+                f"{literal(ngrams[c][i]['ngram'])} ({ngrams[c][i]['weight']:+.2f})"
                 if i < len(ngrams[c])
                 else ""
                 for c in classes
             ]
         )
-    return markdown_table([f"towards `{c}`" for c in classes], rows)
+    return markdown_table([f"towards {literal(c)}" for c in classes], rows)
 
 
 def _mistakes_table(mistakes: list[dict]) -> str:
-    rows = [[_escape(m["text"]), m["label"], m["predicted"], m["probability"]] for m in mistakes]
+    rows = [
+        [
+            literal(m["text"], code=False),
+            literal(m["label"]),
+            literal(m["predicted"]),
+            m["probability"],
+        ]
+        for m in mistakes
+    ]
     return markdown_table(["text", "true label", "predicted", "probability"], rows)
 
 
@@ -87,9 +94,9 @@ def data_facts(summary: dict) -> list[str]:
     data = summary.get("data") or {}
     if not data:
         return []
-    counts = ", ".join(f"`{c}` ({n})" for c, n in data.get("train_counts", {}).items())
+    counts = ", ".join(f"{literal(c)} ({n})" for c, n in data.get("train_counts", {}).items())
     return [
-        f"The texts used (`{data.get('source')}`, from `{data.get('origin')}`): "
+        f"The texts used ({literal(data.get('source'))}, from {literal(data.get('origin'))}): "
         f"{data.get('train_rows')} training texts ({counts}) and {data.get('test_rows')} held-out "
         f"test texts, median length {data.get('median_chars')} characters.",
         f"{summary['val_rows']} of the training texts are a validation split that chose the "
@@ -114,7 +121,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         )
     if mistakes:
         details.append(
-            f"<details><summary>Most confident mistakes of `{best}`</summary>\n\n"
+            f"<details><summary>Most confident mistakes of {literal(best)}</summary>\n\n"
             f"{_mistakes_table(mistakes)}\n\n</details>"
         )
     scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
@@ -122,9 +129,9 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         metrics=scores,
         about=config.data.about,
         data_facts=data_facts(summary),
-        model=f"`{best}`, the better of {len(models)} models on the validation split",
+        model=f"{literal(best)}, the better of {len(models)} models on the validation split",
         provenance=provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri()),
-        compute=f"{metrics[best]['train_seconds']:.1f} s of training for `{best}`",
+        compute=f"{metrics[best]['train_seconds']:.1f} s of training for {literal(best)}",
         details=details,
     )
     identity = Identity.of(

@@ -20,7 +20,7 @@ from .config import (
 )
 from .core.errors import ModelNotFoundError
 from .core.metadata import AgentMeta, load_agent_meta, load_training_log
-from .core.stage import run_stage
+from .core.stage import run_stage, write_atomically
 from .core.tracking import load_run_record, log_to_training_run
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
@@ -75,8 +75,7 @@ def evaluate(config: Config) -> dict[str, Any]:
     if meta.reward_threshold is not None:
         metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
-    METRICS.parent.mkdir(parents=True, exist_ok=True)
-    METRICS.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_atomically(METRICS, json.dumps(metrics, indent=2) + "\n")
 
     log = load_training_log(MODEL_DIR / TRAINING_LOG)
     reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE, random["mean_return"])

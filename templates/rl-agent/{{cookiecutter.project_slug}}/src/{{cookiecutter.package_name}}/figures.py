@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .core.metadata import AgentMeta, TrainingLog
+from .core.stage import atomic_path
 from .envs import make_env
 from .reporting.plotting import save_figure
 
@@ -108,13 +109,15 @@ def agent_gif(
         env.close()
     frames = frames[: max_frames + 1]
     fps = meta.render_fps or 30
-    frames[0].save(
-        path,
-        save_all=True,
-        append_images=frames[1:],
-        duration=max(20, round(1000 * stride / fps)),  # real time, within GIF's 10 ms steps
-        loop=0,
-    )
+    with atomic_path(path) as scratch:  # a failed save keeps the previous animation whole
+        frames[0].save(
+            scratch,
+            format="GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=max(20, round(1000 * stride / fps)),  # real time, within GIF's 10 ms steps
+            loop=0,
+        )
     return {"frames": len(frames), "steps": step, "return": total}
 
 
@@ -124,8 +127,8 @@ def placeholder_gif(path: Path, reason: str) -> None:
 
     image = Image.new("RGB", (480, 80), "white")
     ImageDraw.Draw(image).text((10, 30), reason[:70], fill="black")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
+    with atomic_path(path) as scratch:
+        image.save(scratch, format="GIF")
 
 
 def _frame(rgb: np.ndarray, width: int, caption: str | None = None):

@@ -17,6 +17,7 @@ from .core.errors import ModelNotFoundError
 from .core.metadata import AgentMeta, load_agent_meta
 from .core.stage import run_stage
 from .core.tracking import load_run_record
+from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
@@ -33,7 +34,7 @@ def _space(space: dict[str, Any]) -> str:
 def data_facts(meta: AgentMeta) -> list[str]:
     """What the agent sees and does, from the environment it was trained in."""
     facts = [
-        f"The environment used: `{meta.env_id}`"
+        f"The environment used: {literal(meta.env_id)}"
         + (f" with {meta.env_kwargs}" if meta.env_kwargs else "")
         + f". Each step the agent observes a {_space(meta.observation_space)} and answers with "
         f"a {_space(meta.action_space)} action"

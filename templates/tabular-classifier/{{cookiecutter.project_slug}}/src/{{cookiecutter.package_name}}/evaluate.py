@@ -25,7 +25,7 @@ from .config import (
     load_config,
 )
 from .core.errors import DataError
-from .core.stage import run_stage
+from .core.stage import run_stage, write_atomically
 from .core.tracking import load_run_record, log_to_training_run
 from .data import read_split
 from .features import FeatureSchema
@@ -104,8 +104,7 @@ def evaluate(config: Config) -> dict[str, float]:
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
         importances = feature_importance(model, features, labels, scoring, config)
         drawn = draw_figures(labels, probabilities, schema, positive, importances, scoring, summary)
-    METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
-    METRICS_JSON.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_atomically(METRICS_JSON, json.dumps(metrics, indent=2) + "\n")
     evaluation.write(
         labels=labels,
         probabilities=probabilities,

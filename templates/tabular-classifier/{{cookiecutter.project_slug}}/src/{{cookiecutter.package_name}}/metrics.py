@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .core.errors import ConfigError
+from .reporting.markdown import literal
 
 
 def positive_class(classes: Sequence[str], configured: str | None) -> str | None:
@@ -24,4 +25,4 @@ def averaging(positive: str | None) -> str:
     """How precision, recall and F1 were computed, in words for the report."""
     if positive is None:
         return "macro averages over the classes; ROC AUC one-vs-rest, macro-averaged"
-    return f"for the positive class `{positive}`"
+    return f"for the positive class {literal(positive)}"

@@ -22,6 +22,7 @@ from .core.stage import run_stage
 from .core.tracking import load_run_record
 from .features import FeatureSchema, load_schema
 from .metrics import averaging, positive_class
+from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
@@ -53,16 +54,16 @@ def data_facts(config: Config, schema: FeatureSchema) -> list[str]:
         ]
     ).astype(str)
     counts = labels.value_counts()
-    classes = ", ".join(f"`{name}` ({counts.get(name, 0)})" for name in schema.classes)
+    classes = ", ".join(f"{literal(name)} ({counts.get(name, 0)})" for name in schema.classes)
     numeric, categorical = schema.columns("number"), schema.columns("category")
     facts = [
-        f"The table used (`{config.data.source}`) has {len(labels)} rows and "
+        f"The table used ({literal(config.data.source)}) has {len(labels)} rows and "
         f"{len(schema.features)} feature columns ({len(numeric)} numeric, "
-        f"{len(categorical)} categorical); the column `{schema.target}` holds the class: "
+        f"{len(categorical)} categorical); the column {literal(schema.target)} holds the class: "
         f"{classes}.",
     ]
     if config.data.drop_columns:
-        dropped = ", ".join(f"`{name}`" for name in config.data.drop_columns)
+        dropped = ", ".join(literal(name) for name in config.data.drop_columns)
         facts.append(f"Not used as features: {dropped}.")
     test_rows = int(len(pd.read_csv(TEST_CSV, usecols=[schema.target])))
     facts.append(
@@ -76,7 +77,7 @@ def cv_table(cv: dict[str, Any]) -> str:
     """Each candidate's best grid point and its CV score, the chosen one in bold."""
     rows = [
         (
-            f"**{name}** (chosen)" if name == cv["best"] else name,
+            f"**{name}** (chosen)" if name == cv["best"] else name,  # a known candidate
             _params(result["params"]),
             result["mean"],
             result["std"],
@@ -98,7 +99,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     provenance_text = provenance(run.run_id if run else None, run.tracking_uri if run else None)
     if run and run.registered_model:
         provenance_text += (
-            f"\n- Registered model: `{run.registered_model}` version {run.model_version}"
+            f"\n- Registered model: {literal(run.registered_model)} version {run.model_version}"
         )
     seconds = cv.get("train_seconds")
     compute = (
@@ -110,7 +111,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         metrics=metrics,
         about=config.data.about,
         data_facts=data_facts(config, schema),
-        model=f"`{best}` ({_params(cv['candidates'][best]['params'])}), chosen by "
+        model=f"{literal(best)} ({_params(cv['candidates'][best]['params'])}), chosen by "
         f"{cv['cv_folds']}-fold cross-validated {cv['scoring']} among {len(cv['candidates'])} "
         f"candidates; precision, recall and F1 are {averaging(positive)}",
         provenance=provenance_text,

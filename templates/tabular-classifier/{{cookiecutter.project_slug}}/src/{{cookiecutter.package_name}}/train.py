@@ -23,7 +23,13 @@ from .config import (
 from .core.onnx_export import check_export, export_onnx
 from .core.onnx_model import ONNX_FILE, PARITY_ATOL
 from .core.records import example_request
-from .core.stage import drop_log_messages, replaced_on_success, run_stage
+from .core.stage import (
+    check_writable,
+    drop_log_messages,
+    replaced_on_success,
+    run_stage,
+    write_atomically,
+)
 from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .data import read_split
 from .features import infer_schema, save_schema
@@ -33,6 +39,7 @@ from .selection import Selection, select_model
 
 def train(config: Config) -> Selection:
     """Select, refit and save the model; write the CV comparison; record the MLflow run."""
+    check_writable(MODEL_DIR)  # a read-only models/ fails now, before any training or run
     features, labels = read_split(TRAIN_CSV, config.data.target)
     schema = infer_schema(features, labels)
     features = schema.coerce(features)
@@ -53,9 +60,8 @@ def train(config: Config) -> Selection:
         save_request(example_request(schema), staged)  # the request /docs and the README show
         record = log_run(selection, schema_path, features.head(5), config, uri)
         save_run_record(record, staged / RUN_FILE)
-    CV_RESULTS_JSON.parent.mkdir(parents=True, exist_ok=True)
     summary = selection.summary() | {"train_seconds": round(seconds, 2), "device": "cpu"}
-    CV_RESULTS_JSON.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_atomically(CV_RESULTS_JSON, json.dumps(summary, indent=2) + "\n")
     for result in selection.results:
         chosen = "  <- best" if result is selection.best else ""
         print(

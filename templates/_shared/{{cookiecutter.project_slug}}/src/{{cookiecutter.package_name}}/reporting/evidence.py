@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.stage import write_atomically
+
 EVALUATION_JSON = Path("reports/evaluation.json")
 DATA_CHECKS_JSON = Path("reports/data_checks.json")
 
@@ -56,8 +58,7 @@ def warn(message: str) -> str:
 
 def write_data_checks(warnings: Sequence[str], path: Path = DATA_CHECKS_JSON) -> None:
     """Keep the data stage's warnings for the evaluation (and so for the README)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"warnings": list(warnings)}, indent=2) + "\n", encoding="utf-8")
+    write_atomically(path, json.dumps({"warnings": list(warnings)}, indent=2) + "\n")
 
 
 def read_data_checks(path: Path = DATA_CHECKS_JSON) -> list[str]:
@@ -99,8 +100,7 @@ def write_evaluation(
         "warnings": warnings,
         "figures": [asdict(figure) | {"path": project_path(figure.path)} for figure in figures],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     print(f"evaluation: {summary(headline, baselines)} -> {path}")
     return content
 

@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from ..core.stage import atomic_path
+
 DPI = 150
 MIN_WIDTH_PX = 900
 SHOWN_WIDTH_PX = 600  # the narrowest a page shows a figure: text is sized for this width
@@ -32,6 +34,7 @@ def save_figure(figure: Any, path: str | Path) -> Path:
         if text.get_text() and text.get_fontsize() < smallest:
             text.set_fontsize(smallest)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=max(DPI, math.ceil(MIN_WIDTH_PX / width)))
+    with atomic_path(path) as scratch:  # a failed save keeps the previous figure whole
+        dpi = max(DPI, math.ceil(MIN_WIDTH_PX / width))
+        figure.savefig(scratch, dpi=dpi, format=path.suffix.lstrip(".") or "png")
     return path

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..core.errors import ProjectError
+from ..core.stage import write_atomically
 from ..core.tracking import public_uri
 
 START = "<!-- results:start -->"
@@ -16,14 +17,25 @@ END = "<!-- results:end -->"
 
 
 def replace_block(path: str | Path, content: str) -> None:
-    """Replace what stands between the START and END markers of `path` with `content`."""
+    """Replace what stands between the START marker of `path` and the first END after it.
+
+    A marker inside `content` is broken up first, so no value of the data can end the block
+    early (and make every rerun add to the page); the file is replaced in one step.
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
+    start = text.find(START)
+    end = text.find(END, start + len(START)) if start >= 0 else -1
+    if end < 0:
         raise ProjectError(f"{path} has lost its {START} ... {END} markers; put them back")
-    new = text[: start + len(START)] + "\n" + content.strip() + "\n" + text[end:]
-    path.write_text(new, encoding="utf-8")
+    new = text[: start + len(START)] + "\n" + inert_markers(content).strip() + "\n" + text[end:]
+    write_atomically(path, new)
+
+
+def inert_markers(text: str) -> str:
+    """`text` with each results marker written `<\\!-- ... -->`: a page shows the same characters,
+    and no reader of the file takes it for a marker."""
+    return text.replace(START, START.replace("<!", "<\\!")).replace(END, END.replace("<!", "<\\!"))
 
 
 def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

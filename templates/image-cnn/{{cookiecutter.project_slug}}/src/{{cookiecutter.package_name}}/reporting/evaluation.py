@@ -12,6 +12,7 @@ from ..classifier.intervals import bootstrap_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..metrics import classification_metrics
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+from .markdown import literal
 
 UNIT = "held-out images"
 MAX_LINEAR_TRAIN = 5000  # training images for the pixel baseline: a few seconds at most
@@ -31,7 +32,7 @@ def majority_baseline(y_train: np.ndarray, y_true: np.ndarray, classes: list[str
     predicted = prior_probabilities(list(y_train), indices, len(y_true)).argmax(axis=1)
     label = classes[majority_label(list(y_train), indices)]
     return Baseline(
-        "majority class", f"always answers `{label}`", _scores(y_true, predicted, classes)
+        "majority class", f"always answers {literal(label)}", _scores(y_true, predicted, classes)
     )
 
 
@@ -72,7 +73,7 @@ def weakest_class(per_class: dict[str, dict[str, Any]]) -> list[str]:
     row = per_class[name]
     found = round(row["recall"] * row["support"])
     return [
-        f"Hardest class: `{name}`, {found} of its {row['support']} test images recognised "
+        f"Hardest class: {literal(name)}, {found} of its {row['support']} test images recognised "
         f"(recall {row['recall']:.4f})."
     ]
 

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import ProjectError
+from ..core.stage import write_atomically
 
 FENCE = "---"
 
@@ -54,4 +55,4 @@ def write_metadata(path: str | Path, updates: dict[str, Any]) -> None:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"))
     meta.update(updates)
     dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
-    path.write_text(f"{FENCE}\n{dumped}{FENCE}\n{body}", encoding="utf-8")
+    write_atomically(path, f"{FENCE}\n{dumped}{FENCE}\n{body}")

@@ -13,6 +13,7 @@ from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.textchecks import CHECKS_FILE
 from ..metrics import classification_metrics, positive_class
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+from .markdown import literal
 
 BAG_OF_WORDS = "baseline"  # the TF-IDF model train.py fits: the bag-of-words baseline
 
@@ -33,7 +34,7 @@ def baselines(
     found = [
         Baseline(
             "majority class",
-            f"always answers `{majority_label(train_labels, classes)}`",
+            f"always answers {literal(majority_label(train_labels, classes))}",
             classification_metrics(
                 y_true, prior_probabilities(train_labels, classes, len(y_true)), classes
             ),
@@ -55,8 +56,8 @@ def baselines(
 def ngram_finding(ngrams: dict[str, list[dict]], shown: int = 5) -> list[str]:
     """The n-grams that push hardest towards each class (from the TF-IDF model's weights)."""
     return [
-        f"Words that push the bag-of-words model hardest towards `{label}`: "
-        + ", ".join(f"“{row['ngram']}”" for row in rows[:shown])
+        f"Words that push the bag-of-words model hardest towards {literal(label)}: "
+        + ", ".join(literal(row["ngram"]) for row in rows[:shown])
         + "."
         for label, rows in ngrams.items()
         if rows

@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from ..core.stage import write_atomically
 from .example_files import IMAGE_FILE, REQUEST_FILE, load_request
 
 EXAMPLES_JSON = Path("reports/examples.json")
@@ -93,6 +94,5 @@ def write_examples(path: Path = EXAMPLES_JSON) -> list[dict[str, Any]]:
                     "response_shown": rounded(response.json()),
                 }
             )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(examples, indent=2) + "\n", encoding="utf-8")
+    write_atomically(path, json.dumps(examples, indent=2) + "\n")
     return examples

@@ -10,6 +10,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..reporting.evidence import DATA_CHECKS_JSON, warn, write_data_checks
+from ..reporting.markdown import literal
 
 MIN_CLASS_EXAMPLES = 5  # fewer and a class's scores rest on one or two test examples
 
@@ -17,7 +18,8 @@ MIN_CLASS_EXAMPLES = 5  # fewer and a class's scores rest on one or two test exa
 def tiny_classes(counts: Mapping[str, int], noun: str) -> list[str]:
     """A warning for each class with fewer than MIN_CLASS_EXAMPLES examples."""
     return [
-        f"Class `{label}` has only {count} {noun if count != 1 else noun.removesuffix('s')}: "
+        f"Class {literal(label)} has only {count} "
+        f"{noun if count != 1 else noun.removesuffix('s')}: "
         "its scores rest on too few examples; "
         "collect more or merge it with a related class."
         for label, count in sorted(counts.items())

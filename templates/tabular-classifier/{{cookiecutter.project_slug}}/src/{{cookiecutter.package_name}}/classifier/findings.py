@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from ..reporting.markdown import literal
+
 
 def missed(y_true: Sequence[Any], y_pred: Sequence[Any], positive: Any, noun: str) -> list[str]:
     """How many positives were missed and how many others were flagged as positive."""
@@ -16,10 +18,10 @@ def missed(y_true: Sequence[Any], y_pred: Sequence[Any], positive: Any, noun: st
     misses = sum(truth == positive and guess != positive for truth, guess in pairs)
     false_alarms = sum(truth != positive and guess == positive for truth, guess in pairs)
     return [
-        f"{misses} of {positives} `{positive}` {noun} in the test set {_were(misses)} missed "
-        "(false negatives).",
+        f"{misses} of {positives} {literal(positive)} {noun} in the test set "
+        f"{_were(misses)} missed (false negatives).",
         f"{false_alarms} of {negatives} other {noun} {_were(false_alarms)} wrongly called "
-        f"`{positive}` (false positives).",
+        f"{literal(positive)} (false positives).",
     ]
 
 
@@ -41,7 +43,7 @@ def confusions(
         return [f"Every one of the {len(y_true)} held-out {noun} was classified correctly."]
     common = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))[:top]
     shown = ", ".join(
-        f"`{truth}` taken for `{guess}` ({count} {'time' if count == 1 else 'times'})"
+        f"{literal(truth)} taken for {literal(guess)} ({count} {'time' if count == 1 else 'times'})"
         for (truth, guess), count in common
     )
     return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..reporting.markdown import literal
 from .checks import class_counts, report, shared_examples, tiny_classes
 
 LEAK_ACCURACY = 0.99  # one column alone this accurate is almost surely a restatement of the target
@@ -59,8 +60,8 @@ def check_splits(train: pd.DataFrame, test: pd.DataFrame, target: str, seed: int
     """Run every check on the split tables; print the warnings, keep them for the evaluation."""
     features = [name for name in train.columns if name != target]
     warnings = [
-        f"Column `{name}` alone predicts the target with accuracy {accuracy:.3f} on the training "
-        "rows: a likely leak; drop it with data.drop_columns."
+        f"Column {literal(name)} alone predicts the target with accuracy {accuracy:.3f} on the "
+        "training rows: a likely leak; drop it with data.drop_columns."
         for name, accuracy in leaking_columns(train[features], train[target], seed).items()
     ]
     rows = (tuple(row) for row in train[features].astype(str).itertuples(index=False))

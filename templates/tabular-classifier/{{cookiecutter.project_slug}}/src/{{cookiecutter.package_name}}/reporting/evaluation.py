@@ -13,6 +13,7 @@ from ..classifier.findings import confusions, missed, versus_baselines
 from ..classifier.intervals import bootstrap_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+from .markdown import literal
 
 UNIT = "held-out rows"
 
@@ -24,7 +25,7 @@ def majority_baseline(
     probabilities = prior_probabilities(list(train_labels), classes, len(labels))
     return Baseline(
         name="majority class",
-        description=f"always answers `{majority_label(list(train_labels), classes)}`",
+        description=f"always answers {literal(majority_label(list(train_labels), classes))}",
         metrics=classification_metrics(labels, probabilities, classes, positive),
     )
 
@@ -51,7 +52,7 @@ def importance_finding(importances: pd.DataFrame, scoring: str) -> list[str]:
     name = importances["mean"].idxmax()
     top = importances.loc[name]
     return [
-        f"Shuffling `{name}` costs the model most: held-out {scoring} drops by "
+        f"Shuffling {literal(name)} costs the model most: held-out {scoring} drops by "
         f"{top['mean']:.4f} (± {top['std']:.4f})."
     ]
 
@@ -61,13 +62,13 @@ def selection_finding(summary: dict[str, Any]) -> list[str]:
     candidates, best = summary["candidates"], summary["best"]
     sentence = (
         # "a mean ... of": the held-out number of the same name is another one (mlport check)
-        f"`{best}` won the {summary['cv_folds']}-fold cross-validation with a mean "
+        f"{literal(best)} won the {summary['cv_folds']}-fold cross-validation with a mean "
         f"{summary['scoring']} of {candidates[best]['mean']:.4f}"
     )
     others = {name: result for name, result in candidates.items() if name != best}
     if others:
         second = max(others, key=lambda name: others[name]["mean"])
-        sentence += f", ahead of `{second}` at {others[second]['mean']:.4f}"
+        sentence += f", ahead of {literal(second)} at {others[second]['mean']:.4f}"
     return [sentence + "."]
 
 
