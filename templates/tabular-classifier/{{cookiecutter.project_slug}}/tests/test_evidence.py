@@ -30,7 +30,14 @@ def read(path):
 def test_the_evaluation_holds_headline_interval_baseline_findings_and_figures(trained):
     evaluation = read(trained / "reports/evaluation.json")
     metrics = read(trained / "reports/metrics.json")
-    assert list(evaluation) == ["headline", "baselines", "findings", "warnings", "figures"]
+    assert list(evaluation) == [
+        "headline",
+        "baselines",
+        "findings",
+        "warnings",
+        "figures",
+        "comparison",
+    ]
     headline = evaluation["headline"]
     assert headline["metric"] == "accuracy" and headline["value"] == metrics["accuracy"]
     assert headline["n"] == len(pd.read_csv(trained / "data/test.csv"))
@@ -113,3 +120,55 @@ def test_the_stage_prints_the_headline_with_its_interval_and_baseline_in_one_lin
     assert summary(headline, [majority]) == (
         "accuracy 0.9649 [0.9298, 0.9912] on 114 held-out rows; majority class 0.6316"
     )
+
+
+def test_the_one_column_rule_finds_the_split_that_decides_the_label():
+    from {{ cookiecutter.package_name }}.classifier.rivals import one_column_rule
+    from {{ cookiecutter.package_name }}.features import infer_schema
+
+    rng = np.random.default_rng(0)
+    train = pd.DataFrame(
+        {
+            "noise": rng.normal(size=200),
+            "sex": rng.choice(["female", "male"], size=200),
+        }
+    )
+    labels = pd.Series(np.where(train["sex"] == "female", "survived", "died"), name="fate")
+    schema = infer_schema(train, labels)
+    test = pd.DataFrame({"noise": [0.0, 1.0], "sex": ["female", "male"]})
+    rival = one_column_rule(train, labels, schema.coerce(test), schema)
+    assert rival.description.startswith("`sex` = `")
+    predicted = np.asarray(schema.classes)[rival.probabilities.argmax(axis=1)]
+    assert list(predicted) == ["survived", "died"]
+
+
+def test_a_difference_whose_interval_holds_zero_is_never_called_ahead():
+    from {{ cookiecutter.package_name }}.classifier.intervals import paired_difference_interval
+    from {{ cookiecutter.package_name }}.reporting.evidence import Comparison
+
+    model = np.r_[np.ones(60), np.zeros(40)]
+    close = model.copy()
+    close[[0, 1, 50]] = 1 - close[[0, 1, 50]]  # differs on three rows only
+    far = np.r_[np.ones(30), np.zeros(70)]
+    tied = Comparison(
+        "rule", "accuracy", 0.01, paired_difference_interval(model, close, seed=0), 100, "rows"
+    )
+    clear = Comparison(
+        "rule", "accuracy", 0.3, paired_difference_interval(model, far, seed=0), 100, "rows"
+    )
+    assert tied.interval[0] <= 0 <= tied.interval[1] and tied.verdict == "not distinguishable"
+    assert clear.interval[0] > 0 and clear.verdict == "ahead"
+    assert "not distinguishable on 100 rows" in tied.sentence()
+
+
+def test_the_headline_answers_to_the_strongest_baseline(trained):
+    evaluation = read(trained / "reports/evaluation.json")
+    names = [baseline["name"] for baseline in evaluation["baselines"]]
+    assert names[:2] == ["majority class", "one-column rule"]
+    comparison = evaluation["comparison"]
+    scores = {b["name"]: b["metrics"]["accuracy"] for b in evaluation["baselines"]}
+    assert comparison["baseline"] == max(scores, key=scores.get)
+    assert comparison["difference"] == pytest.approx(
+        evaluation["headline"]["value"] - scores[comparison["baseline"]]
+    )
+    assert comparison["sentence"] in (trained / "README.md").read_text(encoding="utf-8")

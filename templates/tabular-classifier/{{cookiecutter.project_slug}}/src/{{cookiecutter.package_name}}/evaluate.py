@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from . import figures
+from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
 from .config import (
     CV_RESULTS_JSON,
@@ -104,6 +105,20 @@ def evaluate(config: Config) -> dict[str, float]:
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
         importances = feature_importance(model, features, labels, scoring, config)
         drawn = draw_figures(labels, probabilities, schema, positive, importances, scoring, summary)
+        train_features, train_labels = read_split(TRAIN_CSV, schema.target)
+        train_features = schema.coerce(train_features)
+        fitted = [rivals.one_column_rule(train_features, train_labels, features, schema)]
+        if summary["best"] != "logistic_regression":  # else the model is that baseline itself
+            fitted.append(
+                rivals.logistic_regression(
+                    train_features,
+                    train_labels,
+                    features,
+                    schema,
+                    config.train.preprocess,
+                    config.seed,
+                )
+            )
     write_atomically(METRICS_JSON, json.dumps(metrics, indent=2) + "\n")
     evaluation.write(
         labels=labels,
@@ -111,12 +126,13 @@ def evaluate(config: Config) -> dict[str, float]:
         classes=list(schema.classes),
         positive=positive,
         metrics=metrics,
-        train_labels=read_split(TRAIN_CSV, schema.target)[1],
+        train_labels=train_labels,
         importances=importances,
         cv_summary=summary,
         figures=drawn,
         scoring=scoring,
         seed=config.seed,
+        rivals=[rival for rival in fitted if rival is not None],
     )
 
     log_to_training_run(

@@ -32,3 +32,21 @@ def bootstrap_interval(
     tail = 100 * (1 - level) / 2
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)
+
+
+def paired_difference_interval(
+    model_correct: Sequence[float] | np.ndarray,
+    rival_correct: Sequence[float] | np.ndarray,
+    *,
+    seed: int,
+) -> tuple[float, float]:
+    """The 95% interval of (model - rival) on the same examples, resampled together (paired).
+
+    Pairing matters: both scores move with which examples are drawn, so comparing two separate
+    intervals overstates the uncertainty of their difference.
+    """
+    model_correct = np.asarray(model_correct, dtype=float)
+    rival_correct = np.asarray(rival_correct, dtype=float)
+    if model_correct.shape != rival_correct.shape:
+        raise ValueError("a paired interval needs both scores on the same examples")
+    return bootstrap_interval(model_correct - rival_correct, seed=seed)

@@ -43,6 +43,37 @@ class Baseline:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """The model against its strongest baseline on the same examples: difference and interval."""
+
+    baseline: str
+    metric: str  # a proportion, such as accuracy: the difference is in points
+    difference: float
+    interval: tuple[float, float]  # 95% paired bootstrap interval of the difference
+    n: int
+    unit: str
+
+    @property
+    def verdict(self) -> str:
+        """Ahead or behind only when the whole interval says so."""
+        low, high = self.interval
+        if low > 0:
+            return "ahead"
+        if high < 0:
+            return "behind"
+        return "not distinguishable"
+
+    def sentence(self) -> str:
+        """E.g. "+2.7 points of accuracy over the one-column rule [-3.1, +8.4]: not ..."."""
+        low, high = (100 * bound for bound in self.interval)
+        return (
+            f"{100 * self.difference:+.1f} points of {self.metric} over the {self.baseline} "
+            f"baseline [{low:+.1f}, {high:+.1f}] (paired bootstrap, 95%): "
+            f"{self.verdict} on {self.n} {self.unit}."
+        )
+
+
+@dataclass(frozen=True)
 class FigureEntry:
     """A figure of the run and the caption saying what it shows."""
 
@@ -89,6 +120,7 @@ def write_evaluation(
     warnings: Sequence[str],
     figures: Sequence[FigureEntry],
     path: Path = EVALUATION_JSON,
+    comparison: Comparison | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json; a perfect score without a warning gets one."""
     extra = [warn(message) for message in perfect_score_warning(headline, warnings)]
@@ -100,6 +132,12 @@ def write_evaluation(
         "warnings": warnings,
         "figures": [asdict(figure) | {"path": project_path(figure.path)} for figure in figures],
     }
+    if comparison is not None:
+        content["comparison"] = asdict(comparison) | {
+            "interval": _pair(comparison.interval),
+            "verdict": comparison.verdict,
+            "sentence": comparison.sentence(),
+        }
     write_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     print(f"evaluation: {summary(headline, baselines)} -> {path}")
     return content

@@ -9,10 +9,18 @@ import numpy as np
 import pandas as pd
 
 from ..classifier.classification import classification_metrics
-from ..classifier.findings import confusions, missed, versus_baselines
-from ..classifier.intervals import bootstrap_interval
+from ..classifier.findings import confusions, missed
+from ..classifier.intervals import bootstrap_interval, paired_difference_interval
 from ..classifier.majority import majority_label, prior_probabilities
-from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
+from ..classifier.rivals import Rival
+from .evidence import (
+    Baseline,
+    Comparison,
+    FigureEntry,
+    Headline,
+    read_data_checks,
+    write_evaluation,
+)
 from .markdown import literal
 
 UNIT = "held-out rows"
@@ -27,6 +35,55 @@ def majority_baseline(
         name="majority class",
         description=f"always answers {literal(majority_label(list(train_labels), classes))}",
         metrics=classification_metrics(labels, probabilities, classes, positive),
+    )
+
+
+def rival_baseline(
+    rival: Rival, labels: pd.Series, classes: list[str], positive: str | None
+) -> Baseline:
+    """A fitted rival, scored like the model."""
+    return Baseline(
+        name=rival.name,
+        description=rival.description,
+        metrics=classification_metrics(labels, rival.probabilities, classes, positive),
+    )
+
+
+def right_or_wrong(probabilities: np.ndarray, labels: pd.Series, classes: list[str]) -> np.ndarray:
+    """1 where the most probable class is the true one, else 0: one value per held-out row."""
+    return (np.asarray(classes)[probabilities.argmax(axis=1)] == np.asarray(labels)).astype(float)
+
+
+def comparisons(
+    correct: np.ndarray,
+    rivals: dict[str, np.ndarray],
+    seed: int,
+) -> list[Comparison]:
+    """The model against each baseline on the same rows, the strongest baseline first."""
+    found = [
+        Comparison(
+            baseline=name,
+            metric="accuracy",
+            difference=float(correct.mean() - rival.mean()),
+            interval=paired_difference_interval(correct, rival, seed=seed),
+            n=len(correct),
+            unit=UNIT,
+        )
+        for name, rival in rivals.items()
+    ]
+    return sorted(found, key=lambda comparison: comparison.difference)
+
+
+def comparison_finding(comparison: Comparison, baseline: Baseline) -> str:
+    """One baseline, what it does, and whether the model is distinguishably ahead of it."""
+    verdict = {"not distinguishable": "not distinguishable from it"}.get(
+        comparison.verdict, comparison.verdict
+    )
+    low, high = (100 * bound for bound in comparison.interval)
+    return (
+        f"Against the {baseline.name} baseline ({baseline.description}; accuracy "
+        f"{baseline.metrics['accuracy']:.4f}) the model is {verdict}: "
+        f"{100 * comparison.difference:+.1f} points [{low:+.1f}, {high:+.1f}]."
     )
 
 
@@ -85,10 +142,11 @@ def write(
     figures: list[Path],
     scoring: str,
     seed: int,
+    rivals: list[Rival] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    correct = predicted == np.asarray(labels)
+    correct = right_or_wrong(probabilities, labels, classes)
     headline = Headline(
         metric="accuracy",
         label="accuracy",
@@ -98,12 +156,23 @@ def write(
         interval=bootstrap_interval(correct, seed=seed),
     )
     baselines = [majority_baseline(train_labels, labels, classes, positive)]
+    baselines += [rival_baseline(rival, labels, classes, positive) for rival in rivals or []]
+    scored = {
+        "majority class": right_or_wrong(
+            prior_probabilities(list(train_labels), classes, len(labels)), labels, classes
+        )
+    }
+    scored |= {
+        rival.name: right_or_wrong(rival.probabilities, labels, classes) for rival in rivals or []
+    }
+    compared = comparisons(correct, scored, seed)
+    by_name = {baseline.name: baseline for baseline in baselines}
     findings = (
         missed(list(labels), list(predicted), positive, "rows")
         if positive is not None
         else confusions(list(labels), list(predicted), "rows")
     )
-    findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
+    findings += [comparison_finding(one, by_name[one.baseline]) for one in compared]
     findings += importance_finding(importances, scoring)
     findings += selection_finding(cv_summary)
     return write_evaluation(
@@ -112,4 +181,5 @@ def write(
         findings,
         read_data_checks(),
         captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
+        comparison=compared[0],  # the strongest baseline: the one the headline answers to
     )

@@ -97,6 +97,10 @@ def headline_line(page: Page) -> str:
             line += f"; {baseline['name']} {number(score)}"
     if head.target:
         line += f"; solved at {head.target['value']:g} ({head.target.get('source', '')})"
+    comparison = page.evaluation.get("comparison")
+    if comparison:
+        # The honest reading of the gap to the strongest baseline, computed with the evaluation.
+        line += f". {comparison['sentence']}"
     return line
 
 
