@@ -12,6 +12,7 @@ from .config import (
     FIGURES,
     METRICS,
     MODEL_DIR,
+    POLICY_FIGURE,
     REWARD_CURVE,
     RUN_RECORD,
     TRAINING_LOG,
@@ -70,8 +71,9 @@ def evaluate(config: Config) -> dict[str, Any]:
     )
     env.close()
     random_env.close()
-    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths)
-    random = evaluation.episode_metrics(random_returns, random_lengths)
+    limit = meta.max_episode_steps
+    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths, limit)
+    random = evaluation.episode_metrics(random_returns, random_lengths, limit)
     if meta.reward_threshold is not None:
         metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
@@ -99,22 +101,18 @@ def evaluate(config: Config) -> dict[str, Any]:
         reason = f"{meta.env_id}: no rgb_array rendering (or GIF turned off)"
         placeholder_gif(AGENT_GIF, reason)
         placeholder_gif(RANDOM_GIF, reason)
-    evaluation.write(
-        metrics=metrics,
-        random=random,
-        meta=meta,
-        log=log,
-        figures=[
-            (
-                REWARD_CURVE,
-                f"Returns while training, periodic evaluations and the final "
-                f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
-                "random policy",
-            ),
-            (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
-            (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
-        ],
-    )
+    figures = [
+        (
+            REWARD_CURVE,
+            f"Returns while training, periodic evaluations and the final "
+            f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
+            "random policy",
+        ),
+        (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
+        (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
+    ]
+    figures[1:1] = table_figure(agent, meta)
+    evaluation.write(metrics=metrics, random=random, meta=meta, log=log, figures=figures)
 
     _log_to_mlflow(metrics)
     print(
@@ -122,6 +120,26 @@ def evaluate(config: Config) -> dict[str, Any]:
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
     )
     return metrics
+
+
+def table_figure(agent: Any, meta: AgentMeta) -> list[tuple[Any, str]]:
+    """A Q-table's greedy policy and state values drawn on the grid, for grid worlds; otherwise
+    a placeholder file (DVC expects it) and no figure."""
+    from .figures import grid_cells, placeholder_gif, policy_map
+    from .tabular import TabularAgent
+
+    grid = grid_cells(meta) if isinstance(agent, TabularAgent) else None
+    if grid is None:
+        placeholder_gif(POLICY_FIGURE, f"{meta.env_id}: no grid of states to draw a policy on")
+        return []
+    policy_map(agent.q, meta, grid, POLICY_FIGURE)
+    return [
+        (
+            POLICY_FIGURE,
+            "The learned greedy policy: in each cell the action with the largest Q-value, over "
+            "the value of the state (the largest Q-value); H hole, C cliff, G goal",
+        )
+    ]
 
 
 def _log_to_mlflow(metrics: dict[str, Any]) -> None:
@@ -133,6 +151,7 @@ def _log_to_mlflow(metrics: dict[str, Any]) -> None:
             (METRICS, "evaluation"),
             (EVALUATION_JSON, "evaluation"),
             (REWARD_CURVE, "evaluation"),
+            (POLICY_FIGURE, "evaluation"),
             (AGENT_GIF, "evaluation"),
             (RANDOM_GIF, "evaluation"),
         ],

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .core.metadata import AgentMeta, TrainingLog
-from .envs import make_env
+from .envs import env_action, make_env
 from .reporting.plotting import save_figure
 
 
@@ -100,7 +100,9 @@ def agent_gif(
         frames, total, step, done = [_frame(env.render(), width)], 0.0, 0, False
         while not done and step < limit:
             action, _ = agent.predict(observation, deterministic=deterministic)
-            observation, reward, terminated, truncated, _ = env.step(action)
+            observation, reward, terminated, truncated, _ = env.step(
+                env_action(action, meta.action_space)
+            )
             total, step, done = total + float(reward), step + 1, terminated or truncated
             if step % stride == 0 or done:
                 frames.append(_frame(env.render(), width, f"step {step}  return {total:.0f}"))
@@ -143,3 +145,68 @@ def _frame(rgb: np.ndarray, width: int, caption: str | None = None):
         ImageDraw.Draw(image).text((6, 4), caption, fill=(40, 40, 40), font=font)
     # One shared 64-colour palette per frame keeps the GIF small and fast to write.
     return image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+
+
+# Grid worlds whose states number the cells row by row: each action's step as (dx, dy), y down.
+GRID_MOVES = {
+    "FrozenLakeEnv": {0: (-1, 0), 1: (0, 1), 2: (1, 0), 3: (0, -1)},  # left, down, right, up
+    "CliffWalkingEnv": {0: (0, -1), 1: (1, 0), 2: (0, 1), 3: (-1, 0)},  # up, right, down, left
+}
+
+
+def grid_cells(meta: AgentMeta) -> tuple[str, np.ndarray] | None:
+    """The grid world's name and cell letters (S start, G goal, H hole, C cliff, F free), for a
+    grid world whose states number its cells row by row; None for any other environment."""
+    env = make_env(meta.env_id, meta.env_kwargs)
+    try:
+        world = env.unwrapped
+        name = type(world).__name__
+        if name not in GRID_MOVES:
+            return None
+        if hasattr(world, "desc"):  # FrozenLake's map
+            return name, np.asarray(world.desc).astype(str)
+        rows, columns = world.shape  # CliffWalking: start bottom left, goal bottom right
+        cells = np.full((rows, columns), "F")
+        cells[np.asarray(world._cliff, dtype=bool)] = "C"
+        cells[rows - 1, 0], cells[rows - 1, columns - 1] = "S", "G"
+        return name, cells
+    finally:
+        env.close()
+
+
+def policy_map(
+    q_table: np.ndarray, meta: AgentMeta, grid: tuple[str, np.ndarray], path: Path
+) -> None:
+    """The greedy action in every cell as an arrow, over V(s) = max_a Q(s, a) as a heatmap."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    name, cells = grid
+    rows, columns = cells.shape
+    values = q_table.max(axis=1).reshape(rows, columns)
+    moves = GRID_MOVES[name]
+    fig, axis = plt.subplots(figsize=(max(4.0, 0.8 * columns + 1.5), max(3.0, 0.8 * rows + 0.8)))
+    image = axis.imshow(values, cmap="viridis")
+    fig.colorbar(image, ax=axis, label="V(s) = max over actions of Q(s, a)", shrink=0.8)
+    for row in range(rows):
+        for column in range(columns):
+            letter = cells[row, column]
+            if letter in "HGC":  # the episode ends here: no action to draw
+                axis.text(column, row, letter, ha="center", va="center", color="white")
+                continue
+            dx, dy = moves[int(np.argmax(q_table[row * columns + column]))]
+            axis.annotate(
+                "",
+                xy=(column + 0.35 * dx, row + 0.35 * dy),
+                xytext=(column - 0.35 * dx, row - 0.35 * dy),
+                arrowprops={"arrowstyle": "->", "color": "white", "lw": 2},
+            )
+            if letter == "S":
+                axis.text(column - 0.4, row - 0.25, "S", color="white", fontsize=8)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    axis.set_title(f"{meta.algorithm} on {meta.env_id}: greedy action and state value")
+    save_figure(fig, path)
+    plt.close(fig)

@@ -34,9 +34,12 @@ class RandomPolicy:
         return np.stack([self.space.sample() for _ in range(self.n_envs)]), None
 
 
-def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float]:
-    """The evaluation numbers of reports/metrics.json, for any policy."""
-    return {
+def episode_metrics(
+    returns: list[float], lengths: list[int], step_limit: int | None = None
+) -> dict[str, float]:
+    """The evaluation numbers of reports/metrics.json, for any policy; with the episode step
+    limit, how many episodes it cut off."""
+    metrics: dict[str, float] = {
         "mean_return": float(np.mean(returns)),
         "std_return": float(np.std(returns)),
         "min_return": float(np.min(returns)),
@@ -44,6 +47,9 @@ def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float
         "mean_episode_length": float(np.mean(lengths)),
         "n_episodes": len(returns),
     }
+    if step_limit is not None:
+        metrics["cut_off_episodes"] = int(sum(length >= step_limit for length in lengths))
+    return metrics
 
 
 def first_reached(log: TrainingLog, level: float) -> list[str]:
@@ -69,6 +75,23 @@ def first_reached(log: TrainingLog, level: float) -> list[str]:
     return sentences
 
 
+def cut_off(metrics: dict[str, Any], random: dict[str, Any], meta: AgentMeta) -> list[str]:
+    """A sentence when the step limit, not the environment, ended evaluation episodes."""
+    count = metrics.get("cut_off_episodes", 0)
+    if not count:
+        return []
+    whose = (
+        "this project's limit (Gymnasium registers none for it)"
+        if meta.step_limit_added
+        else "the environment's time limit"
+    )
+    return [
+        f"{count} of {metrics['n_episodes']} evaluation episodes were cut off at "
+        f"{meta.max_episode_steps:,} steps, {whose}: the agent never ended them itself "
+        f"(a random policy: {random.get('cut_off_episodes', 0)} of {random['n_episodes']})."
+    ]
+
+
 def findings(
     metrics: dict[str, Any],
     random: dict[str, Any],
@@ -91,6 +114,7 @@ def findings(
     level = target if target is not None else best
     if level is not None:
         said += first_reached(log, level)
+    said += cut_off(metrics, random, meta)
     kept = meta.checkpoint
     said.append(
         f"The agent kept is the {kept.kind} one, at {kept.timesteps:,} of "
