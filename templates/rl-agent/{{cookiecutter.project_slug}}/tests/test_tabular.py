@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.agents import check_algorithm, choose, plan
 from {{ cookiecutter.package_name }}.api.app import app
-from {{ cookiecutter.package_name }}.config import METRICS, POLICY_FIGURE, load_config
+from {{ cookiecutter.package_name }}.config import METRICS, PATHS_FIGURE, POLICY_FIGURE, load_config
 from {{ cookiecutter.package_name }}.core.errors import ConfigError
 from {{ cookiecutter.package_name }}.core.onnx_export import table_graph
 from {{ cookiecutter.package_name }}.envs import env_action, env_spec, make_env
@@ -146,7 +148,8 @@ def test_frozen_lake_runs_train_evaluate_and_report(trained_frozenlake: Path):
     assert metrics["n_episodes"] == 4 and 0.0 <= metrics["mean_return"] <= 1.0
     assert 0 <= metrics["cut_off_episodes"] <= 4
     evidence = json.loads(EVALUATION_JSON.read_text())
-    assert POLICY_FIGURE.as_posix() in [figure["path"] for figure in evidence["figures"]]
+    drawn = [figure["path"] for figure in evidence["figures"]]
+    assert POLICY_FIGURE.as_posix() in drawn and PATHS_FIGURE.as_posix() not in drawn
     readme = Path("README.md").read_text()
     assert "QLearning on FrozenLake-v1 (a NumPy Q-table of 16 states x 4 actions" in readme
     assert "random policy" in readme
@@ -162,3 +165,32 @@ def test_the_table_is_served_from_onnx_without_the_training_stack(trained_frozen
     assert answers[0]["action"] in range(4)
     with TestClient(app) as client:
         assert client.post("/predict", json={"observation": [14]}).json() == answers[0]
+
+
+def test_cliff_walking_compares_q_learning_with_sarsa(tmp_path: Path, monkeypatch):
+    from {{ cookiecutter.package_name }}.evaluate import cliff_comparison
+    from {{ cookiecutter.package_name }}.figures import grid_cells
+
+    monkeypatch.chdir(tmp_path)
+    spec = env_spec("CliffWalking-v1")
+    env = make_env(spec.env_id)
+    learner = TabularAgent.for_env("QLearning", env, SETTINGS, 0)
+    returns: list[float] = []
+    learner.learn(env, 3000, on_episode=lambda _, r, __: returns.append(r))
+    meta = SimpleNamespace(
+        env_id=spec.env_id,
+        env_kwargs={},
+        algorithm="QLearning",
+        action_space=spec.action_space,
+        hyperparams=asdict(SETTINGS),
+        seed=0,
+        total_timesteps=3000,
+    )
+    log = {"episodes": {"timesteps": [0] * len(returns), "returns": returns, "lengths": []}}
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models/training_log.json").write_text(
+        json.dumps(log | {"evaluations": {"timesteps": [], "mean_returns": [], "std_returns": []}})
+    )
+    figure, caption = cliff_comparison(learner, meta, grid_cells(meta)[1], seed=0)
+    assert figure == PATHS_FIGURE and PATHS_FIGURE.is_file()
+    assert "Q-learning against SARSA" in caption

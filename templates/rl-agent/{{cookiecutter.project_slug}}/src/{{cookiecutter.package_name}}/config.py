@@ -24,6 +24,7 @@ DOCUMENTS = (Path("README.md"), Path("MODEL_CARD.md"))
 
 Algorithm = Literal["PPO", "A2C", "DQN", "SAC", "QLearning", "SARSA", "ExpectedSARSA"]
 POLICY_FIGURE = FIGURES / "policy.png"
+PATHS_FIGURE = FIGURES / "paths.png"  # CliffWalking: Q-learning's path against SARSA's
 
 
 class EnvConfig(Section):

@@ -207,6 +207,61 @@ def policy_map(
                 axis.text(column - 0.4, row - 0.25, "S", color="white", fontsize=8)
     axis.set_xticks([])
     axis.set_yticks([])
-    axis.set_title(f"{meta.algorithm} on {meta.env_id}: greedy action and state value")
+    axis.set_title(f"{meta.algorithm} on {meta.env_id}\ngreedy action and state value")
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def greedy_path(agent: Any, meta: AgentMeta, seed: int, max_steps: int = 200) -> list[int]:
+    """The states one greedy episode visits, from the start to its end (or max_steps)."""
+    env = make_env(meta.env_id, meta.env_kwargs)
+    try:
+        state, _ = env.reset(seed=seed)
+        path, done = [int(state)], False
+        while not done and len(path) <= max_steps:
+            action, _ = agent.predict(state, deterministic=True)
+            state, _, terminated, truncated, _ = env.step(env_action(action, meta.action_space))
+            path.append(int(state))
+            done = terminated or truncated
+    finally:
+        env.close()
+    return path
+
+
+def path_comparison(
+    runs: dict[str, tuple[list[int], list[float]]], cells: np.ndarray, path: Path
+) -> None:
+    """Each algorithm's greedy path on the grid (left) and its training returns (right): the
+    classic cliff-walking picture of Q-learning's edge path against SARSA's safer one."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows, columns = cells.shape
+    fig, (grid, curves) = plt.subplots(
+        1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [3, 2]}
+    )
+    grid.imshow(np.where(cells == "C", 0.0, 1.0), cmap="gray", vmin=-0.5, vmax=1.0)
+    for (name, (states, returns)), color, shift in zip(
+        runs.items(), ("tab:red", "tab:blue"), (-0.12, 0.12), strict=False
+    ):
+        ys, xs = np.divmod(np.asarray(states), columns)
+        grid.plot(xs, ys + shift, "o-", color=color, label=f"{name}: {len(states) - 1} steps")
+        window = max(1, len(returns) // 50)
+        smooth = np.convolve(returns, np.ones(window) / window, mode="valid")
+        curves.plot(np.arange(window, len(returns) + 1), smooth, color=color, label=name)
+    grid.text(0, rows - 1, "S", ha="center", va="center", color="black")
+    grid.text(columns - 1, rows - 1, "G", ha="center", va="center", color="black")
+    grid.set_xticks([])
+    grid.set_yticks([])
+    grid.set_title("greedy path after training (the cliff in black)")
+    grid.legend(loc="upper left", fontsize=9)
+    curves.set_ylim(-120, 0)  # the exploring episodes that fall keep far lower returns
+    curves.set_xlabel("training episode")
+    curves.set_ylabel("episode return (moving mean)")
+    curves.set_title("returns while learning (epsilon-greedy)")
+    curves.grid(alpha=0.3)
+    curves.legend(loc="lower right", fontsize=9)
     save_figure(fig, path)
     plt.close(fig)
