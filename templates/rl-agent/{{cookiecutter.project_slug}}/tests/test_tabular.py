@@ -194,3 +194,16 @@ def test_cliff_walking_compares_q_learning_with_sarsa(tmp_path: Path, monkeypatc
     figure, caption = cliff_comparison(learner, meta, grid_cells(meta)[1], seed=0)
     assert figure == PATHS_FIGURE and PATHS_FIGURE.is_file()
     assert "Q-learning against SARSA" in caption
+
+
+def test_episodes_the_step_limit_cut_off_are_counted_and_said():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import cut_off, episode_metrics
+
+    metrics = episode_metrics([-1000.0, -13.0, -1000.0], [1000, 13, 1000], step_limit=1000)
+    random = episode_metrics([-5000.0] * 3, [1000] * 3, step_limit=1000)
+    assert metrics["cut_off_episodes"] == 2 and random["cut_off_episodes"] == 3
+    meta = SimpleNamespace(max_episode_steps=1000, step_limit_added=True)
+    (sentence,) = cut_off(metrics, random, meta)
+    assert sentence.startswith("2 of 3 evaluation episodes were cut off at 1,000 steps")
+    assert "Gymnasium registers none" in sentence and "(a random policy: 3 of 3)" in sentence
+    assert cut_off(episode_metrics([1.0], [20], step_limit=1000), random, meta) == []

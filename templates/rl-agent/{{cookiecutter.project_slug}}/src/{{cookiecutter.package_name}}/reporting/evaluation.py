@@ -60,7 +60,7 @@ def first_reached(log: TrainingLog, level: float) -> list[str]:
         if value >= level:
             sentences.append(
                 f"A periodic evaluation first averaged {level:g} or more after {steps:,} "
-                f"environment steps (mean return {value:.1f})."
+                f"environment steps (mean return {value:.2f})."
             )
             break
     episodes = log.episodes
@@ -102,13 +102,13 @@ def findings(
     """Plain sentences about this run."""
     said = [
         f"Over {metrics['n_episodes']} evaluation episodes the agent's return is "
-        f"{metrics['mean_return']:.1f} ± {metrics['std_return']:.1f} (from "
-        f"{metrics['min_return']:.1f} to {metrics['max_return']:.1f}); a random policy on the "
-        f"same seeds gets {random['mean_return']:.1f} ± {random['std_return']:.1f}.",
+        f"{metrics['mean_return']:.2f} ± {metrics['std_return']:.2f} (from "
+        f"{metrics['min_return']:.2f} to {metrics['max_return']:.2f}); a random policy on the "
+        f"same seeds gets {random['mean_return']:.2f} ± {random['std_return']:.2f}.",
     ]
     if target is not None:
         gap = metrics["mean_return"] - target
-        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.1f} short"
+        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.2f} short"
         said.append(f"{meta.env_id} counts as solved at a mean return of {target:g}: {verdict}.")
     best = max(log.episodes.returns, default=None)
     level = target if target is not None else best
