@@ -58,10 +58,14 @@ def train(config: Config) -> RunRecord:
     else:
         env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
         model = _build(todo, env, config.seed)
-    settings = "train.tabular" if tabular else f"{todo.preset or 'Stable-Baselines3 defaults'}"
+    settings = (
+        "params.yaml's train.tabular"
+        if tabular
+        else f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+    )
     print(
         f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
-        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from {settings} + params.yaml"
+        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from {settings}"
     )
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     uri = configure(config.mlflow.experiment)
