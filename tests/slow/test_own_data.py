@@ -234,7 +234,7 @@ def test_image_documents_describe_the_folder_not_the_default(digit_folder: Proje
     assert default_sentences_left(digit_folder, "image-cnn") == []
 
 
-# --- rl-agent: Acrobot-v1 with the defaults, Pendulum-v1 with a short SAC budget ------------
+# --- rl-agent: Acrobot-v1 and CliffWalking-v1 with the defaults, Pendulum-v1 with short SAC ---
 
 
 def rl_project(root: Path, name: str, **sections: dict) -> Project:
@@ -268,6 +268,26 @@ def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
     )
 
 
+@pytest.fixture(scope="module")
+def cliff(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    # Only the environment changes: discrete observations choose tabular Q-learning.
+    return rl_project(
+        tmp_path_factory.mktemp("own-cliff"),
+        "Cliff Walker",
+        data={"env": {"id": "CliffWalking-v1"}},
+    )
+
+
+def test_rl_cliff_walking_learns_the_optimal_path_with_the_defaults(cliff: Project):
+    meta = json.loads((cliff.path / "models/agent.json").read_text(encoding="utf-8"))
+    assert meta["algorithm"] == "QLearning"
+    assert meta["max_episode_steps"] == 1000 and meta["step_limit_added"]
+    # The shortest path along the cliff edge: 13 steps at -1 each, in every episode.
+    assert cliff.metrics()["mean_return"] == -13.0, cliff.metrics()
+    evaluation = json.loads((cliff.path / "reports/evaluation.json").read_text(encoding="utf-8"))
+    assert "reports/figures/policy.png" in [figure["path"] for figure in evaluation["figures"]]
+
+
 def rl_env(fixture: str):
     """A parameter naming one of this module's trained environments, kept with its other tests."""
     return pytest.param(fixture, marks=sharing(f"{__name__.replace('.', '/')}.py::{fixture}"))
@@ -281,14 +301,14 @@ def test_rl_passes_its_own_tests_on_pendulum(pendulum: Project):
     passes_its_own_tests(pendulum)
 
 
-@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum")])
+@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum"), rl_env("cliff")])
 def test_rl_documents_describe_the_environment_not_cartpole(
     request: pytest.FixtureRequest, fixture: str
 ):
     assert default_sentences_left(request.getfixturevalue(fixture), "rl-agent") == []
 
 
-@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum")])
+@pytest.mark.parametrize("fixture", [rl_env("acrobot"), rl_env("pendulum"), rl_env("cliff")])
 def test_rl_docs_example_answers_200_from_uvicorn(request: pytest.FixtureRequest, fixture: str):
     project = request.getfixturevalue(fixture)
     with served(project) as url:

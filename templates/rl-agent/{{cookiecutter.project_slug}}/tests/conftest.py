@@ -1,8 +1,9 @@
 """A tiny configuration made once (a few hundred steps, a handful of episodes), copied per test.
 
 The tiny runs name their environment and algorithm themselves: whatever environment the project
-was switched to, the tests check the pipeline on CartPole-v1 (discrete) and Pendulum-v1
-(continuous).
+was switched to, the tests check the pipeline on CartPole-v1 (discrete actions), Pendulum-v1
+(continuous actions) and FrozenLake-v1 (discrete observations: the algorithm chosen from the
+spaces, a Q-table).
 """
 
 from __future__ import annotations
@@ -46,6 +47,16 @@ PENDULUM: dict[str, dict[str, Any]] = {
         "n_envs": 1,
         "eval_freq": 0,
         "hyperparams": {"learning_starts": 100, "batch_size": 64},
+    },
+}
+
+FROZEN_LAKE: dict[str, dict[str, Any]] = {
+    "data": {"env": {"id": "FrozenLake-v1", "kwargs": {}}},
+    "train": {
+        "algorithm": None,
+        "total_timesteps": 3000,
+        "eval_freq": 1000,
+        "hyperparams": {},
     },
 }
 
@@ -131,9 +142,25 @@ def trained_pendulum(
     yield _copy(pendulum_run, tmp_path, monkeypatch)
 
 
-@pytest.fixture(params=["cartpole", "pendulum"])
+@pytest.fixture(scope="session")
+def frozenlake_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole pipeline, once, on FrozenLake-v1 with the algorithm params.yaml leaves open."""
+    folder = make_workspace(tmp_path_factory.mktemp("frozenlake") / "project", **FROZEN_LAKE)
+    run_pipeline(folder)
+    return folder
+
+
+@pytest.fixture
+def trained_frozenlake(
+    frozenlake_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A private copy of the trained FrozenLake project, as the working directory."""
+    yield _copy(frozenlake_run, tmp_path, monkeypatch)
+
+
+@pytest.fixture(params=["cartpole", "pendulum", "frozenlake"])
 def trained_project(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """A copy of a trained tiny project (discrete, then continuous actions), for the tests every
-    template shares (test_examples.py)."""
+    """A copy of a trained tiny project (discrete actions, continuous actions, discrete
+    observations), for the tests every template shares (test_examples.py)."""
     source = request.getfixturevalue(f"{request.param}_run")
     return Path(shutil.copytree(source, tmp_path / request.param))

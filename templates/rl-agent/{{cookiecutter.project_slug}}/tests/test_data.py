@@ -37,6 +37,7 @@ def test_cartpole_spec_is_written(workspace: Path) -> None:
         "render_modes",
         "render_fps",
         "gymnasium_version",
+        "step_limit_added",
     ]
     assert spec.action_space == {"type": "Discrete", "n": 2, "start": 0}
     assert spec.observation_space["shape"] == [4]

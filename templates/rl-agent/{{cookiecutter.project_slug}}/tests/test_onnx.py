@@ -26,7 +26,7 @@ def episode_sample(project: Path, steps: int = 300) -> tuple[object, object, np.
     return agent, meta, onnx_export.episode_observations(agent, meta, steps, seed=7)
 
 
-@pytest.mark.parametrize("fixture", ["trained", "trained_pendulum"])
+@pytest.mark.parametrize("fixture", ["trained", "trained_pendulum", "trained_frozenlake"])
 def test_onnx_and_native_take_the_same_actions(fixture, request):
     project = request.getfixturevalue(fixture)
     assert (project / "models" / ONNX_FILE).is_file()
@@ -47,7 +47,7 @@ def test_onnx_and_native_take_the_same_actions(fixture, request):
     assert [exported.act(observation) for observation in batch[:20]] == onnx_actions[:20]
 
 
-@pytest.mark.parametrize("fixture", ["trained", "trained_pendulum"])
+@pytest.mark.parametrize("fixture", ["trained", "trained_pendulum", "trained_frozenlake"])
 def test_a_drifting_export_fails_the_check(fixture, request, monkeypatch, tmp_path):
     agent, meta, observations = episode_sample(request.getfixturevalue(fixture), steps=50)
     path = onnx_export.export(agent, observations, tmp_path / ONNX_FILE)

@@ -105,6 +105,7 @@ def test_a_short_run_is_saved(trained: Path) -> None:
         "checkpoint",
         "train_seconds",
         "versions",
+        "step_limit_added",
     ]
     assert list(meta["checkpoint"]) == ["kind", "timesteps", "eval_mean_return"]
     assert asdict(load_agent_meta(MODEL_DIR / "agent.json")) == meta

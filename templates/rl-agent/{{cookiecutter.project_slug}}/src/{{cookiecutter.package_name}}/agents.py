@@ -1,4 +1,4 @@
-"""The algorithms on offer, which action spaces each can handle, and their tuned defaults.
+"""The algorithms on offer, which spaces each can handle, the default choice, and tuned settings.
 
 The tuned defaults are the hyper-parameters published by RL Baselines3 Zoo
 (https://github.com/DLR-RM/rl-baselines3-zoo, hyperparams/*.yml) for the classic-control
@@ -17,6 +17,7 @@ import yaml
 from .core.errors import ConfigError
 from .envs import EnvSpec
 from .spaces import size
+from .tabular import ALGORITHMS as TABULAR
 
 # Which action spaces each algorithm can act in.
 ACTION_SPACES: dict[str, tuple[str, ...]] = {
@@ -24,8 +25,10 @@ ACTION_SPACES: dict[str, tuple[str, ...]] = {
     "A2C": ("Discrete", "Box"),
     "DQN": ("Discrete",),
     "SAC": ("Box",),
+    **{name: ("Discrete",) for name in TABULAR},
 }
 KIND = {"Discrete": "discrete", "Box": "continuous"}
+DEFAULT = "PPO"  # for Box observations, unless the Zoo tuned only another algorithm (choose)
 
 # (algorithm, env id) -> the tuned run: one YAML table per algorithm in hyperparams/, keyed by
 # environment, as RL Baselines3 Zoo keeps them.
@@ -36,7 +39,7 @@ RUN_KEYS = ("n_envs", "n_timesteps")
 def load_presets(folder: Path = HYPERPARAMS_DIR) -> dict[tuple[str, str], dict[str, Any]]:
     """Every tuned preset: n_envs, total_timesteps and the constructor's hyperparams."""
     presets = {}
-    for algorithm in ACTION_SPACES:
+    for algorithm in (name for name in ACTION_SPACES if name not in TABULAR):
         table = yaml.safe_load((folder / f"{algorithm.lower()}.yml").read_text(encoding="utf-8"))
         for env_id, entry in (table or {}).items():
             presets[(algorithm, env_id)] = {
@@ -56,6 +59,9 @@ PRESETS = load_presets()
 BASE_BUDGET = 100_000
 MAX_BUDGET = 1_000_000
 ON_POLICY_ENVS = {"PPO": 8, "A2C": 8}
+# Sparse rewards: PPO's generic settings never reach the flag here, the Zoo's tuned off-policy
+# presets do. Elsewhere (Acrobot, Pendulum...) PPO with the budget from the spaces stays the default.
+PPO_FAILS = {"MountainCar-v0", "MountainCarContinuous-v0"}
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,59 @@ class Plan:
     warning: str | None = None  # one line for the stage output when the budget was guessed
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The algorithm to train and why, as the train stage says it."""
+
+    algorithm: str
+    reason: str
+
+
+def is_tabular(spec: EnvSpec) -> bool:
+    """Discrete observations and actions: a table of action values can hold the whole policy."""
+    return spec.observation_space["type"] == spec.action_space["type"] == "Discrete"
+
+
+def choose(requested: str | None, spec: EnvSpec, *, tuned_defaults: bool) -> Choice:
+    """train.algorithm when set; else from the spaces: QLearning for discrete observations and
+    actions, else PPO, or, where PPO's generic settings fail and the Zoo has no PPO preset, the
+    algorithm RL Baselines3 Zoo tuned (SAC for MountainCarContinuous-v0, DQN for MountainCar-v0)."""
+    if requested is not None:
+        return Choice(requested, "train.algorithm in params.yaml")
+    if is_tabular(spec):
+        states, actions = spec.observation_space["n"], spec.action_space["n"]
+        return Choice(
+            "QLearning",
+            f"{spec.env_id} has discrete observations and actions: a table of "
+            f"{states} states x {actions} actions holds every action value",
+        )
+    if tuned_defaults and spec.env_id in PPO_FAILS and (DEFAULT, spec.env_id) not in PRESETS:
+        for other, env_id in PRESETS:
+            if env_id == spec.env_id and spec.action_space["type"] in ACTION_SPACES[other]:
+                return Choice(
+                    other,
+                    f"RL Baselines3 Zoo tuned {other}, not {DEFAULT}, for {spec.env_id}",
+                )
+    return Choice(DEFAULT, f"the default for {KIND[spec.action_space['type']]} actions")
+
+
 def check_algorithm(algorithm: str, spec: EnvSpec) -> None:
-    """Refuse an algorithm that cannot act in the environment's action space."""
+    """Refuse an algorithm that cannot act in the environment's spaces."""
+    if algorithm in TABULAR and spec.observation_space["type"] != "Discrete":
+        raise ConfigError(
+            f"train.algorithm {algorithm} needs discrete observations (one table row per state), "
+            f"and {spec.env_id} has {describe_spaces(spec)}. Use PPO, A2C"
+            + (", DQN" if spec.action_space["type"] == "Discrete" else ", SAC")
+            + " for this environment, or pick another data.env.id"
+        )
     action_type = spec.action_space["type"]
     if action_type in ACTION_SPACES[algorithm]:
         return
-    fitting = [name for name, kinds in ACTION_SPACES.items() if action_type in kinds]
+    fitting = [
+        name
+        for name, kinds in ACTION_SPACES.items()
+        if action_type in kinds and (name not in TABULAR or is_tabular(spec))
+    ]
     needs = " or ".join(KIND[kind] for kind in ACTION_SPACES[algorithm])
     raise ConfigError(
         f"train.algorithm {algorithm} cannot act in {spec.env_id}: it needs {needs} actions, "
@@ -137,12 +190,17 @@ def plan(
     n_envs: int | None,
     hyperparams: dict[str, Any],
     spec: EnvSpec | None = None,
+    tabular: dict[str, Any] | None = None,
 ) -> Plan:
     """Merge params.yaml over the tuned defaults for this algorithm and environment.
 
     With no preset and no train.total_timesteps, the budget comes from the environment's
     spaces when `spec` is given (and the plan carries a warning saying so), else ConfigError.
+    The tabular algorithms learn with `tabular` (train.tabular) on the spaces' budget.
     """
+    if algorithm in TABULAR:
+        budget = total_timesteps or (spaces_budget(spec) if spec is not None else BASE_BUDGET)
+        return Plan(algorithm, 1, budget, dict(tabular or {}), None)
     preset = PRESETS.get((algorithm, env_id)) if tuned_defaults else None
     base = preset or {"n_envs": 1, "total_timesteps": None, "hyperparams": {}}
     budget = total_timesteps or base["total_timesteps"]
@@ -175,7 +233,11 @@ def plan(
 
 
 def algorithm_class(name: str):
-    """The Stable-Baselines3 class for an algorithm name."""
+    """The class that trains and loads an algorithm: Stable-Baselines3's, or the Q-table's."""
+    if name in TABULAR:
+        from .tabular import TabularAgent
+
+        return TabularAgent
     import stable_baselines3
 
     return getattr(stable_baselines3, name)

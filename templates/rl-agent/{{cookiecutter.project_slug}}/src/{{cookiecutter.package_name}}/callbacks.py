@@ -45,19 +45,21 @@ class EpisodeRecorder(BaseCallback):
     def _on_step(self) -> bool:
         for info in self.locals.get("infos", []):
             episode = info.get("episode")  # added by the Monitor wrapper when an episode ends
-            if episode is None:
-                continue
-            self.timesteps.append(int(self.num_timesteps))
-            self.returns.append(float(episode["r"]))
-            self.lengths.append(int(episode["l"]))
-            if self.sink is not None:
-                self.sink.add(
-                    {"train/episode_return": episode["r"], "train/episode_length": episode["l"]},
-                    self.num_timesteps,
-                )
-        if self.sink is not None and len(self.sink.pending) >= self.flush_every:
-            self.sink.flush()
+            if episode is not None:
+                self.record(int(self.num_timesteps), float(episode["r"]), int(episode["l"]))
         return True
+
+    def record(self, step: int, episode_return: float, length: int) -> None:
+        """One finished episode (also called directly by the tabular agents' training loop)."""
+        self.timesteps.append(step)
+        self.returns.append(episode_return)
+        self.lengths.append(length)
+        if self.sink is not None:
+            self.sink.add(
+                {"train/episode_return": episode_return, "train/episode_length": length}, step
+            )
+            if len(self.sink.pending) >= self.flush_every:
+                self.sink.flush()
 
     def _on_training_end(self) -> None:
         if self.sink is not None:
@@ -79,9 +81,18 @@ class EvaluationRecorder(BaseCallback):
 
     def _on_step(self) -> bool:
         evaluation = self.parent  # the EvalCallback that just evaluated
-        returns = np.asarray(evaluation.evaluations_results[-1], dtype=float)
-        lengths = np.asarray(evaluation.evaluations_length[-1], dtype=float)
-        step = int(evaluation.num_timesteps)
+        self.record(
+            int(evaluation.num_timesteps),
+            evaluation.evaluations_results[-1],
+            evaluation.evaluations_length[-1],
+            evaluation.best_mean_reward,
+        )
+        return True
+
+    def record(self, step: int, returns, lengths, best_mean_return: float) -> None:
+        """One periodic evaluation (also called directly by the tabular agents' training)."""
+        returns = np.asarray(returns, dtype=float)
+        lengths = np.asarray(lengths, dtype=float)
         self.timesteps.append(step)
         self.means.append(float(returns.mean()))
         self.stds.append(float(returns.std()))
@@ -91,12 +102,11 @@ class EvaluationRecorder(BaseCallback):
                     "eval/mean_return": returns.mean(),
                     "eval/std_return": returns.std(),
                     "eval/mean_length": lengths.mean(),
-                    "eval/best_mean_return": evaluation.best_mean_reward,
+                    "eval/best_mean_return": best_mean_return,
                 },
                 step,
             )
             self.sink.flush()  # so the MLflow UI follows a long training live
-        return True
 
     def log(self) -> EvaluationLog:
         return EvaluationLog(self.timesteps, self.means, self.stds)

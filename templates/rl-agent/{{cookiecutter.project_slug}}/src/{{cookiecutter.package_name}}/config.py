@@ -22,7 +22,9 @@ REWARD_CURVE = FIGURES / "reward_curve.png"
 AGENT_GIF = FIGURES / "agent.gif"
 DOCUMENTS = (Path("README.md"), Path("MODEL_CARD.md"))
 
-Algorithm = Literal["PPO", "A2C", "DQN", "SAC"]
+Algorithm = Literal["PPO", "A2C", "DQN", "SAC", "QLearning", "SARSA", "ExpectedSARSA"]
+POLICY_FIGURE = FIGURES / "policy.png"
+PATHS_FIGURE = FIGURES / "paths.png"  # CliffWalking: Q-learning's path against SARSA's
 
 
 class EnvConfig(Section):
@@ -46,14 +48,25 @@ class DataConfig(Section):
     about: DataAbout
 
 
+class TabularConfig(Section):
+    """How QLearning, SARSA and ExpectedSARSA update their table and explore."""
+
+    learning_rate: float = Field(gt=0, le=1)
+    gamma: float = Field(ge=0, le=1)
+    epsilon_start: float = Field(ge=0, le=1)
+    epsilon_end: float = Field(ge=0, le=1)
+    exploration_fraction: float = Field(gt=0, le=1)
+
+
 class TrainConfig(Section):
     """The algorithm, its budget and hyper-parameters, and the periodic evaluation."""
 
-    algorithm: Algorithm
+    algorithm: Algorithm | None  # None: chosen from the environment's spaces (agents.choose)
     tuned_defaults: bool
     total_timesteps: int | None = Field(ge=1)
     n_envs: int | None = Field(ge=1)
     hyperparams: dict[str, Any]
+    tabular: TabularConfig
     eval_freq: int = Field(ge=0)
     eval_episodes: int = Field(ge=1)
     progress_bar: bool

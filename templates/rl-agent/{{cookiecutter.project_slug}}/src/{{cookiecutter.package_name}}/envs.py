@@ -11,6 +11,31 @@ from typing import Any
 from .core.errors import DataError
 from .spaces import describe
 
+# Episodes of an environment that registers no step limit (CliffWalking-v1) stop after this many
+# steps: a policy that never reaches the goal would otherwise play one evaluation forever.
+STEP_LIMIT = 1_000
+
+
+def bounded(env_id: str, kwargs: dict[str, Any] | None) -> dict[str, Any]:
+    """gymnasium.make's keyword arguments, with STEP_LIMIT when the environment has no limit."""
+    import gymnasium as gym
+
+    kwargs = dict(kwargs or {})
+    try:
+        registered = gym.spec(env_id).max_episode_steps
+    except gym.error.Error:
+        return kwargs  # make_env names the problem
+    if registered is None:
+        kwargs.setdefault("max_episode_steps", STEP_LIMIT)
+    return kwargs
+
+
+def adds_step_limit(env_id: str, kwargs: dict[str, Any] | None) -> bool:
+    """Whether this project, not the environment, sets the episode limit."""
+    return "max_episode_steps" in bounded(env_id, kwargs) and "max_episode_steps" not in (
+        kwargs or {}
+    )
+
 
 def make_env(env_id: str, kwargs: dict[str, Any] | None = None, render_mode: str | None = None):
     """gymnasium.make, with its many failure modes turned into one DataError naming the problem."""
@@ -20,7 +45,7 @@ def make_env(env_id: str, kwargs: dict[str, Any] | None = None, render_mode: str
         # Render off-screen: no display is needed, and SDL stays quiet about it.
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     try:
-        return gym.make(env_id, render_mode=render_mode, **(kwargs or {}))
+        return gym.make(env_id, render_mode=render_mode, **bounded(env_id, kwargs))
     except gym.error.Error as error:
         raise DataError(f"data.env.id {env_id!r} cannot be made: {error}") from error
     except ImportError as error:
@@ -42,6 +67,7 @@ class EnvSpec:
     render_modes: list[str]
     render_fps: int | None
     gymnasium_version: str
+    step_limit_added: bool = False  # the environment registers none: STEP_LIMIT applies
 
 
 def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> EnvSpec:
@@ -61,6 +87,7 @@ def env_spec(env_id: str, kwargs: dict[str, Any] | None = None) -> EnvSpec:
             render_modes=list(env.metadata.get("render_modes", [])),
             render_fps=env.metadata.get("render_fps"),
             gymnasium_version=gym.__version__,
+            step_limit_added=adds_step_limit(env_id, kwargs),
         )
     finally:
         env.close()
@@ -102,4 +129,14 @@ def make_vec_env(env_id: str, kwargs: dict[str, Any], n_envs: int, seed: int):
     """`n_envs` copies of the environment stepped together, in Monitors, seeded seed .. seed+n-1."""
     from stable_baselines3.common.env_util import make_vec_env as sb3_make_vec_env
 
-    return sb3_make_vec_env(env_id, n_envs=n_envs, seed=seed, env_kwargs=kwargs)
+    return sb3_make_vec_env(env_id, n_envs=n_envs, seed=seed, env_kwargs=bounded(env_id, kwargs))
+
+
+def env_action(action: Any, space: dict[str, Any]) -> Any:
+    """An agent's answer as the environment's step takes it: a plain int for a Discrete space
+    (toy-text environments index tables with it), a float array for a Box."""
+    import numpy as np
+
+    if space["type"] == "Discrete":
+        return int(np.asarray(action).ravel()[0])
+    return np.asarray(action, dtype=np.float32).reshape(space["shape"])

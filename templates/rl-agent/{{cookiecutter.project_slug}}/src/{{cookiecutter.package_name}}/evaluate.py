@@ -12,6 +12,8 @@ from .config import (
     FIGURES,
     METRICS,
     MODEL_DIR,
+    PATHS_FIGURE,
+    POLICY_FIGURE,
     REWARD_CURVE,
     RUN_RECORD,
     TRAINING_LOG,
@@ -70,8 +72,9 @@ def evaluate(config: Config) -> dict[str, Any]:
     )
     env.close()
     random_env.close()
-    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths)
-    random = evaluation.episode_metrics(random_returns, random_lengths)
+    limit = meta.max_episode_steps
+    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths, limit)
+    random = evaluation.episode_metrics(random_returns, random_lengths, limit)
     if meta.reward_threshold is not None:
         metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
@@ -98,22 +101,18 @@ def evaluate(config: Config) -> dict[str, Any]:
         reason = f"{meta.env_id}: no rgb_array rendering (or GIF turned off)"
         placeholder_gif(AGENT_GIF, reason)
         placeholder_gif(RANDOM_GIF, reason)
-    evaluation.write(
-        metrics=metrics,
-        random=random,
-        meta=meta,
-        log=log,
-        figures=[
-            (
-                REWARD_CURVE,
-                f"Returns while training, periodic evaluations and the final "
-                f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
-                "random policy",
-            ),
-            (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
-            (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
-        ],
-    )
+    figures = [
+        (
+            REWARD_CURVE,
+            f"Returns while training, periodic evaluations and the final "
+            f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
+            "random policy",
+        ),
+        (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
+        (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
+    ]
+    figures[1:1] = table_figure(agent, meta, cfg.seed)
+    evaluation.write(metrics=metrics, random=random, meta=meta, log=log, figures=figures)
 
     _log_to_mlflow(metrics)
     print(
@@ -121,6 +120,66 @@ def evaluate(config: Config) -> dict[str, Any]:
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
     )
     return metrics
+
+
+def table_figure(agent: Any, meta: AgentMeta, seed: int) -> list[tuple[Any, str]]:
+    """A Q-table's greedy policy and state values drawn on the grid, for grid worlds (and on
+    CliffWalking, Q-learning against SARSA); otherwise placeholder files (DVC expects them)."""
+    from .figures import grid_cells, placeholder_gif, policy_map
+    from .tabular import TabularAgent
+
+    grid = grid_cells(meta) if isinstance(agent, TabularAgent) else None
+    if grid is None:
+        placeholder_gif(POLICY_FIGURE, f"{meta.env_id}: no grid of states to draw a policy on")
+        placeholder_gif(PATHS_FIGURE, f"{meta.env_id}: no Q-learning / SARSA comparison")
+        return []
+    policy_map(agent.q, meta, grid, POLICY_FIGURE)
+    figures = [
+        (
+            POLICY_FIGURE,
+            "The learned greedy policy: in each cell the action with the largest Q-value, over "
+            "the value of the state (the largest Q-value); H hole, C cliff, G goal",
+        )
+    ]
+    if grid[0] == "CliffWalkingEnv" and meta.algorithm in COMPARED:
+        figures.append(cliff_comparison(agent, meta, grid[1], seed))
+    else:
+        placeholder_gif(PATHS_FIGURE, f"{meta.env_id}: no Q-learning / SARSA comparison")
+    return figures
+
+
+# On CliffWalking, the textbook pair (Sutton & Barto, example 6.6): each is trained with the
+# other's settings, budget and seed, so the paths differ by the update rule alone.
+COMPARED = ("QLearning", "SARSA")
+
+
+def cliff_comparison(agent: Any, meta: AgentMeta, cells: Any, seed: int) -> tuple[Any, str]:
+    """Train the other of Q-learning and SARSA like the agent; draw both greedy paths and both
+    learning curves."""
+    from .envs import make_env
+    from .figures import greedy_path, path_comparison
+    from .tabular import Settings, TabularAgent
+
+    other = COMPARED[1 - COMPARED.index(meta.algorithm)]
+    env = make_env(meta.env_id, meta.env_kwargs)
+    rival = TabularAgent.for_env(other, env, Settings(**meta.hyperparams), meta.seed)
+    returns: list[float] = []
+    rival.learn(env, meta.total_timesteps, on_episode=lambda _, r, __: returns.append(r))
+    env.close()
+    log = load_training_log(MODEL_DIR / TRAINING_LOG)
+    runs = {
+        meta.algorithm: (greedy_path(agent, meta, seed), log.episodes.returns),
+        other: (greedy_path(rival, meta, seed), returns),
+    }
+    path_comparison(dict(sorted(runs.items())), cells, PATHS_FIGURE)
+    lengths = {name: len(states) - 1 for name, (states, _) in runs.items()}
+    print(f"CliffWalking paths: {lengths} steps (the other algorithm trained for the comparison)")
+    return (
+        PATHS_FIGURE,
+        f"Q-learning against SARSA, each trained {meta.total_timesteps:,} steps with the same "
+        f"settings: greedy paths of {lengths['QLearning']} and {lengths['SARSA']} steps, and "
+        "their returns while exploring (SARSA learns the safer path, Q-learning the cliff edge)",
+    )
 
 
 def _log_to_mlflow(metrics: dict[str, Any]) -> None:
@@ -132,6 +191,8 @@ def _log_to_mlflow(metrics: dict[str, Any]) -> None:
             (METRICS, "evaluation"),
             (EVALUATION_JSON, "evaluation"),
             (REWARD_CURVE, "evaluation"),
+            (POLICY_FIGURE, "evaluation"),
+            (PATHS_FIGURE, "evaluation"),
             (AGENT_GIF, "evaluation"),
             (RANDOM_GIF, "evaluation"),
         ],

@@ -10,7 +10,7 @@ import numpy as np
 
 from .core.metadata import AgentMeta, TrainingLog
 from .core.stage import atomic_path
-from .envs import make_env
+from .envs import env_action, make_env
 from .reporting.plotting import save_figure
 
 
@@ -101,7 +101,9 @@ def agent_gif(
         frames, total, step, done = [_frame(env.render(), width)], 0.0, 0, False
         while not done and step < limit:
             action, _ = agent.predict(observation, deterministic=deterministic)
-            observation, reward, terminated, truncated, _ = env.step(action)
+            observation, reward, terminated, truncated, _ = env.step(
+                env_action(action, meta.action_space)
+            )
             total, step, done = total + float(reward), step + 1, terminated or truncated
             if step % stride == 0 or done:
                 frames.append(_frame(env.render(), width, f"step {step}  return {total:.0f}"))
@@ -146,3 +148,123 @@ def _frame(rgb: np.ndarray, width: int, caption: str | None = None):
         ImageDraw.Draw(image).text((6, 4), caption, fill=(40, 40, 40), font=font)
     # One shared 64-colour palette per frame keeps the GIF small and fast to write.
     return image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+
+
+# Grid worlds whose states number the cells row by row: each action's step as (dx, dy), y down.
+GRID_MOVES = {
+    "FrozenLakeEnv": {0: (-1, 0), 1: (0, 1), 2: (1, 0), 3: (0, -1)},  # left, down, right, up
+    "CliffWalkingEnv": {0: (0, -1), 1: (1, 0), 2: (0, 1), 3: (-1, 0)},  # up, right, down, left
+}
+
+
+def grid_cells(meta: AgentMeta) -> tuple[str, np.ndarray] | None:
+    """The grid world's name and cell letters (S start, G goal, H hole, C cliff, F free), for a
+    grid world whose states number its cells row by row; None for any other environment."""
+    env = make_env(meta.env_id, meta.env_kwargs)
+    try:
+        world = env.unwrapped
+        name = type(world).__name__
+        if name not in GRID_MOVES:
+            return None
+        if hasattr(world, "desc"):  # FrozenLake's map
+            return name, np.asarray(world.desc).astype(str)
+        rows, columns = world.shape  # CliffWalking: start bottom left, goal bottom right
+        cells = np.full((rows, columns), "F")
+        cells[np.asarray(world._cliff, dtype=bool)] = "C"
+        cells[rows - 1, 0], cells[rows - 1, columns - 1] = "S", "G"
+        return name, cells
+    finally:
+        env.close()
+
+
+def policy_map(
+    q_table: np.ndarray, meta: AgentMeta, grid: tuple[str, np.ndarray], path: Path
+) -> None:
+    """The greedy action in every cell as an arrow, over V(s) = max_a Q(s, a) as a heatmap."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    name, cells = grid
+    rows, columns = cells.shape
+    values = q_table.max(axis=1).reshape(rows, columns)
+    moves = GRID_MOVES[name]
+    fig, axis = plt.subplots(figsize=(max(4.0, 0.8 * columns + 1.5), max(3.0, 0.8 * rows + 0.8)))
+    image = axis.imshow(values, cmap="viridis")
+    fig.colorbar(image, ax=axis, label="V(s) = max over actions of Q(s, a)", shrink=0.8)
+    for row in range(rows):
+        for column in range(columns):
+            letter = cells[row, column]
+            if letter in "HGC":  # the episode ends here: no action to draw
+                axis.text(column, row, letter, ha="center", va="center", color="white")
+                continue
+            dx, dy = moves[int(np.argmax(q_table[row * columns + column]))]
+            axis.annotate(
+                "",
+                xy=(column + 0.35 * dx, row + 0.35 * dy),
+                xytext=(column - 0.35 * dx, row - 0.35 * dy),
+                arrowprops={"arrowstyle": "->", "color": "white", "lw": 2},
+            )
+            if letter == "S":
+                axis.text(column - 0.4, row - 0.25, "S", color="white", fontsize=8)
+    axis.set_xticks([])
+    axis.set_yticks([])
+    axis.set_title(f"{meta.algorithm} on {meta.env_id}\ngreedy action and state value")
+    save_figure(fig, path)
+    plt.close(fig)
+
+
+def greedy_path(agent: Any, meta: AgentMeta, seed: int, max_steps: int = 200) -> list[int]:
+    """The states one greedy episode visits, from the start to its end (or max_steps)."""
+    env = make_env(meta.env_id, meta.env_kwargs)
+    try:
+        state, _ = env.reset(seed=seed)
+        path, done = [int(state)], False
+        while not done and len(path) <= max_steps:
+            action, _ = agent.predict(state, deterministic=True)
+            state, _, terminated, truncated, _ = env.step(env_action(action, meta.action_space))
+            path.append(int(state))
+            done = terminated or truncated
+    finally:
+        env.close()
+    return path
+
+
+def path_comparison(
+    runs: dict[str, tuple[list[int], list[float]]], cells: np.ndarray, path: Path
+) -> None:
+    """Each algorithm's greedy path on the grid (left) and its training returns (right): the
+    classic cliff-walking picture of Q-learning's edge path against SARSA's safer one."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows, columns = cells.shape
+    fig, (grid, curves) = plt.subplots(
+        1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [3, 2]}
+    )
+    grid.imshow(np.where(cells == "C", 0.0, 1.0), cmap="gray", vmin=-0.5, vmax=1.0)
+    for (name, (states, returns)), color, shift in zip(
+        runs.items(), ("tab:red", "tab:blue"), (-0.12, 0.12), strict=False
+    ):
+        ys, xs = np.divmod(np.asarray(states), columns)
+        grid.plot(xs, ys + shift, "o-", color=color, label=f"{name}: {len(states) - 1} steps")
+        window = max(1, len(returns) // 50)
+        smooth = np.convolve(returns, np.ones(window) / window, mode="valid")
+        curves.plot(np.arange(window, len(returns) + 1), smooth, color=color, label=name)
+    grid.text(0, rows - 1, "S", ha="center", va="center", color="black")
+    grid.text(columns - 1, rows - 1, "G", ha="center", va="center", color="black")
+    grid.set_xticks([])
+    grid.set_yticks([])
+    grid.set_title("greedy path after training (the cliff in black)")
+    grid.legend(loc="upper left", fontsize=9)
+    curves.set_ylim(-120, 0)  # the exploring episodes that fall keep far lower returns
+    curves.set_xlabel("training episode")
+    curves.set_ylabel("episode return (moving mean)")
+    curves.set_title("returns while learning (epsilon-greedy)")
+    curves.grid(alpha=0.3)
+    curves.legend(loc="lower right", fontsize=9)
+    save_figure(fig, path)
+    plt.close(fig)

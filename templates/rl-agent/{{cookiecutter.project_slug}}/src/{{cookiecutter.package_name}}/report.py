@@ -20,8 +20,10 @@ from .core.tracking import load_run_record
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
+from .tabular import ALGORITHMS as TABULAR
 
-COUNTS = ("n_episodes", "solved", "reward_threshold")  # in metrics.json, not scores
+# In metrics.json, but counts rather than scores: not in the README's table.
+COUNTS = ("n_episodes", "solved", "reward_threshold", "cut_off_episodes")
 
 
 def _space(space: dict[str, Any]) -> str:
@@ -39,8 +41,14 @@ def data_facts(meta: AgentMeta) -> list[str]:
         + f". Each step the agent observes a {_space(meta.observation_space)} and answers with "
         f"a {_space(meta.action_space)} action"
         + (
-            f", for at most {meta.max_episode_steps} steps per episode"
+            f", for at most {meta.max_episode_steps:,} steps per episode"
             if meta.max_episode_steps
+            else ""
+        )
+        + (
+            " (Gymnasium registers no step limit for it: this project stops episodes there, so "
+            "that no evaluation runs forever)"
+            if meta.step_limit_added
             else ""
         )
         + ".",
@@ -80,14 +88,21 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     library = meta.versions["stable_baselines3"]
     hyper = ", ".join(f"{key}={value}" for key, value in sorted(meta.hyperparams.items())[:8])
     name = f"{meta.algorithm} on {meta.env_id}"
+    if meta.algorithm in TABULAR:
+        table = f"{meta.observation_space['n']} states x {meta.action_space['n']} actions"
+        model = f"{name} (a NumPy Q-table of {table}, greedy once trained; train.tabular: {hyper})"
+    else:
+        model = (
+            f"{name} (Stable-Baselines3 {library}, "
+            f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+            + (f": {hyper}" if hyper else "")
+            + ")"
+        )
     page = Page(
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(meta),
-        model=f"{name} (Stable-Baselines3 {library}, "
-        f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"
-        + (f": {hyper}" if hyper else "")
-        + ")",
+        model=model,
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
         compute=f"CPU, {meta.train_seconds:.1f} s for {meta.trained_timesteps:,} environment steps",
         details=[training_table(meta)],

@@ -1,4 +1,4 @@
-"""Stage `train`: train the agent with Stable-Baselines3, evaluating it as it learns; track it."""
+"""Stage `train`: train the agent (Stable-Baselines3, or a Q-table), evaluating it as it learns."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .agents import Plan, algorithm_class, check_algorithm, constructor_kwargs, plan
+from .agents import Plan, algorithm_class, check_algorithm, choose, constructor_kwargs, plan
 from .config import (
     AGENT_FILE,
     AGENT_META,
@@ -34,6 +34,8 @@ from .core.stage import replaced_on_success, run_stage
 from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .envs import EnvSpec, load_env_spec, make_env, make_vec_env
 from .reporting.example_files import save_request
+from .tabular import ALGORITHMS as TABULAR
+from .tabular import Settings, TabularAgent
 
 # Periodic evaluations run on their own envs, seeded apart from the training envs.
 EVAL_SEED_OFFSET = 10_000
@@ -49,12 +51,21 @@ def train(config: Config) -> RunRecord:
 
     # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
     torch.set_num_threads(config.train.torch_threads)
-    env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
-    model = _build(todo, env, config.seed)
+    tabular = todo.algorithm in TABULAR
+    if tabular:
+        env = make_env(spec.env_id, spec.kwargs)
+        model = TabularAgent.for_env(todo.algorithm, env, Settings(**todo.hyperparams), config.seed)
+    else:
+        env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
+        model = _build(todo, env, config.seed)
+    settings = (
+        "params.yaml's train.tabular"
+        if tabular
+        else f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+    )
     print(
         f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
-        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from "
-        f"{todo.preset or 'Stable-Baselines3 defaults'} + params.yaml"
+        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from {settings}"
     )
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     uri = configure(config.mlflow.experiment)
@@ -68,7 +79,10 @@ def train(config: Config) -> RunRecord:
         mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
         mlflow.log_params(_flat_params(config, todo))
         recorders = Recorders.start(config, spec, todo, run.info.run_id, Path(scratch))
-        seconds = learn(model, todo, recorders, config.train.progress_bar)
+        if tabular:
+            seconds = learn_table(model, todo, recorders, env, config, Path(scratch))
+        else:
+            seconds = learn(model, todo, recorders, config.train.progress_bar)
         checkpoint, agent = _keep_better(
             model,
             todo,
@@ -106,15 +120,18 @@ def checked_env_spec(config: Config) -> EnvSpec:
 def training_plan(config: Config, spec: EnvSpec) -> Plan:
     """Algorithm, budget and hyper-parameters; an impossible combination stops here, early."""
     cfg = config.train
-    check_algorithm(cfg.algorithm, spec)
+    choice = choose(cfg.algorithm, spec, tuned_defaults=cfg.tuned_defaults)
+    print(f"algorithm: {choice.algorithm} ({choice.reason})")
+    check_algorithm(choice.algorithm, spec)
     todo = plan(
-        cfg.algorithm,
+        choice.algorithm,
         spec.env_id,
         tuned_defaults=cfg.tuned_defaults,
         total_timesteps=cfg.total_timesteps,
         n_envs=cfg.n_envs,
         hyperparams=cfg.hyperparams,
         spec=spec,
+        tabular=cfg.tabular.model_dump(),
     )
     if todo.warning:
         print(f"warning: {todo.warning}")
@@ -149,6 +166,8 @@ class Recorders:
                 min(cfg.eval_episodes, MAX_EVAL_ENVS),
                 config.seed + EVAL_SEED_OFFSET,
             )
+            if todo.algorithm in TABULAR:
+                return recorders  # the table's loop evaluates itself (learn_table)
             recorders.callbacks.append(
                 EvalCallback(
                     recorders.eval_env,
@@ -173,6 +192,40 @@ def learn(model: Any, todo: Plan, recorders: Recorders, progress_bar: bool) -> f
     started = time.perf_counter()
     model.learn(todo.total_timesteps, callback=recorders.callbacks, progress_bar=progress_bar)
     return time.perf_counter() - started
+
+
+def learn_table(
+    agent: TabularAgent, todo: Plan, recorders: Recorders, env: Any, config: Config, scratch: Path
+) -> float:
+    """Train the Q-table, scoring its greedy policy every train.eval_freq steps (the best one is
+    saved where _keep_better looks for it); return the wall time in seconds."""
+    from stable_baselines3.common.evaluation import evaluate_policy
+
+    cfg, best = config.train, [float("-inf")]
+
+    def evaluate(step: int) -> None:
+        returns, lengths = evaluate_policy(
+            agent, recorders.eval_env, cfg.eval_episodes, return_episode_rewards=True
+        )
+        mean = float(sum(returns) / len(returns))
+        if mean > best[0]:
+            best[0] = mean
+            agent.save(scratch / "best_model.zip")
+        recorders.evaluations.record(step, returns, lengths, best[0])
+        print(f"evaluation at {step:,} steps: mean return {mean:.2f} over {len(returns)} episodes")
+
+    started = time.perf_counter()
+    agent.learn(
+        env,
+        todo.total_timesteps,
+        on_episode=recorders.episodes.record,
+        evaluate_every=cfg.eval_freq if recorders.eval_env is not None else 0,
+        on_evaluation=evaluate,
+    )
+    seconds = time.perf_counter() - started
+    if recorders.episodes.sink is not None:
+        recorders.episodes.sink.flush()
+    return seconds
 
 
 def save_agent(staged: Path, meta: AgentMeta, recorders: Recorders, agent: Any, seed: int) -> None:
@@ -219,7 +272,8 @@ def log_agent(
 
 
 def _example_observation(spec: EnvSpec, seed: int) -> list[float]:
-    """A real first observation of the environment, for /docs and the README (4 decimals)."""
+    """A real first observation of the environment, for /docs and the README (4 decimals; a
+    Discrete observation is its whole number)."""
     import numpy as np
 
     env = make_env(spec.env_id, spec.kwargs)
@@ -227,6 +281,8 @@ def _example_observation(spec: EnvSpec, seed: int) -> list[float]:
         observation, _ = env.reset(seed=seed + EVAL_SEED_OFFSET)
     finally:
         env.close()
+    if spec.observation_space["type"] == "Discrete":
+        return [int(observation)]
     return [round(float(value), 4) for value in np.asarray(observation, dtype=np.float64).ravel()]
 
 
@@ -317,6 +373,7 @@ def _metadata(
         preset=todo.preset,
         checkpoint=checkpoint,
         train_seconds=round(seconds, 2),
+        step_limit_added=spec.step_limit_added,
         versions={
             "stable_baselines3": stable_baselines3.__version__,
             "gymnasium": gymnasium.__version__,
@@ -338,19 +395,21 @@ def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) ->
     space.seed(config.seed)
     example = np.asarray([space.sample()])
     actions, _ = agent.predict(example, deterministic=True)
+    requirements = [f"mlflow=={mlflow.__version__}", f"numpy=={np.__version__}"]
+    if not isinstance(agent, TabularAgent):
+        # Pinned explicitly: faster than MLflow's inference, and exactly what trained the agent.
+        requirements += [
+            f"stable-baselines3=={stable_baselines3.__version__}",
+            f"gymnasium=={gymnasium.__version__}",
+            f"torch=={torch.__version__.split('+')[0]}",
+        ]
     info = mlflow.pyfunc.log_model(
         name="agent",
         python_model=str(Path(__file__).parent / "core" / "mlflow_model.py"),
         artifacts={"agent": str(agent_path), "metadata": str(meta_path)},
         signature=infer_signature(example, np.asarray(actions)),
         input_example=example,
-        # Pinned explicitly: faster than MLflow's inference, and exactly what trained the agent.
-        pip_requirements=[
-            f"mlflow=={mlflow.__version__}",
-            f"stable-baselines3=={stable_baselines3.__version__}",
-            f"gymnasium=={gymnasium.__version__}",
-            f"torch=={torch.__version__.split('+')[0]}",
-        ],
+        pip_requirements=requirements,
         registered_model_name=config.mlflow.registered_model,
     )
     version = info.registered_model_version

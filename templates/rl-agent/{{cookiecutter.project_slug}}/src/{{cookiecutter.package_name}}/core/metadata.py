@@ -44,6 +44,7 @@ class AgentMeta:
     checkpoint: Checkpoint
     train_seconds: float
     versions: dict[str, str]  # stable_baselines3, gymnasium, torch
+    step_limit_added: bool = False  # the environment registers no limit: envs.STEP_LIMIT applies
 
     @classmethod
     def from_dict(cls, fields: dict[str, Any]) -> AgentMeta:

@@ -5,6 +5,8 @@ the observation becomes a tensor: the policy's own preprocessing (one-hot for Di
 observations), the network, the mode of the action distribution (or DQN's best Q-value), and
 for Box actions the rescaling of squashed actions or the clipping to the bounds. Serving then
 feeds a float32 array to onnxruntime, with neither Stable-Baselines3 nor torch loaded.
+A Q-table (tabular.py) becomes a graph of four nodes: the state's row of the table, and the
+index of its largest value (`table_graph`).
 """
 
 from __future__ import annotations
@@ -72,8 +74,45 @@ def _unchecked_distributions() -> Iterator[None]:
         Distribution.set_default_validate_args(checked)
 
 
+def table_graph(q_table: np.ndarray, state_start: int = 0, action_start: int = 0) -> Any:
+    """The greedy policy of a Q-table as ONNX: Cast the observation to an index, Sub the first
+    state's number, Gather the state's row, ArgMax over it (the first best action on a tie, as
+    NumPy's argmax), Add the first action's number."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    constants = [
+        numpy_helper.from_array(np.asarray(q_table, dtype=np.float64), "q_table"),
+        numpy_helper.from_array(np.asarray(state_start, dtype=np.int64), "state_start"),
+        numpy_helper.from_array(np.asarray(action_start, dtype=np.int64), "action_start"),
+    ]
+    nodes = [
+        helper.make_node("Cast", [INPUT], ["number"], to=TensorProto.INT64),
+        helper.make_node("Sub", ["number", "state_start"], ["state"]),
+        helper.make_node("Gather", ["q_table", "state"], ["values"], axis=0),
+        helper.make_node("ArgMax", ["values"], ["best"], axis=1, keepdims=0),
+        helper.make_node("Add", ["best", "action_start"], [OUTPUT]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "greedy_q_table",
+        [helper.make_tensor_value_info(INPUT, TensorProto.FLOAT, ["batch"])],
+        [helper.make_tensor_value_info(OUTPUT, TensorProto.INT64, ["batch"])],
+        constants,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+
+
 def export(agent: Any, observations: np.ndarray, path: Path) -> Path:
     """Write the deterministic policy to `path` (any batch size), quietly and reproducibly."""
+    from ..tabular import TabularAgent
+
+    if isinstance(agent, TabularAgent):
+        import onnx
+
+        model = table_graph(agent.q, agent.state_start, agent.action_start)
+        onnx.checker.check_model(model)
+        onnx.save(model, path)
+        return path
     import torch
 
     agent.policy.set_training_mode(False)
@@ -101,19 +140,18 @@ def export(agent: Any, observations: np.ndarray, path: Path) -> Path:
 
 def episode_observations(agent: Any, meta: AgentMeta, steps: int, seed: int) -> np.ndarray:
     """What the deterministic agent observes in evaluation episodes: float32 (steps, *shape)."""
-    from ..envs import make_env
+    from ..envs import env_action, make_env
 
     env = make_env(meta.env_id, meta.env_kwargs)
     seen: list[np.ndarray] = []
-    discrete = meta.action_space["type"] == "Discrete"
     try:
         observation, _ = env.reset(seed=seed)
         while len(seen) < steps:
             seen.append(np.asarray(observation, dtype=np.float32))
             action, _ = agent.predict(observation, deterministic=True)
-            if discrete:
-                action = int(action)  # toy-text environments index tables with the action
-            observation, _, terminated, truncated, _ = env.step(action)
+            observation, _, terminated, truncated, _ = env.step(
+                env_action(action, meta.action_space)
+            )
             if terminated or truncated:
                 observation, _ = env.reset()
     finally:

@@ -34,9 +34,12 @@ class RandomPolicy:
         return np.stack([self.space.sample() for _ in range(self.n_envs)]), None
 
 
-def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float]:
-    """The evaluation numbers of reports/metrics.json, for any policy."""
-    return {
+def episode_metrics(
+    returns: list[float], lengths: list[int], step_limit: int | None = None
+) -> dict[str, float]:
+    """The evaluation numbers of reports/metrics.json, for any policy; with the episode step
+    limit, how many episodes it cut off."""
+    metrics: dict[str, float] = {
         "mean_return": float(np.mean(returns)),
         "std_return": float(np.std(returns)),
         "min_return": float(np.min(returns)),
@@ -44,6 +47,9 @@ def episode_metrics(returns: list[float], lengths: list[int]) -> dict[str, float
         "mean_episode_length": float(np.mean(lengths)),
         "n_episodes": len(returns),
     }
+    if step_limit is not None:
+        metrics["cut_off_episodes"] = int(sum(length >= step_limit for length in lengths))
+    return metrics
 
 
 def first_reached(log: TrainingLog, level: float) -> list[str]:
@@ -54,7 +60,7 @@ def first_reached(log: TrainingLog, level: float) -> list[str]:
         if value >= level:
             sentences.append(
                 f"A periodic evaluation first averaged {level:g} or more after {steps:,} "
-                f"environment steps (mean return {value:.1f})."
+                f"environment steps (mean return {value:.2f})."
             )
             break
     episodes = log.episodes
@@ -69,6 +75,23 @@ def first_reached(log: TrainingLog, level: float) -> list[str]:
     return sentences
 
 
+def cut_off(metrics: dict[str, Any], random: dict[str, Any], meta: AgentMeta) -> list[str]:
+    """A sentence when the step limit, not the environment, ended evaluation episodes."""
+    count = metrics.get("cut_off_episodes", 0)
+    if not count:
+        return []
+    whose = (
+        "this project's limit (Gymnasium registers none for it)"
+        if meta.step_limit_added
+        else "the environment's time limit"
+    )
+    return [
+        f"{count} of {metrics['n_episodes']} evaluation episodes were cut off at "
+        f"{meta.max_episode_steps:,} steps, {whose}: the agent never ended them itself "
+        f"(a random policy: {random.get('cut_off_episodes', 0)} of {random['n_episodes']})."
+    ]
+
+
 def findings(
     metrics: dict[str, Any],
     random: dict[str, Any],
@@ -79,18 +102,19 @@ def findings(
     """Plain sentences about this run."""
     said = [
         f"Over {metrics['n_episodes']} evaluation episodes the agent's return is "
-        f"{metrics['mean_return']:.1f} ± {metrics['std_return']:.1f} (from "
-        f"{metrics['min_return']:.1f} to {metrics['max_return']:.1f}); a random policy on the "
-        f"same seeds gets {random['mean_return']:.1f} ± {random['std_return']:.1f}.",
+        f"{metrics['mean_return']:.2f} ± {metrics['std_return']:.2f} (from "
+        f"{metrics['min_return']:.2f} to {metrics['max_return']:.2f}); a random policy on the "
+        f"same seeds gets {random['mean_return']:.2f} ± {random['std_return']:.2f}.",
     ]
     if target is not None:
         gap = metrics["mean_return"] - target
-        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.1f} short"
+        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.2f} short"
         said.append(f"{meta.env_id} counts as solved at a mean return of {target:g}: {verdict}.")
     best = max(log.episodes.returns, default=None)
     level = target if target is not None else best
     if level is not None:
         said += first_reached(log, level)
+    said += cut_off(metrics, random, meta)
     kept = meta.checkpoint
     said.append(
         f"The agent kept is the {kept.kind} one, at {kept.timesteps:,} of "

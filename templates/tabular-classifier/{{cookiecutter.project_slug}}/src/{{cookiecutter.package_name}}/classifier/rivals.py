@@ -109,7 +109,9 @@ def one_column_rule(
     best = max(rules, key=lambda rule: rule.training_accuracy)
     mask = _matches(best, test[best.column], train[best.column])
     probabilities = np.where(mask[:, None], best.inside, best.outside)
-    condition = f"≤ {best.threshold:.4g}" if best.threshold is not None else f"= {literal(best.value)}"
+    condition = (
+        f"≤ {best.threshold:.4g}" if best.threshold is not None else f"= {literal(best.value)}"
+    )
     said = (
         f"{literal(best.column)} {condition} → {literal(classes[best.inside.argmax()])}, "
         f"else {literal(classes[best.outside.argmax()])}"
