@@ -7,7 +7,7 @@ import json
 import pytest
 
 from {{ cookiecutter.package_name }}.core.errors import ProjectError
-from {{ cookiecutter.package_name }}.report import write_report
+from {{ cookiecutter.package_name }}.report import describe_network, write_report
 from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
 
@@ -29,3 +29,20 @@ def test_the_documents_show_the_metrics_figures_and_run(trained, document):
 def test_without_an_evaluation_the_report_says_which_stage_to_run(project):
     with pytest.raises(ProjectError, match="reports/metrics.json not found: run the evaluate"):
         write_report()
+
+
+def test_the_documents_describe_the_network_actually_trained():
+    small = {"arch": "small-cnn", "widths": [16, 32], "pretrained": False, "parameters": 1234}
+    resnet = {"arch": "resnet18", "widths": [], "pretrained": True, "parameters": 11178564}
+    resnet["weights_url"] = "https://example.org/resnet18-f37072fd.pth"
+    for meta in (small, resnet):
+        meta |= {"dropout": 0.2, "epochs_trained": 3}
+
+    assert describe_network(small).startswith(
+        "`small-cnn` (widths 16, 32), trained from scratch, 1,234 parameters"
+    )
+    assert describe_network(resnet).startswith(
+        "`resnet18`, fine-tuned from ImageNet weights (https://example.org/resnet18-f37072fd.pth)"
+        ", 11,178,564 parameters"
+    )
+    assert "widths" not in describe_network(resnet | {"widths": [16, 32, 64]})
