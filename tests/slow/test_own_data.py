@@ -299,7 +299,7 @@ def photos(
     project = own_project(root, "image-cnn", "Shape Photos", "Discs or squares, in photos?")
     env = {"TORCH_HOME": str(root / "torch-home")}
     track, run_and_commit = documented_bash(project)
-    own_images.write_photo_folder(project.path / "data/raw")
+    own_images.write_photo_folder(project.path / "data/raw", per_class=8)
     run_bash(project, track, env)  # `dvc add data/raw`
     about = {
         "name": "Shape photos",
@@ -310,7 +310,7 @@ def photos(
     }
     project.set_params(
         data={"source": "folder", "folder": "data/raw", "about": about},
-        train={"epochs": 2, "model": {"weights_url": weights_url}},
+        train={"epochs": 1, "model": {"weights_url": weights_url}},
     )
     return project, run_bash(project, run_and_commit, env), env
 
