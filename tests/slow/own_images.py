@@ -51,3 +51,30 @@ def _distort(source: np.ndarray, rng: np.random.Generator, image_module, filters
     canvas = canvas.rotate(angle, resample=image_module.BILINEAR, translate=shift, fillcolor=0)
     noisy = np.asarray(canvas, dtype=np.float32) + rng.normal(0.0, NOISE_SIGMA, (SIZE, SIZE))
     return image_module.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))
+
+
+PHOTO_SIZE = (96, 72)  # wider than 64 px and in colour: what the data stage calls photographs
+
+
+def write_photo_folder(root: Path, per_class: int = 12, seed: int = 0) -> dict[str, int]:
+    """Small colour 'photos' under root/<class>/: a red disc or a blue square on a noisy,
+    warm-coloured scene, saved as JPEG; return the count per class folder."""
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    width, height = PHOTO_SIZE
+    counts: dict[str, int] = {}
+    for label, colour in (("discs", (200, 40, 40)), ("squares", (40, 60, 200))):
+        folder = Path(root) / label
+        folder.mkdir(parents=True, exist_ok=True)
+        for index in range(per_class):
+            scene = rng.normal(0, 25, (height, width, 3)) + np.array([150, 120, 80])
+            image = Image.fromarray(np.clip(scene, 0, 255).astype(np.uint8))
+            side = float(rng.uniform(24, 44))
+            left, top = rng.uniform(0, width - side), rng.uniform(0, height - side)
+            box = (left, top, left + side, top + side)
+            pen = ImageDraw.Draw(image)
+            (pen.ellipse if label == "discs" else pen.rectangle)(box, fill=colour)
+            image.save(folder / f"{label}_{index:03d}.jpg", format="JPEG", quality=90)
+        counts[label] = per_class
+    return counts

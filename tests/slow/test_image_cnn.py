@@ -119,7 +119,9 @@ def test_training_logs_one_run_into_the_one_mlflow_store(trained):
     (run,) = client.search_runs([client.get_experiment_by_name(path.name).experiment_id])
     assert run.info.run_id == record["run_id"]
     assert len(client.get_metric_history(run.info.run_id, "val_acc")) >= 5  # per-epoch curves
-    assert run.data.params["train.model.arch"] == "small-cnn"  # params.yaml, flattened
+    assert run.data.params["train.model.arch"] == "auto"  # params.yaml, flattened
+    assert run.data.params["chosen.arch"] == "small-cnn"  # what `auto` became for digits
+    assert run.data.params["chosen.image_size"] == "16"
     assert run.data.metrics["test_accuracy"] == pytest.approx(trained.project.metrics()["accuracy"])
     (version,) = client.search_model_versions(f"name='{path.name}'")
     assert version.run_id == record["run_id"]

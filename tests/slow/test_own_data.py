@@ -8,17 +8,23 @@ shows answers 200 from a real uvicorn.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import http.server
 import json
 import re
+import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pandas as pd
 import pytest
 
-from tests.slow import own_data
+from tests.slow import own_data, own_images
 from tests.slow.conftest import sharing
-from tests.slow.harness import Project, generate, served
+from tests.slow.harness import Project, free_port, generate, served
 
 SPLITS = ("train", "test")
 # Sentences (or their telling words) of each default data set's description: none may remain
@@ -232,6 +238,129 @@ def test_image_passes_its_own_tests_on_the_digit_folder(digit_folder: Project):
 
 def test_image_documents_describe_the_folder_not_the_default(digit_folder: Project):
     assert default_sentences_left(digit_folder, "image-cnn") == []
+
+
+# --- image-cnn: colour photos in data/raw, ImageNet weights from 127.0.0.1 ------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def weights_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ResNet-18 state dict (random weights) named as torchvision names its files,
+    resnet18-<sha256 prefix>.pth, served from 127.0.0.1; yields its URL."""
+    import torch
+    from torchvision.models import resnet18
+
+    folder = tmp_path_factory.mktemp("weights")
+    saved = folder / "weights.pth"
+    torch.save(resnet18(weights=None).state_dict(), saved)
+    name = f"resnet18-{hashlib.sha256(saved.read_bytes()).hexdigest()[:8]}.pth"
+    saved.rename(folder / name)
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def documented_bash(project: Project) -> list[str]:
+    """The bash blocks of the project's docs/own-data.md, in order: the commands it tells."""
+    text = (project.path / "docs/own-data.md").read_text(encoding="utf-8")
+    return re.findall(r"```bash\n(.*?)```", text, re.S)
+
+
+def run_bash(project: Project, script: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=project.path,
+        env=project.env(env),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{script}\n{output[-6000:]}"
+    return output
+
+
+@pytest.fixture(scope="module")
+def photos(
+    tmp_path_factory: pytest.TempPathFactory, weights_url: str
+) -> tuple[Project, str, dict[str, str]]:
+    """Colour photos in data/raw, switched to exactly as docs/own-data.md says, trained with
+    ImageNet weights from the local server; the project, what the commands printed, the env."""
+    root = tmp_path_factory.mktemp("own-photos")
+    project = own_project(root, "image-cnn", "Shape Photos", "Discs or squares, in photos?")
+    env = {"TORCH_HOME": str(root / "torch-home")}
+    track, run_and_commit = documented_bash(project)
+    own_images.write_photo_folder(project.path / "data/raw", per_class=8)
+    run_bash(project, track, env)  # `dvc add data/raw`
+    about = {
+        "name": "Shape photos",
+        "url": "https://example.org/shapes",
+        "license": "CC0",
+        "citation": "Photos of painted shapes (2024).",
+        "summary": "Each image is one photo of a red disc or a blue square on a table.",
+    }
+    project.set_params(
+        data={"source": "folder", "folder": "data/raw", "about": about},
+        train={"epochs": 1, "model": {"weights_url": weights_url}},
+    )
+    return project, run_bash(project, run_and_commit, env), env
+
+
+def test_image_photos_follow_the_documented_commands_and_start_from_imagenet(photos, weights_url):
+    project, output, env = photos
+    assert "data: colour photographs (typically 96x72 px), fed to the network as 128x128 RGB" in (
+        output
+    )
+    assert f"train: downloading the ImageNet weights from {weights_url}" in output
+    assert "train: resnet18 fine-tuned from ImageNet weights on colour photographs" in output
+    cached = Path(env["TORCH_HOME"]) / "hub/checkpoints" / weights_url.rsplit("/", 1)[1]
+    assert cached.is_file()
+    model = json.loads((project.path / "models/model.json").read_text(encoding="utf-8"))
+    assert (model["arch"], model["pretrained"], model["widths"]) == ("resnet18", True, [])
+    assert model["preprocessing"]["size"] == 128 and model["preprocessing"]["channels"] == 3
+    for document in ("README.md", "MODEL_CARD.md"):
+        text = (project.path / document).read_text(encoding="utf-8")
+        assert f"`resnet18`, fine-tuned from ImageNet weights ({weights_url})" in text, document
+        assert "widths 16" not in text, document
+    readme = project.results_block("README.md")
+    assert "They are colour photographs (typically 96x72 px)" in readme
+    assert "fed to the network as 128x128 RGB" in readme
+    # The documented `git add` and `git commit` left nothing of the run uncommitted.
+    log = project.run("git", "log", "-1", "--format=%s").stdout.strip()
+    assert log == "Train on my own images"
+    assert project.run("git", "status", "--porcelain", "--", "data", "README.md").stdout == ""
+
+
+def test_image_photos_train_from_scratch_in_one_line_when_the_weights_cannot_be_had(
+    photos, tmp_path
+):
+    project, _, env = photos
+    project = project.copy_to(tmp_path)
+    dead = f"http://127.0.0.1:{free_port()}/resnet18-0123abcd.pth"
+    project.set_params(train={"model": {"weights_url": dead}})
+
+    result = project.dvc("repro", env=env)
+    output = result.stdout + result.stderr
+    (line,) = [line for line in output.splitlines() if "could not fetch" in line]
+    assert line.startswith(f"train: could not fetch the ImageNet weights from {dead} (")
+    assert line.endswith("; training small-cnn from scratch instead")
+    assert "Traceback" not in output
+    model = json.loads((project.path / "models/model.json").read_text(encoding="utf-8"))
+    assert (model["arch"], model["pretrained"]) == ("small-cnn", False)
+    assert "`small-cnn` (widths 16, 32, 64), trained from scratch" in project.results_block()
+
+
+# --- rl-agent: Acrobot-v1 with the defaults, Pendulum-v1 with a short SAC budget ------------
 
 
 # --- rl-agent: Acrobot-v1 and CliffWalking-v1 with the defaults, Pendulum-v1 with short SAC ---

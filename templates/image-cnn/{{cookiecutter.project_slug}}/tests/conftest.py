@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import http.server
 import shutil
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,3 +62,43 @@ def trained(tiny_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 def trained_project(trained: Path) -> Path:
     """The trained tiny project, for the tests every template shares (test_examples.py)."""
     return trained
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder without logging every request to the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def weights_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A ResNet-18 weights file named as torchvision names its files (name-<sha256 prefix>.pth),
+    served from 127.0.0.1; yields its URL. Random weights: what matters is fetch and check."""
+    import torch
+    from torchvision.models import resnet18
+
+    folder = tmp_path_factory.mktemp("weights")
+    saved = folder / "resnet18.pth"
+    torch.save(resnet18(weights=None).state_dict(), saved)
+    digest = hashlib.sha256(saved.read_bytes()).hexdigest()
+    name = f"resnet18-{digest[:8]}.pth"
+    saved.rename(folder / name)
+    (folder / "resnet18-00000000.pth").write_bytes((folder / name).read_bytes())  # a wrong hash
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{name}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def torch_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache for downloaded weights (torch.hub keeps them under $TORCH_HOME)."""
+    home = tmp_path / "torch-home"
+    monkeypatch.setenv("TORCH_HOME", str(home))
+    return home

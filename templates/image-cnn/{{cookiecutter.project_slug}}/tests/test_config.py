@@ -13,7 +13,8 @@ from .tiny import ROOT, edit_params
 def test_the_projects_params_yaml_loads():
     # Whatever images the project was switched to: the file loads with serving limits.
     config = load_config(ROOT / "params.yaml")
-    assert config.data.image_size > 0 and config.data.channels in (1, 3)
+    assert config.data.image_size == "auto" or config.data.image_size > 0
+    assert config.data.channels in (1, 3, "auto")
     assert config.serve["max_upload_bytes"] > 0
 
 
@@ -31,6 +32,10 @@ def test_several_cpu_processes_are_a_params_change(project):
         ({"train": {"model": {"pretrained": True}}}, "train.model: pretrained: true needs arch"),
         ({"data": {"test_fraction": 0.8}}, "must leave 10% or more to train on"),
         (
+            {"train": {"model": {"weights_url": "https://example.org/resnet18.pth"}}},
+            "must end in -<sha256 prefix>.pth",
+        ),
+        (
             {"data": {"fashion_mnist": {"checksums": {"train-images-idx3-ubyte.gz": "abc"}}}},
             "must look like md5:<hex> or sha256:<hex>",
         ),
@@ -41,6 +46,7 @@ def test_several_cpu_processes_are_a_params_change(project):
         "unknown choice",
         "pretrained small-cnn",
         "no training share",
+        "weights without a hash",
         "checksum",
         "unknown top-level key",
     ],

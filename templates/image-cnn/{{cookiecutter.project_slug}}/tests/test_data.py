@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from {{ cookiecutter.package_name }}.core.errors import DataError
 from {{ cookiecutter.package_name }}.core.stage import run_stage
 from {{ cookiecutter.package_name }}.data import build_dataset, main
 
-from .tiny import CLASSES, IMAGE_SIZE, PER_CLASS, draw, edit_params
+from .tiny import CLASSES, IMAGE_SIZE, PER_CLASS, draw, edit_params, write_photo_folder
 
 
 def read_rows() -> list[dict[str, str]]:
@@ -128,3 +129,53 @@ def test_the_default_digits_are_written_as_an_image_folder(project):
     assert summary["images"] == 50
     with Image.open(next(Path("data/images/7").iterdir())) as image:
         assert image.size == (IMAGE_SIZE, IMAGE_SIZE)
+
+
+def use_photos(changes: dict | None = None) -> None:
+    shutil.rmtree("data/raw")
+    write_photo_folder(Path("data/raw"))
+    edit_params({"data": {"image_size": "auto", "channels": "auto", **(changes or {})}})
+
+
+def test_colour_photographs_are_fed_as_128_px_rgb_and_the_stage_says_so(project, capsys):
+    use_photos()
+
+    main()
+    output = capsys.readouterr().out
+    line = "data: colour photographs (typically 96x80 px), fed to the network as 128x128 RGB"
+    assert line in output
+    dataset = json.loads(Path("data/dataset.json").read_text(encoding="utf-8"))
+    assert dataset["photos"] is True and dataset["kind"] == "colour photographs"
+    assert (dataset["image_size"], dataset["channels"]) == (128, 3)
+    with Image.open(next(Path("data/images/circle").iterdir())) as image:
+        assert (image.mode, image.size) == ("RGB", (128, 128))
+    checks = json.loads(Path("reports/data_checks.json").read_text(encoding="utf-8"))
+    assert checks["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"channels": 1}, "data.channels: 1 turns them into grayscale"),
+        ({"image_size": 32}, "data.image_size: 32 shrinks them"),
+    ],
+    ids=["grayscale", "small"],
+)
+def test_colour_photographs_made_gray_or_small_are_a_warning(project, capsys, changes, said):
+    use_photos(changes)
+
+    main()
+    output = capsys.readouterr().out
+    assert f"warning: the images are colour photographs (typically 96x80 px) but {said}" in output
+    checks = json.loads(Path("reports/data_checks.json").read_text(encoding="utf-8"))
+    assert any(said in warning for warning in checks["warnings"])  # carried onto the page
+
+
+def test_small_images_mostly_gray_are_fed_as_16_px_grayscale_with_auto(project, capsys):
+    # The tiny folder: 20-48 px drawings, one in three in colour.
+    edit_params({"data": {"image_size": "auto", "channels": "auto"}})
+
+    summary = build_dataset(load_config())
+    assert (summary["photos"], summary["image_size"], summary["channels"]) == (False, 16, 1)
+    assert summary["kind"] == "grayscale images"
+    assert "warning" not in capsys.readouterr().out

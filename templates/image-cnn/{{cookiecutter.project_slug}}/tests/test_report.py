@@ -7,7 +7,7 @@ import json
 import pytest
 
 from {{ cookiecutter.package_name }}.core.errors import ProjectError
-from {{ cookiecutter.package_name }}.report import write_report
+from {{ cookiecutter.package_name }}.report import describe_network, write_report
 from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
 
@@ -41,3 +41,20 @@ def test_class_folder_names_in_the_per_class_table_show_as_text():
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(table)
     assert "<img" not in html and "<a " not in html
     assert "<code>a`b</code>" in html and "tracker.example" in html
+
+
+def test_the_documents_describe_the_network_actually_trained():
+    small = {"arch": "small-cnn", "widths": [16, 32], "pretrained": False, "parameters": 1234}
+    resnet = {"arch": "resnet18", "widths": [], "pretrained": True, "parameters": 11178564}
+    resnet["weights_url"] = "https://example.org/resnet18-f37072fd.pth"
+    for meta in (small, resnet):
+        meta |= {"dropout": 0.2, "epochs_trained": 3}
+
+    assert describe_network(small).startswith(
+        "`small-cnn` (widths 16, 32), trained from scratch, 1,234 parameters"
+    )
+    assert describe_network(resnet).startswith(
+        "`resnet18`, fine-tuned from ImageNet weights (https://example.org/resnet18-f37072fd.pth)"
+        ", 11,178,564 parameters"
+    )
+    assert "widths" not in describe_network(resnet | {"widths": [16, 32, 64]})

@@ -64,6 +64,19 @@ def write_image_folder(folder: Path, per_class: int = PER_CLASS) -> list[Path]:
     return written
 
 
+def write_photo_folder(folder: Path, per_class: int = 8, size: tuple[int, int] = (96, 80)) -> None:
+    """folder/<class>/<n>.jpg: colour 'photos' larger than 64 px (a coloured shape on a scene)."""
+    rng = np.random.default_rng(7)
+    for label_index, label in enumerate(CLASSES[:2]):
+        (folder / label).mkdir(parents=True, exist_ok=True)
+        for n in range(per_class):
+            scene = rng.integers(0, 256, (size[1], size[0], 3), dtype=np.uint8) // 4
+            image = Image.fromarray(scene + np.array([90, 60, 30], dtype=np.uint8))
+            shape = draw(label, size, seed=100 * label_index + n, mode="RGB")
+            image.paste(shape, mask=shape.convert("L"))
+            image.save(folder / label / f"{n:03d}.jpg", format="JPEG", quality=90)
+
+
 def deep_update(mapping: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """`changes` merged into `mapping`, section by section."""
     for key, value in changes.items():

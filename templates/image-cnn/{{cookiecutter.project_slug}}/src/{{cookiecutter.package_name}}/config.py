@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -23,6 +24,8 @@ REPORTS_DIR = Path("reports")
 METRICS_JSON = REPORTS_DIR / "metrics.json"
 PER_CLASS_JSON = REPORTS_DIR / "per_class.json"
 FIGURES_DIR = REPORTS_DIR / "figures"
+
+AUTO = "auto"  # decided from the images by the data stage (data/dataset.json says what)
 
 SKLEARN_DIGITS = "sklearn-digits"
 FOLDER = "folder"
@@ -47,8 +50,8 @@ class FashionMnistConfig(Section):
 class DataConfig(Section):
     source: Literal["sklearn-digits", "folder", "fashion-mnist"]
     folder: str
-    image_size: int = Field(ge=4, le=1024)
-    channels: Literal[1, 3]
+    image_size: Annotated[int, Field(ge=4, le=1024)] | Literal["auto"]
+    channels: Literal[1, 3, "auto"]
     fit: Literal["crop", "pad", "stretch"]
     val_fraction: float = Field(gt=0, lt=1)
     test_fraction: float = Field(gt=0, lt=1)
@@ -63,16 +66,31 @@ class DataConfig(Section):
         return self
 
 
+# torchvision names its weight files <name>-<first hex digits of their sha256>.pth.
+HASHED_FILE = re.compile(r"-([0-9a-f]{8,64})\.[A-Za-z]+$")
+
+
 class ModelConfig(Section):
-    arch: Literal["small-cnn", "resnet18"]
-    pretrained: bool
+    arch: Literal["auto", "small-cnn", "resnet18"]
+    pretrained: bool | Literal["auto"]
+    weights_url: str
     widths: list[int] = Field(min_length=1)
     dropout: float = Field(ge=0, lt=1)
 
+    @field_validator("weights_url")
+    @classmethod
+    def _carries_its_hash(cls, url: str) -> str:
+        if not HASHED_FILE.search(url.split("?")[0]):
+            raise ValueError(
+                "the file name must end in -<sha256 prefix>.pth (torchvision's convention, "
+                f"checked after the download), not {url}"
+            )
+        return url
+
     @model_validator(mode="after")
     def _pretrained_needs_resnet(self) -> ModelConfig:
-        if self.pretrained and self.arch != "resnet18":
-            raise ValueError("pretrained: true needs arch: resnet18")
+        if self.pretrained is True and self.arch == "small-cnn":
+            raise ValueError("pretrained: true needs arch: resnet18 (or auto)")
         if any(width < 1 for width in self.widths):
             raise ValueError(f"widths must list positive channel counts, not {self.widths}")
         return self
@@ -83,7 +101,8 @@ class AugmentConfig(Section):
     rotation_degrees: float
     translate: float = Field(ge=0, lt=1)
     scale: list[float] = Field(min_length=2, max_length=2)
-    horizontal_flip: bool
+    horizontal_flip: bool | Literal["auto"]
+    random_resized_crop: bool | Literal["auto"]
 
     @field_validator("scale")
     @classmethod

@@ -1,7 +1,8 @@
 """Stage `data`: gather the images, check them, write them as an image folder and split it.
 
 Output: data/images/<class>/<n>.png (converted and resized per params.yaml), data/splits.csv
-(path, label, split, source) and data/dataset.json (classes and counts).
+(path, label, split, source) and data/dataset.json (classes and counts, what the images are and
+the size and colour they are fed at: `auto` in params.yaml is decided here, from the images).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import numpy as np
 from PIL import Image
 
 from .classifier.datachecks import check_dataset
 from .config import (
+    AUTO,
     CACHE_DIR,
     DATASET_JSON,
     FASHION_MNIST,
@@ -50,6 +53,12 @@ FASHION_CLASSES = (
     "bag",
     "ankle-boot",
 )
+# Colour photographs: most images in colour, and their shorter side typically above PHOTO_MIN_SIDE.
+PHOTO_MIN_SIDE = 64
+PHOTO_SIZE = 128  # `image_size: auto` for photos: ImageNet features still work, a CPU copes
+SMALL_SIZE = 16  # `image_size: auto` otherwise: digits, scans, icons (a 3-block CNN needs 16 px)
+SURVEY_IMAGES = 64  # images looked at to tell photos from scans: evenly spread over the data
+COLOUR_SPREAD = 12  # mean (max - min channel) on the 0-255 scale above which an image is colour
 FASHION_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "t10k": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
@@ -188,6 +197,75 @@ def gather(data: DataConfig) -> list[Example]:
     raise DataError(f"unknown data.source {data.source!r}")
 
 
+# --- what the images are ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What a sample of the images looks like, and the size and colour they are fed at."""
+
+    typical_size: tuple[int, int]  # median width and height
+    colour_share: float  # share of the sampled images in colour
+    photos: bool
+    image_size: int
+    channels: int
+
+    def kind(self) -> str:
+        colour = "colour" if self.colour_share >= 0.5 else "grayscale"
+        return f"{colour} {'photographs' if self.photos else 'images'}"
+
+    def sentence(self) -> str:
+        (width, height), side = self.typical_size, self.image_size
+        fed = f"fed to the network as {side}x{side} {'RGB' if self.channels == 3 else 'grayscale'}"
+        return f"{self.kind()} (typically {width}x{height} px), {fed}"
+
+
+def is_colour(image: Image.Image) -> bool:
+    """True when the image's pixels carry colour (a grayscale scan saved as RGB does not)."""
+    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):
+        return False
+    small = image.convert("RGB")
+    small.thumbnail((48, 48))
+    pixels = np.asarray(small, dtype=np.int16)
+    return float((pixels.max(axis=2) - pixels.min(axis=2)).mean()) > COLOUR_SPREAD
+
+
+def survey(examples: list[Example], data: DataConfig) -> Survey:
+    """Look at a spread-out sample of the images; decide `auto` size and channels from it."""
+    step = max(1, len(examples) // SURVEY_IMAGES)
+    sizes, colours = [], []
+    for example in examples[::step][:SURVEY_IMAGES]:
+        try:
+            image = example.load()
+        except ImageReadError:
+            continue  # named with every other unreadable file when the images are written
+        sizes.append(image.size)
+        colours.append(is_colour(image))
+    sizes, colours = (sizes, colours) if sizes else ([(0, 0)], [False])
+    typical = (int(median(w for w, _ in sizes)), int(median(h for _, h in sizes)))
+    colour_share = sum(colours) / len(colours)
+    photos = colour_share >= 0.5 and min(typical) > PHOTO_MIN_SIDE
+    image_size = (
+        data.image_size if data.image_size != AUTO else (PHOTO_SIZE if photos else SMALL_SIZE)
+    )
+    channels = data.channels if data.channels != AUTO else (3 if colour_share >= 0.5 else 1)
+    return Survey(typical, round(colour_share, 3), photos, int(image_size), int(channels))
+
+
+def conversion_warnings(images: Survey) -> list[str]:
+    """What params.yaml throws away from colour photographs, said out loud."""
+    lost = ["data.channels: 1 turns them into grayscale"] if images.channels == 1 else []
+    if images.image_size <= PHOTO_MIN_SIDE:
+        lost.append(f"data.image_size: {images.image_size} shrinks them to that many pixels")
+    if not images.photos or not lost:
+        return []
+    return [
+        f"the images are colour photographs (typically {images.typical_size[0]}x"
+        f"{images.typical_size[1]} px) but {' and '.join(lost)}; `auto` keeps them at "
+        f"{PHOTO_SIZE}x{PHOTO_SIZE} RGB"
+    ]
+
+
 # --- split and write -----------------------------------------------------------------------
 
 
@@ -229,7 +307,9 @@ def assign_splits(
 def build_dataset(config: Config) -> dict:
     """Write data/images, data/splits.csv and data/dataset.json; return the dataset summary."""
     data = config.data
-    grouped = by_class(gather(data))
+    examples = gather(data)
+    images = survey(examples, data)
+    grouped = by_class(examples)
     if len(grouped) < 2:
         raise DataError(f"the data has {len(grouped)} class(es); a classifier needs two or more")
     if IMAGES_DIR.exists():
@@ -245,7 +325,7 @@ def build_dataset(config: Config) -> dict:
         number = numbers[example.label] = numbers.get(example.label, -1) + 1
         relative = Path(example.label) / f"{number:05d}.png"
         (IMAGES_DIR / example.label).mkdir(parents=True, exist_ok=True)
-        prepare(image, size=data.image_size, channels=data.channels, fit=data.fit).save(
+        prepare(image, size=images.image_size, channels=images.channels, fit=data.fit).save(
             IMAGES_DIR / relative
         )
         rows.append(
@@ -274,12 +354,25 @@ def build_dataset(config: Config) -> dict:
         "images": len(rows),
         "splits": {split: sum(row["split"] == split for row in rows) for split in SPLITS},
         "per_class": {label: numbers[label] + 1 for label in grouped},
-        "image_size": data.image_size,
-        "channels": data.channels,
+        "image_size": images.image_size,
+        "channels": images.channels,
+        "photos": images.photos,
+        "kind": images.kind(),
+        "typical_size": list(images.typical_size),
+        "colour_share": images.colour_share,
+        "description": images.sentence(),
     }
     DATASET_JSON.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    check_dataset(rows)  # duplicates across splits, tiny classes: warnings before training
+    # Duplicates across splits, tiny classes, colour photos made small or gray: warnings now.
+    check_dataset(rows, extra=conversion_warnings(images))
     return summary
+
+
+def read_dataset(path: Path = DATASET_JSON) -> dict:
+    """data/dataset.json: the classes, and the size and colour the images were written at."""
+    if not path.is_file():
+        raise DataError(f"{path} not found: run the data stage first (`dvc repro data`)")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def read_splits(path: Path = SPLITS_CSV) -> list[dict[str, str]]:
@@ -297,6 +390,7 @@ def main() -> None:
         f"data: {summary['images']} images of {len(summary['classes'])} classes from "
         f"{summary['source']} -> {IMAGES_DIR} ({splits})"
     )
+    print(f"data: {summary['description']}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset
 
-from .config import IMAGES_DIR, AugmentConfig
+from .config import AUTO, IMAGES_DIR, AugmentConfig
 from .core.errors import DataError
 from .data import read_splits
 from .images import ImageSpec, normalize, open_image, prepare, to_uint8_tensor
@@ -56,13 +56,20 @@ class ImageDataset(Dataset):
         return normalize(pixels, self.spec), self.targets[index]
 
 
-def make_augment(settings: AugmentConfig) -> Augment | None:
-    """Random affine jitter (and optionally flips) on uint8 tensors; None when disabled."""
+def make_augment(settings: AugmentConfig, *, photos: bool, size: int) -> Augment | None:
+    """Random changes of the training images (uint8 tensors) that keep their class; None when
+    disabled. Photos: a random 60-100% crop resized back, and mirroring (`auto`); other images
+    (digits, scans): small rotations, shifts and zooms, and no mirroring unless asked for."""
     if not settings.enabled:
         return None
     from torchvision.transforms import v2
 
-    steps: list[Augment] = [
+    crop = photos if settings.random_resized_crop == AUTO else settings.random_resized_crop
+    flip = photos if settings.horizontal_flip == AUTO else settings.horizontal_flip
+    steps: list[Augment] = []
+    if crop:
+        steps.append(v2.RandomResizedCrop(size, scale=(0.6, 1.0), antialias=True))
+    steps.append(
         v2.RandomAffine(
             degrees=settings.rotation_degrees,
             translate=(settings.translate, settings.translate),
@@ -70,8 +77,8 @@ def make_augment(settings: AugmentConfig) -> Augment | None:
             interpolation=v2.InterpolationMode.BILINEAR,
             fill=0,
         )
-    ]
-    if settings.horizontal_flip:
+    )
+    if flip:
         steps.append(v2.RandomHorizontalFlip())
     return v2.Compose(steps)
 

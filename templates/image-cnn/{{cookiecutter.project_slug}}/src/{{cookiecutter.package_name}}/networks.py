@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from .core.errors import ProjectError
+from .core.weights import WeightsUnavailableError
 
 # The ImageNet statistics the pretrained ResNet-18 weights expect for RGB input.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -73,22 +74,15 @@ class ResNet18(nn.Module):
             x = x.expand(-1, 3, -1, -1)
         return self.body(x)
 
-    def load_imagenet_weights(self) -> None:
-        """Start from torchvision's ImageNet weights (all layers but the new final one)."""
-        import torch.hub
-        from torchvision.models import ResNet18_Weights
-
-        weights = ResNet18_Weights.IMAGENET1K_V1
-        try:
-            state = torch.hub.load_state_dict_from_url(weights.url, progress=True, check_hash=True)
-        except Exception as error:  # network, proxy, disk or checksum: all mean the same here
-            raise ProjectError(
-                f"could not get the pretrained ResNet-18 weights from {weights.url} ({error}). "
-                "Set model.pretrained: false in params.yaml to train from scratch, or run once "
-                "with network access (the weights are then cached under ~/.cache/torch/hub)"
-            ) from error
+    def load_imagenet_weights(self, state: dict[str, torch.Tensor]) -> None:
+        """Start from ImageNet weights: every layer but the new final one."""
         state = {key: value for key, value in state.items() if not key.startswith("fc.")}
-        self.body.load_state_dict(state, strict=False)
+        missing, unexpected = self.body.load_state_dict(state, strict=False)
+        if unexpected or [key for key in missing if not key.startswith("fc.")]:
+            raise WeightsUnavailableError(
+                "the weights file does not fit ResNet-18: "
+                f"{len(missing)} layer(s) missing, {len(unexpected)} unexpected"
+            )
 
 
 def build_network(

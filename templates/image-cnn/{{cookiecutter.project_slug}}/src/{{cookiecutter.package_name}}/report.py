@@ -44,14 +44,35 @@ def data_facts(dataset: dict[str, Any]) -> list[str]:
     per_class = dataset.get("per_class", {})
     colour = "grayscale" if dataset.get("channels") == 1 else "RGB"
     classes = ", ".join(f"{literal(name)} ({count})" for name, count in per_class.items())
+    size = dataset.get("image_size")
+    typical = dataset.get("typical_size")
+    kind = dataset.get("kind", "") + (
+        f" (typically {typical[0]}x{typical[1]} px)" if typical else ""
+    )
     return [
         f"The images used ({literal(dataset.get('source', '?'))}): {dataset.get('images', '?')} in "
         f"{len(per_class)} classes: {classes}.",
-        f"Each is fed to the network as {dataset.get('image_size')}x{dataset.get('image_size')} "
-        f"{colour}. Every class is split with a fixed seed into {splits.get('train', '?')} "
+        (f"They are {kind}. " if dataset.get("kind") else "")
+        + f"Each is fed to the network as {size}x{size} {colour}. Every class is split with a "
+        f"fixed seed into {splits.get('train', '?')} "
         f"training, {splits.get('val', '?')} validation (early stopping, best epoch) and "
         f"{splits.get('test', '?')} test images, used once, for the numbers above.",
     ]
+
+
+def describe_network(meta: dict[str, Any]) -> str:
+    """The network actually trained, from models/model.json: what it is and where it started."""
+    widths = ", ".join(str(width) for width in meta.get("widths", []))
+    if meta.get("pretrained"):
+        start = f"fine-tuned from ImageNet weights ({meta.get('weights_url')})"
+    else:
+        start = "trained from scratch"
+    return (
+        literal(meta["arch"])
+        + (f" (widths {widths})" if widths and meta["arch"] == "small-cnn" else "")
+        + f", {start}, {meta['parameters']:,} parameters, dropout {meta.get('dropout')}, best of "
+        f"{meta['epochs_trained']} epochs"
+    )
 
 
 def per_class_table(per_class: dict[str, dict[str, Any]]) -> str:
@@ -83,15 +104,11 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         if seconds is not None
         else "wall time and device not recorded by this run"
     )
-    widths = ", ".join(str(width) for width in meta.get("widths", []))
     page = Page(
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(dataset),
-        model=literal(meta["arch"])
-        + (f" (widths {widths})" if widths else "")
-        + f", {meta['parameters']:,} parameters, dropout {meta.get('dropout')}, best of "
-        f"{meta['epochs_trained']} epochs",
+        model=describe_network(meta),
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
         compute=compute,
         details=[per_class_table(per_class)],

@@ -14,10 +14,12 @@ import os
 import shutil
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .config import (
+    AUTO,
     CHECKPOINT_DIR,
     IMAGES_DIR,
     META_FILE,
@@ -26,6 +28,7 @@ from .config import (
     RUN_FILE,
     WEIGHTS_FILE,
     Config,
+    ModelConfig,
     load_config,
 )
 from .core import tracking
@@ -33,7 +36,7 @@ from .core.mlflow_model import log_model
 from .core.onnx_export import export_model
 from .core.settings import read_params
 from .core.stage import check_writable, drop_log_messages, replaced_on_success, run_stage
-from .data import read_splits
+from .data import read_dataset, read_splits
 from .images import ImageSpec
 from .reporting.example_files import IMAGE_FILE
 
@@ -81,6 +84,44 @@ def default_threads(image_size: int, processes: int) -> int:
     return max(1, cpu_count() // processes)
 
 
+@dataclass(frozen=True)
+class Choice:
+    """The network actually trained, once every `auto` is decided."""
+
+    arch: str
+    weights: dict[str, Any] | None  # ImageNet weights to start from; None: from scratch
+    weights_url: str | None
+
+    def sentence(self) -> str:
+        if self.weights is None:
+            return f"{self.arch} trained from scratch"
+        return f"{self.arch} fine-tuned from ImageNet weights"
+
+
+def choose_network(model: ModelConfig, photos: bool) -> Choice:
+    """Resolve `auto`: colour photographs get ResNet-18 from ImageNet weights when they can be
+    fetched, and the small CNN from scratch when they cannot; anything else the small CNN."""
+    from .core.weights import WeightsUnavailableError, fetch_imagenet_weights
+
+    wanted = photos if model.pretrained == AUTO else model.pretrained
+    arch = model.arch
+    if arch == AUTO:
+        arch = "resnet18" if wanted else "small-cnn"
+    if not wanted or arch != "resnet18":
+        return Choice(arch, None, None)
+    try:
+        return Choice(arch, fetch_imagenet_weights(model.weights_url), model.weights_url)
+    except WeightsUnavailableError as error:
+        if model.pretrained is True:
+            raise WeightsUnavailableError(
+                f"{error}. Set train.model.pretrained: auto to fall back to training from "
+                "scratch, or run once with network access (the file is then cached)"
+            ) from error
+        fallback = "small-cnn" if model.arch == AUTO else arch
+        print(f"train: {error}; training {fallback} from scratch instead")
+        return Choice(fallback, None, None)
+
+
 def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | None:
     """Train, then (on rank 0) save the model and log it; return the MLflow run record."""
     import lightning as L
@@ -92,73 +133,87 @@ def train(config: Config, model_dir: Path = MODEL_DIR) -> tracking.RunRecord | N
     drop_log_messages(*LIGHTNING_TIPS)
     L.seed_everything(config.seed, workers=True, verbose=False)
     check_writable(model_dir)  # a read-only models/ fails now, before any training or run
-    classes, splits, spec = load_data(config)
-    module = build_module(config, len(classes))
+    dataset = read_dataset()
+    choice = choose_network(config.train.model, dataset.get("photos", False))
+    print(f"train: {choice.sentence()} on {dataset.get('description', 'the images')}")
+    classes, splits, spec = load_data(config, dataset, choice)
+    module = build_module(config, len(classes), spec, choice)
     uri = tracking.configure(config.mlflow.experiment)
     logger = mlflow_logger(config, uri)
+    logger.log_hyperparams(chosen(choice, spec))  # what each `auto` became
     trainer, checkpoint, stopper = build_trainer(config, logger, model_dir / CHECKPOINT_DIR)
-    tune_for_hardware(config, trainer, module, len(splits["train"]))
+    tune_for_hardware(config, trainer, module, len(splits["train"]), spec.size)
     train_seconds = fit(config, trainer, module, splits)
     if not trainer.is_global_zero:
         return None  # under DDP, only the first process saves and logs
     network = best_network(module, checkpoint)
     stopping = stop_report(trainer, stopper, config.train.checkpoint.monitor)
     meta = describe_model(
-        config, classes, spec, network, trainer, checkpoint, stopping, splits, train_seconds
+        config, choice, classes, spec, network, trainer, checkpoint, stopping, splits, train_seconds
     )
     record = save_model(config, logger.run_id, uri, network, spec, splits, meta, model_dir)
     print(f"train: {stopping.sentence()}")
     print(
-        f"train: {config.train.model.arch}, {trainer.current_epoch} epochs, validation accuracy "
+        f"train: {choice.sentence()}, {trainer.current_epoch} epochs, validation accuracy "
         f"{meta['val_accuracy']:.4f}; model in {model_dir}/, MLflow run {record.run_id} in "
         f"{tracking.public_uri(uri)} ({record.registered_model} v{record.model_version})"
     )
     return record
 
 
-def load_data(config: Config) -> tuple[list[str], dict[str, Any], ImageSpec]:
+def load_data(
+    config: Config, dataset: dict[str, Any], choice: Choice
+) -> tuple[list[str], dict[str, Any], ImageSpec]:
     """The class names, the three splits and the preprocessing, normalised for this data."""
     from .datasets import load_splits, make_augment
     from .images import channel_stats
     from .networks import IMAGENET_MEAN, IMAGENET_STD
 
-    data = config.data
-    spec = ImageSpec(
-        data.image_size, data.channels, data.fit, (0.0,) * data.channels, (1.0,) * data.channels
-    )
-    classes, splits = load_splits(
-        spec, augment=make_augment(config.train.augment), cache=config.train.cache_images
-    )
+    # Size and channels as the data stage wrote the images (it decides `auto`).
+    size, channels, fit = int(dataset["image_size"]), int(dataset["channels"]), config.data.fit
+    spec = ImageSpec(size, channels, fit, (0.0,) * channels, (1.0,) * channels)
+    augment = make_augment(config.train.augment, photos=dataset.get("photos", False), size=size)
+    classes, splits = load_splits(spec, augment=augment, cache=config.train.cache_images)
     # Normalisation: the training images' own statistics, or ImageNet's for pretrained RGB weights.
     train_set = splits["train"]
-    if config.train.model.pretrained and data.channels == 3:
+    if choice.weights is not None and channels == 3:
         mean, std = IMAGENET_MEAN, IMAGENET_STD
     else:
         mean, std = channel_stats(train_set.pixels(i) for i in range(len(train_set)))
-    spec = ImageSpec(data.image_size, data.channels, data.fit, tuple(mean), tuple(std))
-    for dataset in splits.values():
-        dataset.spec = spec
+    spec = ImageSpec(size, channels, fit, tuple(mean), tuple(std))
+    for split in splits.values():
+        split.spec = spec
     return classes, splits, spec
 
 
-def build_module(config: Config, num_classes: int) -> Any:
-    """The LightningModule: the network of train.model, its loss and optimiser settings."""
+def build_module(config: Config, num_classes: int, spec: ImageSpec, choice: Choice) -> Any:
+    """The LightningModule: the chosen network, its loss and optimiser settings."""
     from .module import ImageClassifier
 
     settings, model = config.train, config.train.model
     module = ImageClassifier(
-        arch=model.arch,
+        arch=choice.arch,
         num_classes=num_classes,
-        in_channels=config.data.channels,
+        in_channels=spec.channels,
         widths=list(model.widths),
         dropout=model.dropout,
         lr=settings.lr,
         weight_decay=settings.weight_decay,
         label_smoothing=settings.label_smoothing,
     )
-    if model.pretrained:
-        module.net.load_imagenet_weights()
+    if choice.weights is not None:
+        module.net.load_imagenet_weights(choice.weights)
     return module
+
+
+def chosen(choice: Choice, spec: ImageSpec) -> dict[str, Any]:
+    """The settings actually used where params.yaml says `auto`, as MLflow parameters."""
+    return {
+        "chosen.arch": choice.arch,
+        "chosen.pretrained": choice.weights is not None,
+        "chosen.image_size": spec.size,
+        "chosen.channels": spec.channels,
+    }
 
 
 def mlflow_logger(config: Config, uri: str) -> Any:
@@ -219,7 +274,9 @@ def build_trainer(config: Config, logger: Any, checkpoints: Path) -> tuple[Any, 
     return trainer, checkpoint, stopper
 
 
-def tune_for_hardware(config: Config, trainer: Any, module: Any, train_images: int) -> None:
+def tune_for_hardware(
+    config: Config, trainer: Any, module: Any, train_images: int, image_size: int
+) -> None:
     """BatchNorm's momentum for the number of steps per epoch; CPU threads per process."""
     import torch
 
@@ -228,9 +285,7 @@ def tune_for_hardware(config: Config, trainer: Any, module: Any, train_images: i
     settings = config.train
     steps_per_epoch = math.ceil(train_images / (settings.batch_size * trainer.num_devices))
     set_batch_norm_momentum(module.net, batch_norm_momentum(steps_per_epoch))
-    torch.set_num_threads(
-        settings.num_threads or default_threads(config.data.image_size, trainer.num_devices)
-    )
+    torch.set_num_threads(settings.num_threads or default_threads(image_size, trainer.num_devices))
 
 
 def fit(config: Config, trainer: Any, module: Any, splits: dict[str, Any]) -> float:
@@ -267,6 +322,7 @@ def best_network(module: Any, checkpoint: Any) -> Any:
 
 def describe_model(
     config: Config,
+    choice: Choice,
     classes: list[str],
     spec: ImageSpec,
     network: Any,
@@ -279,8 +335,10 @@ def describe_model(
     """models/model.json: what the API rebuilds the network from, and how training went."""
     settings = config.train
     return {
-        "arch": settings.model.arch,
-        "widths": list(settings.model.widths),
+        "arch": choice.arch,
+        "widths": list(settings.model.widths) if choice.arch == "small-cnn" else [],
+        "pretrained": choice.weights is not None,
+        "weights_url": tracking.public_uri(choice.weights_url),
         "dropout": settings.model.dropout,
         "classes": classes,
         "preprocessing": spec.to_dict(),

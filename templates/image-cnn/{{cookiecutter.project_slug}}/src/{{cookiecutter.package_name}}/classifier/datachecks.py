@@ -16,10 +16,12 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def check_dataset(rows: Sequence[dict[str, str]], images_dir: Path = IMAGES_DIR) -> list[str]:
-    """Run the checks on data/splits.csv's rows; print and keep the warnings."""
+def check_dataset(
+    rows: Sequence[dict[str, str]], images_dir: Path = IMAGES_DIR, *, extra: Sequence[str] = ()
+) -> list[str]:
+    """Run the checks on data/splits.csv's rows; print and keep their warnings and `extra`."""
     train = [_digest(images_dir / row["path"]) for row in rows if row["split"] == "train"]
     test = [_digest(images_dir / row["path"]) for row in rows if row["split"] == "test"]
     warnings = shared_examples(train, test, "images", "the same pixels after resizing")
     warnings += tiny_classes(class_counts(row["label"] for row in rows), "images")
-    return report(warnings)
+    return report([*warnings, *extra])
