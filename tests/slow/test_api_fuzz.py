@@ -33,7 +33,8 @@ def trained_quickly(template: str, project: Project) -> Project:
 
 
 @pytest.mark.parametrize(
-    "template", ["tabular-classifier", "nlp-sentiment", "rl-agent", "image-cnn"]
+    "template",
+    ["tabular-classifier", "tabular-regressor", "nlp-sentiment", "rl-agent", "image-cnn"],
 )
 def test_schemathesis_finds_nothing(template: str, tmp_path_factory: pytest.TempPathFactory):
     project = trained_quickly(template, generate(template, tmp_path_factory.mktemp(template)))
