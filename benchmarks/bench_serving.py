@@ -46,6 +46,7 @@ UPLOAD_SIZE = 28  # pixels a side of image-cnn's upload
 # How each template's POST /predict body becomes one input of its Predictor.predict.
 FLOOR_INPUT = {
     "tabular-classifier": "example",
+    "tabular-regressor": "example",
     "nlp-sentiment": "example['text']",
     "rl-agent": "example['observation']",
     "image-cnn": "__import__(package + '.images', fromlist=['open_image']).open_image(png)",

@@ -60,6 +60,12 @@ def tabular_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
 
 
 @pytest.fixture(scope="session")
+def regressor_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
+    """tabular-regressor on its default data, after one `dvc repro`."""
+    return generate_and_repro("tabular-regressor", tmp_path_factory.mktemp("regressor"))
+
+
+@pytest.fixture(scope="session")
 def image_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """image-cnn on its default data, after one `dvc repro`."""
     return generate_and_repro("image-cnn", tmp_path_factory.mktemp("image-cnn"))

@@ -1,5 +1,6 @@
 """Own data sets a learner might bring, built inside the tests: a passenger table, labelled texts, a
-folder of digit images. Each has a learnable signal, so a quality bar on it means something."""
+folder of digit images, a wine table with a numeric target. Each has a learnable signal, so a
+quality bar on it means something."""
 
 from __future__ import annotations
 
@@ -109,3 +110,24 @@ def write_digit_folder(folder: Path) -> Path:
     """The realistic 28x28 digit scans of own_images.py, 150 per class, one folder per class."""
     own_images.write_digit_folder(folder, per_class=150, seed=0)
     return folder
+
+
+WINE_TARGET = "alcohol"
+
+
+def write_wines(path: Path, seed: int = 0) -> Path:
+    """UCI's wine recognition table (it ships with scikit-learn) as a learner's CSV with a numeric
+    target: 178 wines, 12 chemical measurements with a few gaps, the cultivar as text, and the
+    alcohol content to predict. Real data: a cross-validated ridge model explains about 0.58 of
+    the variance of alcohol, the training mean none."""
+    from sklearn.datasets import load_wine
+
+    wine = load_wine(as_frame=True)
+    frame = wine.data.copy()
+    frame.insert(0, "cultivar", wine.target.map(lambda code: f"cultivar {code + 1}"))
+    rng = np.random.default_rng(seed)
+    frame.loc[rng.random(len(frame)) < 0.05, "magnesium"] = np.nan
+    frame.loc[rng.random(len(frame)) < 0.05, "cultivar"] = np.nan
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False)
+    return path

@@ -26,7 +26,13 @@ def shared_project(trained: Trained | Project | tuple[Project, float]) -> Projec
     "fixture",
     [
         pytest.param(name, marks=sharing(name))
-        for name in ("tabular_trained", "nlp_trained", "rl_trained", "image_trained")
+        for name in (
+            "tabular_trained",
+            "regressor_trained",
+            "nlp_trained",
+            "rl_trained",
+            "image_trained",
+        )
     ],
 )
 def test_schemathesis_finds_nothing(fixture: str, request: pytest.FixtureRequest):

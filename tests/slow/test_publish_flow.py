@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = {
     "image-cnn": {"train": {"epochs": 1}},
     "nlp-sentiment": {"train": {"neural": {"epochs": 1}}},
+    "tabular-regressor": {"evaluate": {"permutation_repeats": 2, "bootstrap_resamples": 200}},
     "rl-agent": {
         "train": {"total_timesteps": 1024, "eval_freq": 0, "progress_bar": False},
         "evaluate": {"n_episodes": 3, "gif_max_frames": 10},
