@@ -63,10 +63,8 @@ def data_facts(dataset: dict[str, Any]) -> list[str]:
 def describe_network(meta: dict[str, Any]) -> str:
     """The network actually trained, from models/model.json: what it is and where it started."""
     widths = ", ".join(str(width) for width in meta.get("widths", []))
-    if meta.get("pretrained"):
-        start = f"fine-tuned from ImageNet weights ({meta.get('weights_url')})"
-    else:
-        start = "trained from scratch"
+    pretrained = f"fine-tuned from ImageNet weights ({meta.get('weights_url')})"
+    start = pretrained if meta.get("pretrained") else "trained from scratch"
     return (
         literal(meta["arch"])
         + (f" (widths {widths})" if widths and meta["arch"] == "small-cnn" else "")
