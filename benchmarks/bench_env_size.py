@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from mlport.api import create_project  # noqa: E402
 
-TEMPLATES = ("tabular-classifier", "nlp-sentiment", "image-cnn", "rl-agent")
+TEMPLATES = ("tabular-classifier", "nlp-sentiment", "image-cnn", "rl-agent", "clustering")
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
@@ -81,7 +81,7 @@ def main() -> int:
         folder = work / template
         folder.mkdir(exist_ok=True)
         project = create_project(template, folder, git=False)
-        deep = template != "tabular-classifier"
+        deep = template not in ("tabular-classifier", "clustering")  # no PyTorch
         sizes = {}
         for kind, build in (("serving", serving_env), ("training", training_env)):
             started = time.perf_counter()

@@ -26,6 +26,8 @@ def trained_quickly(template: str, project: Project) -> Project:
             train={"total_timesteps": 512, "eval_freq": 0},
             evaluate={"n_episodes": 2, "n_envs": 2, "gif_max_frames": 0},
         )
+    elif template == "clustering":
+        project.set_params(train={"k": {"max": 4}, "stability": {"seeds": 2, "resamples": 1}})
     elif template == "image-cnn":
         project.set_params(train={"epochs": 1, "progress_bar": False})
     project.dvc("repro")
@@ -33,7 +35,7 @@ def trained_quickly(template: str, project: Project) -> Project:
 
 
 @pytest.mark.parametrize(
-    "template", ["tabular-classifier", "nlp-sentiment", "rl-agent", "image-cnn"]
+    "template", ["tabular-classifier", "nlp-sentiment", "rl-agent", "image-cnn", "clustering"]
 )
 def test_schemathesis_finds_nothing(template: str, tmp_path_factory: pytest.TempPathFactory):
     project = trained_quickly(template, generate(template, tmp_path_factory.mktemp(template)))
