@@ -9,6 +9,7 @@ from typing import Any
 
 import joblib
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .candidates import ClusterModel, fit_anomaly, neighbours_of
 from .config import (
@@ -61,7 +62,9 @@ def train(config: Config) -> Selection:
     # Before the slow part: an unreachable tracking server fails now, in one line.
     uri = configure(config.mlflow.experiment)
     started = time.perf_counter()
-    model, selection = fit_model(features, config)
+    # One thread: on a few thousand rows k-means' thread pool costs more than it saves (4x here).
+    with threadpool_limits(limits=1):
+        model, selection = fit_model(features, config)
     seconds = time.perf_counter() - started
 
     # The model files change only once the run is logged: a failure keeps the previous model.
