@@ -26,7 +26,14 @@ sys.path.insert(0, str(ROOT))
 
 from mlport.api import create_project  # noqa: E402
 
-TEMPLATES = ("tabular-classifier", "tabular-regressor", "nlp-sentiment", "image-cnn", "rl-agent")
+TEMPLATES = (
+    "tabular-classifier",
+    "tabular-regressor",
+    "nlp-sentiment",
+    "image-cnn",
+    "rl-agent",
+    "clustering",
+)
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
@@ -81,7 +88,7 @@ def main() -> int:
         folder = work / template
         folder.mkdir(exist_ok=True)
         project = create_project(template, folder, git=False)
-        deep = not template.startswith("tabular-")
+        deep = template in ("image-cnn", "nlp-sentiment", "rl-agent")  # PyTorch
         sizes = {}
         for kind, build in (("serving", serving_env), ("training", training_env)):
             started = time.perf_counter()

@@ -49,6 +49,7 @@ FLOOR_INPUT = {
     "tabular-regressor": "example",
     "nlp-sentiment": "example['text']",
     "rl-agent": "example['observation']",
+    "clustering": "example",
     "image-cnn": "__import__(package + '.images', fromlist=['open_image']).open_image(png)",
 }
 

@@ -15,7 +15,14 @@ sys.path.insert(0, str(ROOT))
 from tests.slow.harness import Project, generate, served  # noqa: E402
 from tests.slow.test_nlp_sentiment import imdb_archive  # noqa: E402
 
-TEMPLATES = ("tabular-classifier", "tabular-regressor", "nlp-sentiment", "rl-agent", "image-cnn")
+TEMPLATES = (
+    "tabular-classifier",
+    "tabular-regressor",
+    "nlp-sentiment",
+    "rl-agent",
+    "image-cnn",
+    "clustering",
+)
 
 
 def trained_project(template: str, work: Path) -> Project:

@@ -39,7 +39,7 @@ def test_unknown_template_lists_the_known_ones(tmp_path: Path) -> None:
     line = run_failing(["new", "image-gan"], tmp_path)
     assert line == (
         "error: unknown template 'image-gan'; known templates: "
-        "image-cnn, nlp-sentiment, rl-agent, tabular-classifier, tabular-regressor"
+        "clustering, image-cnn, nlp-sentiment, rl-agent, tabular-classifier, tabular-regressor"
     )
 
 

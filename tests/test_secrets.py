@@ -183,7 +183,14 @@ def test_a_line_marked_with_the_allowlist_pragma_passes(repo: Path) -> None:
 
 @pytest.mark.parametrize(
     "template",
-    ["tabular-classifier", "tabular-regressor", "image-cnn", "nlp-sentiment", "rl-agent"],
+    [
+        "tabular-classifier",
+        "tabular-regressor",
+        "image-cnn",
+        "nlp-sentiment",
+        "rl-agent",
+        "clustering",
+    ],
 )
 def test_no_template_holds_anything_the_check_calls_a_secret(
     rendered: dict[str, Path], template: str

@@ -66,6 +66,12 @@ def regressor_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
 
 
 @pytest.fixture(scope="session")
+def clustering_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
+    """clustering on its default data (the wine table), after one `dvc repro`."""
+    return generate_and_repro("clustering", tmp_path_factory.mktemp("clustering"))
+
+
+@pytest.fixture(scope="session")
 def image_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """image-cnn on its default data, after one `dvc repro`."""
     return generate_and_repro("image-cnn", tmp_path_factory.mktemp("image-cnn"))

@@ -58,6 +58,47 @@ def write_passengers(path: Path) -> Path:
     return path
 
 
+CUSTOMER_ID = "customer_id"
+
+
+def customer_table(rows_per_segment: int = 150, seed: int = 0) -> pd.DataFrame:
+    """An unlabelled shop's customers from four segments: an id, a category, numbers with gaps.
+
+    The channel follows from the online share: a category that agrees with the segments.
+
+    The segments differ in spend, visits and basket size (several standard deviations apart), so
+    k-means separates them with a silhouette near 0.7 (k = 3: two store segments merge); the
+    segment itself is not in the table.
+    """
+    rng = np.random.default_rng(seed)
+    # (annual spend, visits per month, basket size, online share) of each segment
+    centres = [(300, 1.0, 25, 0.9), (1200, 4.0, 25, 0.2), (2500, 2.0, 110, 0.5), (600, 8.0, 8, 0.1)]
+    parts = []
+    for spend, visits, basket, online in centres:
+        n = rows_per_segment
+        parts.append(
+            pd.DataFrame(
+                {
+                    "annual_spend": rng.normal(spend, spend * 0.12, n).round(2),
+                    "visits_per_month": np.clip(rng.normal(visits, visits * 0.15, n), 0, None),
+                    "basket_size": rng.normal(basket, basket * 0.12, n).round(1),
+                    "online_share": np.clip(rng.normal(online, 0.06, n), 0, 1).round(3),
+                }
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True).sample(frac=1, random_state=seed)
+    frame.insert(0, CUSTOMER_ID, [f"c{i:05d}" for i in range(len(frame))])
+    frame["channel"] = np.where(frame["online_share"] > 0.5, "online", "store").astype(object)
+    frame.loc[rng.random(len(frame)) < 0.05, "basket_size"] = np.nan
+    return frame.reset_index(drop=True)
+
+
+def write_customers(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    customer_table().to_csv(path, index=False)
+    return path
+
+
 POSITIVE = ["delightful", "great", "wonderful", "superb", "charming", "moving", "brilliant", "fun"]
 NEGATIVE = ["dull", "awful", "boring", "clumsy", "tedious", "weak", "painful", "messy"]
 NEUTRAL = ["the plot", "the acting", "the music", "the ending", "the cast", "the script", "it"]

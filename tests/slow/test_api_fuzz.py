@@ -32,6 +32,7 @@ def shared_project(trained: Trained | Project | tuple[Project, float]) -> Projec
             "nlp_trained",
             "rl_trained",
             "image_trained",
+            "clustering_trained",
         )
     ],
 )

@@ -62,6 +62,14 @@ DEFAULT_DESCRIPTIONS = {
         "scikit-learn's digits",
         "load_digits",
     ],
+    "clustering": [
+        "wine",
+        "cultivar",
+        "chemical analysis",
+        "Italy",
+        "proline",
+        "flavanoids",
+    ],
     "rl-agent": [
         "CartPole",
         "pole angle",
@@ -100,6 +108,13 @@ ABOUT = {
         "license": "CC0",
         "citation": "Digits scanned from our paper forms (2024).",
         "summary": "Handwritten digits scanned at 28x28 pixels, one folder per digit.",
+    },
+    "clustering": {
+        "name": "Shop customers",
+        "url": "https://example.org/customers",
+        "license": "CC0",
+        "citation": "Our shop's loyalty-card records (2024).",
+        "summary": "One row per customer: yearly spend, visits, basket size and channel.",
     },
     "rl-agent": {
         "url": "https://gymnasium.farama.org/environments/classic_control/",
@@ -422,6 +437,48 @@ def test_image_photos_train_from_scratch_in_one_line_when_the_weights_cannot_be_
     model = json.loads((project.path / "models/model.json").read_text(encoding="utf-8"))
     assert (model["arch"], model["pretrained"]) == ("small-cnn", False)
     assert "`small-cnn` (widths 16, 32, 64), trained from scratch" in project.results_block()
+
+
+# --- clustering: an unlabelled customer table ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def customers(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = own_project(
+        tmp_path_factory.mktemp("own-clustering"),
+        "clustering",
+        "Customer Segments",
+        "Which customers shop alike? Segments found from spend, visits and basket size.",
+    )
+    data = "data/raw/customers.csv"
+    settings = {"source": data, "label": None, "drop_columns": [own_data.CUSTOMER_ID]}
+    return switch_to_own_data(project, data, own_data.write_customers, settings)
+
+
+def test_clustering_separates_the_customer_segments(customers: Project):
+    # The four segments sit several standard deviations apart: measured silhouette about 0.7.
+    metrics = customers.metrics()
+    assert metrics["silhouette"] >= 0.5, metrics
+    assert "label_ari" not in metrics  # no label: nothing to check the clusters against
+    evaluation = json.loads((customers.path / "reports/evaluation.json").read_text("utf-8"))
+    assert evaluation["baselines"][0]["metrics"]["silhouette"] <= 0.05
+
+
+def test_clustering_passes_its_data_tests_on_the_customers(customers: Project):
+    result = customers.python(
+        "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_project_data.py", check=False
+    )
+    assert result.returncode == 0 and "3 passed" in result.stdout, result.stdout[-4000:]
+
+
+def test_clustering_documents_describe_the_customers_not_the_wine(customers: Project):
+    assert default_sentences_left(customers, "clustering") == []
+    readme = (customers.path / "README.md").read_text(encoding="utf-8")
+    assert "Shop customers" in readme and "`annual_spend`" in readme
+    assert "no known grouping" in readme
+    changed = customers.run("git", "status", "--porcelain").stdout.split("\n")
+    edited = {line[3:] for line in changed if line.startswith(" M")}
+    assert "params.yaml" in edited and not any(name.startswith("src/") for name in edited)
 
 
 # --- rl-agent: Acrobot-v1 with the defaults, Pendulum-v1 with a short SAC budget ------------

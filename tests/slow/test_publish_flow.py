@@ -26,6 +26,7 @@ from tests.slow.test_nlp_sentiment import imdb_archive
 ROOT = Path(__file__).resolve().parents[2]
 # Budgets that keep each pipeline to seconds; the numbers are not what this test is about.
 SMALL = {
+    "clustering": {"train": {"k": {"max": 4}, "stability": {"seeds": 2, "resamples": 1}}},
     "image-cnn": {"train": {"epochs": 1}},
     "nlp-sentiment": {"train": {"neural": {"epochs": 1}}},
     "tabular-regressor": {"evaluate": {"permutation_repeats": 2, "bootstrap_resamples": 200}},

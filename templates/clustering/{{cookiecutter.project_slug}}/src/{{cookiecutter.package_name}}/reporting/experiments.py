@@ -1,0 +1,91 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/reporting/experiments.py: edit it there, then run `python scripts/sync_shared.py` -#}
+"""The Experiments table: every MLflow run of the project, what it changed and what it scored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ..core.errors import ProjectError
+from ..core.tracking import TEST_PREFIX, connect
+from .report_blocks import markdown_table
+
+MAX_RUNS = 15  # the most recent ones; MLflow's UI (`make mlflow-ui`) has them all
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One training run: when, which parameters, which held-out score."""
+
+    run_id: str
+    started: dt.datetime
+    params: Mapping[str, str]
+    score: float | None
+
+
+def load_runs(experiment: str, metric: str) -> list[RunSummary]:
+    """The finished runs of `experiment`, oldest first, scored by `test_<metric>`."""
+    import mlflow
+
+    client = mlflow.MlflowClient(connect())
+    found = client.get_experiment_by_name(experiment)
+    if found is None:
+        return []
+    runs = client.search_runs(
+        [found.experiment_id],
+        "attributes.status = 'FINISHED'",
+        order_by=["attributes.start_time ASC"],
+    )
+    return [
+        RunSummary(
+            run_id=run.info.run_id,
+            started=dt.datetime.fromtimestamp(run.info.start_time / 1000, dt.UTC),
+            params=run.data.params,
+            score=run.data.metrics.get(f"{TEST_PREFIX}{metric}", run.data.metrics.get(metric)),
+        )
+        for run in runs
+    ]
+
+
+def changes(params: Mapping[str, str], reference: Mapping[str, str]) -> str:
+    """`key=value` for every parameter that differs from the reference run."""
+    changed = [
+        f"`{key}={value}`" for key, value in sorted(params.items()) if reference.get(key) != value
+    ]
+    return ", ".join(changed) or "same parameters"
+
+
+def runs_table(runs: Sequence[RunSummary], label: str, current: str | None) -> str:
+    """Each run against the first one of its kind (the same parameter names: the same model)."""
+    if not runs:
+        return "_No finished MLflow run in this project's experiment yet._"
+    firsts: dict[frozenset[str], RunSummary] = {}
+    rows = []
+    for number, run in enumerate(runs, start=1):
+        reference = firsts.setdefault(frozenset(run.params), run)
+        if number <= len(runs) - MAX_RUNS:
+            continue
+        name = f"{number}" + (" (this page)" if run.run_id == current else "")
+        what = "first run" if reference is run else changes(run.params, reference.params)
+        score = "–" if run.score is None else f"{run.score:.4f}"
+        rows.append([name, run.started.strftime("%Y-%m-%d %H:%M"), what, score])
+    note = (
+        "Every training run tracked in MLflow, against the first run of the same model. Try a "
+        "variant with `dvc exp run -S seed=1` (any key of params.yaml); `dvc exp show` and "
+        "`make mlflow-ui` compare them."
+    )
+    return (
+        note
+        + "\n\n"
+        + markdown_table(["run", "started (UTC)", "changed", f"held-out {label}"], rows)
+    )
+
+
+def experiments_section(experiment: str, metric: str, label: str, current: str | None) -> str:
+    """The table, or one line saying why it cannot be shown (the store is out of reach)."""
+    try:
+        runs = load_runs(experiment, metric)
+    except ProjectError as error:
+        return f"_The MLflow runs could not be read: {error}._"
+    return runs_table(runs, label, current)

@@ -1,0 +1,113 @@
+{# generated from templates/_shared/{{cookiecutter.project_slug}}/tests/test_dvc_deps.py: edit it there, then run `python scripts/sync_shared.py` -#}
+"""dvc.yaml stays complete: each stage lists as `deps` every package module its command imports.
+
+A module a stage imports but does not list is one whose edits `dvc repro` ignores: the stage would
+keep stale results. Imports are followed with `ast` through the package, transitively, including
+imports inside functions. When you add a module (say `helpers.py`, imported by `train.py`), add
+`src/<package>/helpers.py` to the `deps` of every stage this test names.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMAND = re.compile(r"^python -m (\w+)\.(\w+)$")
+
+
+def imported_modules(path: Path, package: Path) -> set[Path]:
+    """The package's own modules that `path` imports, anywhere in its body."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [
+                (package.parent.joinpath(*alias.name.split(".")), [])
+                for alias in node.names
+                if alias.name.split(".")[0] == package.name
+            ]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = path.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                module = node.module.split(".") if node.module else []
+            elif (node.module or "").split(".")[0] == package.name:
+                base, module = package.parent, node.module.split(".")
+            else:
+                continue
+            targets = [(base.joinpath(*module), [alias.name for alias in node.names])]
+        else:
+            continue
+        for target, names in targets:
+            candidates = [target.with_suffix(".py"), target / "__init__.py"]
+            candidates += [target / f"{name}.py" for name in names]  # `from . import module`
+            found.update(candidate for candidate in candidates if candidate.is_file())
+    return found
+
+
+def module_closure(entry: Path, package: Path) -> set[Path]:
+    """`entry` and every package module reached from it by imports."""
+    seen: set[Path] = set()
+    todo = [entry]
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(imported_modules(module, package) - seen)
+    return seen
+
+
+def stages(project: Path) -> dict[str, dict]:
+    return yaml.safe_load((project / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+
+
+def missing_dependencies(project: Path) -> dict[str, list[str]]:
+    """For each stage, the package modules it imports that its `deps` do not list."""
+    missing = {}
+    for name, stage in stages(project).items():
+        match = COMMAND.match(stage["cmd"])
+        assert match, f"stage {name} runs {stage['cmd']!r}, not `python -m <package>.<module>`"
+        package = project / "src" / match.group(1)
+        listed = {str(dep) for dep in stage.get("deps", [])}
+        needed = module_closure(package / f"{match.group(2)}.py", package)
+        absent = sorted(
+            relative
+            for relative in (module.relative_to(project).as_posix() for module in needed)
+            # A package's __init__ holds only its docstring (checked below).
+            if not relative.endswith("__init__.py") and relative not in listed
+        )
+        if absent:
+            missing[name] = absent
+    return missing
+
+
+def test_every_stage_depends_on_every_module_it_imports() -> None:
+    missing = missing_dependencies(ROOT)
+    lines = [f"stage {stage}: add {path}" for stage, paths in missing.items() for path in paths]
+    assert not missing, "dvc.yaml misses deps, so `dvc repro` would keep stale results:\n" + (
+        "\n".join(lines)
+    )
+
+
+def test_every_params_entry_of_a_stage_is_in_params_yaml() -> None:
+    params = yaml.safe_load((ROOT / "params.yaml").read_text(encoding="utf-8"))
+    for name, stage in stages(ROOT).items():
+        for entry in stage.get("params", []):
+            held = params
+            for key in entry.split("."):
+                assert isinstance(held, dict) and key in held, f"{name}: params.yaml has no {entry}"
+                held = held[key]
+
+
+def test_package_init_files_hold_no_code() -> None:
+    for init in (ROOT / "src").rglob("__init__.py"):
+        for node in ast.parse(init.read_text(encoding="utf-8")).body:
+            constant = isinstance(node, ast.Expr | ast.Assign) and isinstance(
+                node.value, ast.Constant
+            )
+            assert constant, f"{init} holds code: it would be a dependency of every stage"
