@@ -1,11 +1,13 @@
 """The API against the tiny trained models: answers, limits and 422s, and 503 before training.
 
 Every refusal is a 4xx with a short JSON reason; the OpenAPI document states the limits the
-server applies (1 to max_chars characters, not only whitespace; 1 to max_batch texts).
+server applies (1 to max_chars characters, not only whitespace and HTML tags; 1 to max_batch
+texts).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.api.deps import Predictor
+from {{ cookiecutter.package_name }}.api.schemas import HAS_TEXT
 from {{ cookiecutter.package_name }}.reporting.example_files import load_request
 
 MAX_CHARS, MAX_BATCH = 50, 3  # through the environment, over params.yaml's serve section
@@ -78,6 +81,7 @@ def test_predict_batch_keeps_the_order(client: TestClient) -> None:
     [
         ("/predict", {"text": ""}, "text is empty"),
         ("/predict", {"text": "  \n\t\u3000\u00a0 "}, "text is empty"),
+        ("/predict", {"text": "<br /><br />\n<p> </p><!-- -->"}, "only HTML tags"),
         ("/predict", {"text": "x" * (MAX_CHARS + 1)}, f"at most {MAX_CHARS} characters"),
         ("/predict", {"text": 42}, "string"),
         ("/predict", {"texts": ["a"]}, "Field required"),
@@ -90,6 +94,7 @@ def test_predict_batch_keeps_the_order(client: TestClient) -> None:
     ids=[
         "empty",
         "whitespace",
+        "html-only",
         "too-long",
         "not-a-string",
         "missing",
@@ -114,6 +119,29 @@ def test_whitespace_is_what_the_schema_says_it_is(client: TestClient) -> None:
     # a text was valid and the server refused it. Now both go by the pattern's own list.
     assert client.post("/predict", json={"text": "\x1c"}).status_code == 200
     assert client.post("/predict", json={"text": "\u2003\ufeff"}).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("text", "has_words"),
+    [
+        ("<br /><br />", False),
+        ("<p>\u3000</p>\n", False),
+        ("<b>fine</b>", True),
+        ("<3 it", True),
+        ("a < b", True),
+        ("<", True),
+        ("<b", True),
+        ("<a<b>", True),
+    ],
+)
+def test_html_only_text_is_refused_as_the_schema_says(
+    client: TestClient, text: str, has_words: bool
+) -> None:
+    # "<br /><br />" reached the model as no words and got a coin-flip answer. The schema's
+    # pattern and the server's check agree on every case.
+    assert bool(re.search(HAS_TEXT, text)) is has_words
+    status = client.post("/predict", json={"text": text}).status_code
+    assert status == (200 if has_words else 422)
 
 
 def test_a_lone_surrogate_gets_422_not_500(client: TestClient) -> None:
@@ -158,7 +186,7 @@ def test_the_openapi_document_states_the_limits_the_server_applies(client: TestC
     schemas = spec["components"]["schemas"]
     text = schemas["PredictRequest"]["properties"]["text"]
     assert (text["minLength"], text["maxLength"]) == (1, MAX_CHARS)
-    assert text["pattern"].startswith("[^")
+    assert text["pattern"] == HAS_TEXT
     texts = schemas["BatchRequest"]["properties"]["texts"]
     assert (texts["minItems"], texts["maxItems"]) == (1, MAX_BATCH)
     assert texts["items"]["maxLength"] == MAX_CHARS
