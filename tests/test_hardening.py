@@ -467,3 +467,17 @@ def test_a_bad_name_typed_at_the_prompt_is_asked_again_at_once(tmp_path: Path) -
     assert screen.count("try again") == 2  # the digit-first name, then the package 'os'
     assert "would hide the standard library's 'os' module" in screen
     assert (tmp_path / "lunar-pilot" / "src" / "lunar_pilot" / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("template", "pickle_file"),
+    [("nlp-sentiment", "models/baseline/model.joblib"), ("rl-agent", "models/agent.zip")],
+)
+def test_a_model_file_that_is_a_pickle_is_named_as_one_in_the_model_card(
+    tmp_path: Path, template: str, pickle_file: str
+) -> None:
+    # Loading a pickle runs whatever it holds: a learner must know which model files to trust.
+    project = create_project(template, tmp_path, git=False)
+    card = (project / "MODEL_CARD.md").read_text(encoding="utf-8")
+    limitations = card.split("## Bias, risks and limitations", 1)[1].split("\n## ", 1)[0]
+    assert pickle_file in limitations and "can run code when" in limitations
