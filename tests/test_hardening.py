@@ -473,7 +473,15 @@ def test_a_bad_name_typed_at_the_prompt_is_asked_again_at_once(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
-    "template", ["tabular-classifier", "image-cnn", "nlp-sentiment", "rl-agent"]
+    "template",
+    [
+        "tabular-classifier",
+        "tabular-regressor",
+        "image-cnn",
+        "nlp-sentiment",
+        "rl-agent",
+        "clustering",
+    ],
 )
 def test_the_train_stage_keeps_its_model_outputs_while_it_runs(
     rendered: dict[str, Path], template: str
@@ -497,3 +505,17 @@ def test_update_carries_the_results_block_when_an_end_marker_is_quoted_above_it(
     mine = intro + "<!-- results:start -->\nMY RESULTS\n<!-- results:end -->\n\n## Notes\n"
     theirs = intro + "<!-- results:start -->\n_run dvc repro_\n<!-- results:end -->\n\n## Notes\n"
     assert with_results_of(mine, theirs) == mine
+
+
+@pytest.mark.parametrize(
+    ("template", "pickle_file"),
+    [("nlp-sentiment", "models/baseline/model.joblib"), ("rl-agent", "models/agent.zip")],
+)
+def test_a_model_file_that_is_a_pickle_is_named_as_one_in_the_model_card(
+    tmp_path: Path, template: str, pickle_file: str
+) -> None:
+    # Loading a pickle runs whatever it holds: a learner must know which model files to trust.
+    project = create_project(template, tmp_path, git=False)
+    card = (project / "MODEL_CARD.md").read_text(encoding="utf-8")
+    limitations = card.split("## Bias, risks and limitations", 1)[1].split("\n## ", 1)[0]
+    assert pickle_file in limitations and "can run code when" in limitations

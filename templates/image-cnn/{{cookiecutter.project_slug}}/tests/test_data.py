@@ -95,6 +95,24 @@ def test_a_single_class_is_refused(project, tmp_path):
         build_dataset(load_config())
 
 
+def test_a_link_to_a_file_outside_the_image_folder_is_refused(project, tmp_path):
+    # The link was followed: a private file became a training image, and data/images/ copied it.
+    private = tmp_path / "private.png"
+    draw("circle", seed=5).save(private)
+    (project / "data/raw/circle/linked.png").symlink_to(private)
+
+    with pytest.raises(DataError, match="1 image file\\(s\\) under .* are links to files outside"):
+        build_dataset(load_config())
+    assert not Path("data/images").exists()
+
+
+def test_a_link_within_the_image_folder_is_read(project):
+    first = sorted((project / "data/raw/circle").iterdir())[0]
+    (project / "data/raw/circle" / f"again{first.suffix}").symlink_to(first)
+
+    assert build_dataset(load_config())["per_class"]["circle"] == PER_CLASS + 1
+
+
 def test_a_class_with_too_few_images_is_named(project):
     for path in sorted((project / "data/raw/square").iterdir())[2:]:
         path.unlink()

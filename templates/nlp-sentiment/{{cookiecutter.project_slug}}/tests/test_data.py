@@ -112,6 +112,16 @@ def test_bad_data_gets_one_clear_message(tmp_path: Path, change, message: str) -
         load_file_source(config.data, config.seed)
 
 
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_column_named_twice_is_refused(tmp_path: Path, fmt: str) -> None:
+    # pandas renamed the second "review" to "review.1": the wrong column could be trained on.
+    sep = "\t" if fmt == "tsv" else ","
+    path = tmp_path / f"r.{fmt}"
+    path.write_text(sep.join(["review", "sentiment", "review"]) + "\n" + sep.join("abc") + "\n")
+    with pytest.raises(DataError, match=re.escape("column(s) ['review'] more than once")):
+        read_table(path)
+
+
 def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "r.xlsx").write_text("x")
     with pytest.raises(DataError, match="set data.file.format"):

@@ -77,6 +77,10 @@ BAD_CSVS = {
     "no target": (lambda: rewrite(lambda t: t.drop(columns="species")), "target column 'species'"),
     "one class": (lambda: rewrite(lambda t: t.assign(species="adelie")), "one class only"),
     "all-missing column": (lambda: rewrite(lambda t: t.assign(island=None)), "hold no values"),
+    "repeated column": (
+        lambda: rewrite(lambda t: t.rename(columns={"island": "bill_length_mm"})),
+        r"column\(s\) \['bill_length_mm'\] more than once",
+    ),
     "single-row class": (
         lambda: rewrite(lambda t: t.assign(species=["rare"] + list(t.species[1:]))),
         "have a single row",

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from {{ cookiecutter.package_name }}.classifier import leaks
 from {{ cookiecutter.package_name }}.classifier.intervals import bootstrap_interval
 from {{ cookiecutter.package_name }}.classifier.leaks import leaking_columns
 from {{ cookiecutter.package_name }}.config import load_config
@@ -75,6 +76,27 @@ def test_a_column_restating_the_target_is_a_leak_and_an_id_column_is_not():
     frame["row_id"] = np.random.default_rng(0).permutation(len(frame))
     found = leaking_columns(frame.drop(columns="species"), frame["species"], seed=0)
     assert set(found) == {"label_copy", "code"}
+
+
+def test_a_wide_table_gets_a_bounded_check_with_progress_and_its_leak_found(monkeypatch, capsys):
+    # One tree per column kept a 20,000-column table busy for minutes without a word.
+    frame = tiny_table(rows_per_class=20)
+    rng = np.random.default_rng(0)
+    names = [f"f{i}" for i in range(2100)]
+    wide = pd.DataFrame(rng.normal(size=(len(frame), len(names))), columns=names)
+    # A leak only the tree finds: a value per row, but a threshold per class.
+    codes = frame["species"].map({"adelie": 0, "chinstrap": 10, "gentoo": 20})
+    wide["f2099"] = codes + rng.uniform(size=len(frame))
+    trees = []
+    tree_accuracy = leaks.tree_accuracy
+    monkeypatch.setattr(
+        leaks, "tree_accuracy", lambda *args: trees.append(1) or tree_accuracy(*args)
+    )
+    found = leaking_columns(wide, frame["species"], seed=0)
+    assert set(found) == {"f2099"}
+    assert len(trees) == leaks.MAX_TREE_COLUMNS
+    out = capsys.readouterr().out
+    assert "leak check on 2,100 columns" in out and "2,000/2,100 columns" in out
 
 
 def test_the_data_stage_warns_of_a_leak_before_training(project, capsys):

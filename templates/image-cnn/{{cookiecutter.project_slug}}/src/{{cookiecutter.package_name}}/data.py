@@ -127,7 +127,24 @@ def folder_examples(folder: str | Path) -> list[Example]:
             f"(images are files ending in {', '.join(sorted(IMAGE_SUFFIXES))}); "
             "add images or remove the folder(s)"
         )
+    refuse_links_outside(root, [example.path for example in examples])
     return examples
+
+
+def refuse_links_outside(root: Path, files: list[Path]) -> None:
+    """DataError when a file under `root` is a link to a file outside it."""
+    # Images end up in data/images/, the README's figures and a published repository: a link
+    # (or a linked class folder) must not bring in a file from elsewhere on the machine.
+    inside = root.resolve()
+    outside = [path for path in files if not path.resolve().is_relative_to(inside)]
+    if outside:
+        shown = ", ".join(f"{path} -> {path.resolve()}" for path in outside[:3])
+        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+        raise DataError(
+            f"{len(outside)} image file(s) under {root} are links to files outside it: "
+            f"{shown}{more}; copy the images into {root}, or set data.folder to the folder "
+            "that holds them"
+        )
 
 
 def fashion_mnist_examples(

@@ -93,9 +93,25 @@ def read_table(path: str | Path, fmt: str = "auto") -> pd.DataFrame:
     try:
         if fmt == "jsonl":
             return pd.read_json(path, lines=True, dtype=False)
-        return pd.read_csv(path, sep="\t" if fmt == "tsv" else ",", keep_default_na=True)
+        sep = "\t" if fmt == "tsv" else ","
+        twice = repeated_names(path, sep)
+        frame = pd.read_csv(path, sep=sep, keep_default_na=True)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise DataError(f"could not read {path} as {fmt}: {error}") from error
+    if twice:
+        raise DataError(
+            f"{path} names column(s) {twice} more than once in its header; give each column "
+            "its own name"
+        )
+    return frame
+
+
+def repeated_names(path: Path, sep: str) -> list[str]:
+    """Column names the header gives more than once, in header order."""
+    # pandas renames a repeated column (text, text.1) without a word: read the header as a row.
+    header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str).iloc[0].dropna()
+    names = header.tolist()
+    return list(dict.fromkeys(name for name in names if names.count(name) > 1))
 
 
 def _row_numbers(mask: pd.Series) -> str:

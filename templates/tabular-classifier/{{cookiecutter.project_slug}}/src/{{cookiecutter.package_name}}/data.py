@@ -22,6 +22,13 @@ def breast_cancer() -> pd.DataFrame:
     return features.assign(diagnosis=bunch.target.map(dict(enumerate(bunch.target_names))))
 
 
+def repeated_names(path: Path) -> list[str]:
+    """Column names the CSV's header gives more than once, in header order."""
+    # pandas renames a repeated column (f1, f1.1) without a word: read the header as a row.
+    header = pd.read_csv(path, header=None, nrows=1, dtype=str).iloc[0].dropna().tolist()
+    return list(dict.fromkeys(name for name in header if header.count(name) > 1))
+
+
 def read_csv(path: Path) -> pd.DataFrame:
     """A CSV file as a table, or a DataError saying why it cannot be one."""
     if not path.is_file():
@@ -30,12 +37,18 @@ def read_csv(path: Path) -> pd.DataFrame:
             f"or set data.source to {BREAST_CANCER}"
         )
     try:
+        twice = repeated_names(path)
         frame = pd.read_csv(path)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path} is empty") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         reason = str(error).strip().splitlines()[0]
         raise DataError(f"{path} could not be read as CSV: {reason}") from error
+    if twice:
+        raise DataError(
+            f"{path} names column(s) {twice} more than once in its header; give each column "
+            "its own name"
+        )
     if frame.empty:
         raise DataError(f"{path} has a header but no rows")
     return frame

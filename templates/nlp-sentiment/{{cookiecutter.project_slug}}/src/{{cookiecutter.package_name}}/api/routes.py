@@ -4,16 +4,24 @@
 # as real classes in the route signatures.
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
 from ..reporting.example_files import answer_example, load_request
-from .boundary import REFUSALS
+from .boundary import REFUSALS, refusal
+from .capacity import ClientGone, WorkLimiter, predict_in_chunks
 from .deps import Predictor, PredictorDep
 from .limits import ServeSettings
 from .schemas import BatchResponse, Prediction, build_request_models
 
 LoadedPredictor = PredictorDep[str, dict[str, Any]]  # 503 until a model is trained
+GONE = 499  # the client closed the connection first: nobody reads this answer
+BUSY_OR_UNTRAINED = {
+    503: refusal(
+        "No trained model yet (run `dvc repro`, then restart the server), or the server is "
+        "busy with serve.max_pending_chars of text already: retry after Retry-After seconds"
+    )
+}
 
 
 def build_router(
@@ -26,7 +34,10 @@ def build_router(
     except ValidationError:
         text = None
     models = build_request_models(limits, text)
-    router = APIRouter(tags=["prediction"], responses=REFUSALS)
+    router = APIRouter(tags=["prediction"], responses={**REFUSALS, **BUSY_OR_UNTRAINED})
+    limiter = WorkLimiter(
+        max_running=limits.max_concurrent_predictions, max_pending_chars=limits.max_pending_chars
+    )
     # /docs answers the example with what this model answers it, computed once here.
     answered = {}
     if predictor is not None and text is not None:
@@ -34,15 +45,25 @@ def build_router(
         answered = answer_example(answer)
 
     @router.post("/predict", response_model=Prediction, responses=answered)
-    def predict(request: models.one, predictor: LoadedPredictor) -> Prediction:
+    async def predict(
+        body: models.one, request: Request, predictor: LoadedPredictor
+    ) -> Prediction | Response:
         """Classify one text: the label, its probability and every class's probability."""
-        return Prediction(**predictor.predict([request.text])[0])
+        try:
+            answers = await predict_in_chunks(limiter, request, predictor.predict, [body.text])
+        except ClientGone:
+            return Response(status_code=GONE)
+        return Prediction(**answers[0])
 
     @router.post("/predict/batch", response_model=BatchResponse)
-    def predict_batch(request: models.batch, predictor: LoadedPredictor) -> BatchResponse:
+    async def predict_batch(
+        body: models.batch, request: Request, predictor: LoadedPredictor
+    ) -> BatchResponse | Response:
         """Classify up to `serve.max_batch` texts at once, in the order sent."""
-        return BatchResponse(
-            predictions=[Prediction(**p) for p in predictor.predict(request.texts)]
-        )
+        try:
+            answers = await predict_in_chunks(limiter, request, predictor.predict, body.texts)
+        except ClientGone:
+            return Response(status_code=GONE)
+        return BatchResponse(predictions=[Prediction(**p) for p in answers])
 
     return router

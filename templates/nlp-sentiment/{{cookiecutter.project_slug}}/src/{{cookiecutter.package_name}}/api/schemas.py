@@ -1,7 +1,8 @@
 """Request and response bodies of the prediction routes; request limits from the serving settings.
 
 The request models are built at start-up from the settings, so the OpenAPI document states the
-exact limits the server applies: 1 to max_chars characters, at least one that is not whitespace.
+exact limits the server applies: 1 to max_chars characters, something besides whitespace and
+HTML tags.
 """
 
 from __future__ import annotations
@@ -16,16 +17,32 @@ from .limits import ServeSettings
 
 # Shown in /docs only before any training; after it, a real text of the data (models/example.json).
 EXAMPLE = "A moving, beautifully acted film; the ending stayed with me for days."
-# At least one character that is not whitespace, the whitespace listed one by one (JavaScript's
-# \s): regex engines disagree on what \s means (Python's includes \x1c-\x1f), and the schema's
-# pattern must mean for every client exactly what the server checks.
-NOT_BLANK = r"[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
-_NOT_BLANK = re.compile(NOT_BLANK)
+# Whitespace listed one by one (JavaScript's \s): regex engines disagree on what \s means
+# (Python's includes \x1c-\x1f), and the schema's pattern must mean for every client exactly
+# what the server checks.
+BLANK = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# An HTML tag: "<", a letter, "/" or "!", up to the next ">" (so "<3" and "a < b" stay text).
+TAG_START = r"<[a-zA-Z/!]"
+TAG = rf"{TAG_START}[^<>]*>"
+# Something is left once whitespace and HTML tags are set aside: after a run of both, a
+# character that starts neither. The schema's pattern, as every client checks it.
+HAS_TEXT = (
+    rf"^(?:[{BLANK}]|{TAG})*"
+    rf"(?:[^{BLANK}<]|<[^a-zA-Z/!]|<$|{TAG_START}[^<>]*(?:<|$))"
+)
+# The same test in one pass: the pattern above backtracks over long runs of whitespace.
+_BLANKS_AND_TAGS = re.compile(rf"(?:[{BLANK}]+|{TAG})*")
+
+
+def has_text(text: str) -> bool:
+    """Whether `text` holds anything besides whitespace and HTML tags (HAS_TEXT, in linear time)."""
+    return _BLANKS_AND_TAGS.match(text).end() < len(text)
 
 
 def check_text(text: str) -> str:
-    if not _NOT_BLANK.search(text):
-        raise ValueError("text is empty or only whitespace")
+    # "<br /><br />" would reach the model as no words at all and get a coin-flip answer.
+    if not has_text(text):
+        raise ValueError("text is empty, only whitespace or only HTML tags")
     return text
 
 
@@ -47,8 +64,8 @@ def build_request_models(limits: ServeSettings, example: str | None = None) -> R
         StrictStr,
         Field(
             max_length=limits.max_chars,
-            json_schema_extra={"minLength": 1, "pattern": NOT_BLANK},
-            description=f"1 to {limits.max_chars} characters, not only whitespace",
+            json_schema_extra={"minLength": 1, "pattern": HAS_TEXT},
+            description=f"1 to {limits.max_chars} characters, not only whitespace and HTML tags",
         ),
         AfterValidator(check_text),
     ]

@@ -50,7 +50,8 @@ REFUSAL_NOTES = """
 - **413** when the body is larger than `serve.max_body_bytes`, before any of it is parsed;
 - **422** when the body does not fit the schema below, and when a JSON body is not strict
   JSON in UTF-8: `NaN`, `Infinity`, numbers beyond a 64-bit float's range (`1e400`), lone
-  UTF-16 surrogates (`"\\ud800"`) and bytes that are not UTF-8 are all refused;
+  UTF-16 surrogates (`"\\ud800"`), a key given twice in one object, lists and objects nested
+  more than 32 levels deep, and bytes that are not UTF-8 are all refused;
 - **503** until a model is trained.
 
 GET /model-info lists the limits this server applies (`serving`).

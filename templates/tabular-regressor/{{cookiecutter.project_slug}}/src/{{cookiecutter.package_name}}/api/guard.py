@@ -1,9 +1,11 @@
 {# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/api/guard.py: edit it there, then run `python scripts/sync_shared.py` -#}
 """Refuse a request before it is parsed: bodies over the size limit (413), JSON that is not strict.
 
-Python's JSON reader accepts NaN, Infinity, numbers beyond a float's range (read as infinity)
-and lone UTF-16 surrogates such as "\\ud800"; none of them is valid JSON data a model can use.
-The guard reads the body once, up to the limit, checks it, and hands the same bytes on.
+Python's JSON reader accepts NaN, Infinity, numbers beyond a float's range (read as infinity),
+lone UTF-16 surrogates such as "\\ud800" and a key given twice in one object (the last one
+silently wins), and it overflows the stack on thousands of nested brackets; none of them is
+JSON data a model can use. The guard reads the body once, up to the limit, checks it, and
+hands the same bytes on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ DEFAULT_BODY_LIMIT = BaseServeSettings.model_fields["max_body_bytes"].default
 METHODS_WITH_BODIES = frozenset({"POST", "PUT", "PATCH"})
 SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 LARGEST_FLOAT = sys.float_info.max
+# Far deeper than any request these APIs take, far below what overflows a parser's stack.
+MAX_DEPTH = 32
+TOO_DEEP = f"the JSON nests lists and objects more than {MAX_DEPTH} levels deep"
 
 
 class NotStrictJson(ValueError):
@@ -50,6 +55,31 @@ def _bounded_int(token: str) -> int:
     return value
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads would keep the last of two equal keys: which one the client meant is unknown.
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise NotStrictJson(f"the key {safe_text(key, 40)!r} appears twice in one object")
+        seen.add(key)
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels (no recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def _has_lone_surrogate(value: Any) -> bool:
     if isinstance(value, str):
         try:
@@ -72,12 +102,20 @@ def json_problem(body: bytes) -> str | None:
         return f"the body is not valid UTF-8 (byte {error.start}): JSON must be sent as UTF-8"
     try:
         value = json.loads(
-            text, parse_constant=_no_constants, parse_float=_finite_float, parse_int=_bounded_int
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_no_constants,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
         )
     except NotStrictJson as error:
         return str(error)
+    except RecursionError:
+        return TOO_DEEP
     except ValueError:
         return None  # malformed: FastAPI answers its usual 422 json_invalid
+    if _deeper_than(value, MAX_DEPTH):
+        return TOO_DEEP
     if SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
         return "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not valid text"
     return None
