@@ -19,7 +19,7 @@ from statistics import median
 import numpy as np
 from PIL import Image
 
-from .classifier.datachecks import check_dataset
+from .classifier.datachecks import check_dataset, refuse_links_outside
 from .config import (
     AUTO,
     CACHE_DIR,
@@ -129,22 +129,6 @@ def folder_examples(folder: str | Path) -> list[Example]:
         )
     refuse_links_outside(root, [example.path for example in examples])
     return examples
-
-
-def refuse_links_outside(root: Path, files: list[Path]) -> None:
-    """DataError when a file under `root` is a link to a file outside it."""
-    # Images end up in data/images/, the README's figures and a published repository: a link
-    # (or a linked class folder) must not bring in a file from elsewhere on the machine.
-    inside = root.resolve()
-    outside = [path for path in files if not path.resolve().is_relative_to(inside)]
-    if outside:
-        shown = ", ".join(f"{path} -> {path.resolve()}" for path in outside[:3])
-        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
-        raise DataError(
-            f"{len(outside)} image file(s) under {root} are links to files outside it: "
-            f"{shown}{more}; copy the images into {root}, or set data.folder to the folder "
-            "that holds them"
-        )
 
 
 def fashion_mnist_examples(

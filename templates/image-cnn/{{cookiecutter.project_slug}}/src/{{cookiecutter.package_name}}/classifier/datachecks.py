@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import IMAGES_DIR
+from ..core.errors import DataError
 from .checks import class_counts, report, shared_examples, tiny_classes
 
 
@@ -25,3 +26,19 @@ def check_dataset(
     warnings = shared_examples(train, test, "images", "the same pixels after resizing")
     warnings += tiny_classes(class_counts(row["label"] for row in rows), "images")
     return report([*warnings, *extra])
+
+
+def refuse_links_outside(root: Path, files: list[Path]) -> None:
+    """DataError when a file under `root` is a link to a file outside it."""
+    # Images end up in data/images/, the README's figures and a published repository: a link
+    # (or a linked class folder) must not bring in a file from elsewhere on the machine.
+    inside = root.resolve()
+    outside = [path for path in files if not path.resolve().is_relative_to(inside)]
+    if outside:
+        shown = ", ".join(f"{path} -> {path.resolve()}" for path in outside[:3])
+        more = f" and {len(outside) - 3} more" if len(outside) > 3 else ""
+        raise DataError(
+            f"{len(outside)} image file(s) under {root} are links to files outside it: "
+            f"{shown}{more}; copy the images into {root}, or set data.folder to the folder "
+            "that holds them"
+        )
