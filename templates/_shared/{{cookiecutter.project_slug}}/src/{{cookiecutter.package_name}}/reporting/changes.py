@@ -1,4 +1,4 @@
-"""What the author changed since the template, read from git: evidence no edit of the page can fake."""
+"""What the author changed since the template, read from git: evidence no page edit can fake."""
 
 from __future__ import annotations
 

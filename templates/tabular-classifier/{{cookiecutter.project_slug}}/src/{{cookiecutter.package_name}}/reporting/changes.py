@@ -1,5 +1,5 @@
 {# generated from templates/_shared/{{cookiecutter.project_slug}}/src/{{cookiecutter.package_name}}/reporting/changes.py: edit it there, then run `python scripts/sync_shared.py` -#}
-"""What the author changed since the template, read from git: evidence no edit of the page can fake."""
+"""What the author changed since the template, read from git: evidence no page edit can fake."""
 
 from __future__ import annotations
 
