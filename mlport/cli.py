@@ -175,6 +175,12 @@ def publish(
         ),
     ] = False,
     path: Annotated[Path | None, typer.Option(help="The project folder (default: here).")] = None,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft", help="Publish before the README holds your own words; list what is missing."
+        ),
+    ] = False,
 ) -> None:
     """Check the project, commit its results, create the GitHub repository (gh), push."""
     from mlport import console
@@ -190,7 +196,12 @@ def publish(
         console.show(stream, line)
 
     if portfolio:
-        options = {"--remote": remote, "--private": private, "--dvc-remote": dvc_remote}
+        options = {
+            "--remote": remote,
+            "--private": private,
+            "--dvc-remote": dvc_remote,
+            "--draft": draft,
+        }
         given = [name for name, value in options.items() if value]
         if given:
             raise fail(f"{', '.join(given)} cannot be used with --portfolio")
@@ -206,6 +217,7 @@ def publish(
                 private=private,
                 dry_run=dry_run,
                 dvc_remote=dvc_remote,
+                draft=draft,
                 say=say,
             )
         except PublishError as error:
@@ -214,6 +226,8 @@ def publish(
             raise
 
     result = run()
+    for row in result.missing:
+        console.warning(f"published as a draft; still missing: {row.found}")
     verb = "Would publish" if dry_run else "Published"
     console.show(console.out(), str(result.url), lead=verb, style="bold green")
 

@@ -218,6 +218,18 @@ def test_in_a_terminal_it_prompts_and_uses_the_answers(tmp_path: Path) -> None:
     assert (tmp_path / "lunar-lander-pilot" / "src" / "lunar_lander_pilot").is_dir()
 
 
+def test_in_a_terminal_the_problem_is_asked_with_an_example(tmp_path: Path) -> None:
+    problem = "Land a probe softly so a rocketry club can test its landing code"
+    # project name, description, folder, package (defaults), then the problem
+    code, transcript = in_a_terminal(
+        ["new", "rl-agent", "--no-git", "-o", str(tmp_path)], ["", "", "", "", problem]
+    )
+    assert code == 0
+    assert "The problem this project answers, and for whom" in transcript and "e.g." in transcript
+    readme = (tmp_path / "cartpole-agent" / "README.md").read_text()
+    assert f"\n\n{problem}\n\n## Problem\n" in readme
+
+
 def test_prompts_offer_the_git_identity_as_defaults(tmp_path: Path, git_user: None) -> None:
     code, transcript = in_a_terminal(["new", "rl-agent", "--no-git", "-o", str(tmp_path)], [])
     assert code == 0

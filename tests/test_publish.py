@@ -453,3 +453,24 @@ def test_gh_output_echoed_back_is_redacted(
         "error: gh repo create failed: fatal: could not push to "
         "https://***@github.com/ada-gh/iris-notes"
     )
+
+
+def test_the_author_s_words_stop_a_publish_that_a_draft_goes_without(
+    project: Path, bare: Path
+) -> None:
+    (project / ".mlport.json").write_text('{"template": "tabular-classifier", "answers": {}}\n')
+    commit_all(project, "Record the template")
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith("error: `mlport check` fails on: learner words;")
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+
+    args = ["publish", "--draft", "--remote", str(bare), "--path", str(project)]
+    result = runner.invoke(app, args, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: published as a draft; still missing: no '## Problem' section, no '## What I "
+        "did and why' section, no '## What I would try next' section"
+    ]
+    assert git(project, "rev-parse", "HEAD") == run(bare, "git", "rev-parse", "main").strip()

@@ -500,7 +500,7 @@ def results_block(path: Path) -> str:
 def test_pipeline_outputs_and_results_blocks_are_never_touched(setup) -> None:
     template, project = setup
     base = template / "templates"
-    wording = "Your own reading"
+    wording = "Who needs this prediction"
     for accuracy, improvement in (("0.9650", "first"), ("0.9712", "second")):
         outputs = write_fake_outputs(project, accuracy)
         blocks = {doc: results_block(project / doc) for doc in ("README.md", "MODEL_CARD.md")}
@@ -513,7 +513,7 @@ def test_pipeline_outputs_and_results_blocks_are_never_touched(setup) -> None:
             (base / document).write_text(
                 text[:marker] + f"\n_Placeholder, {improvement} version._" + text[marker:]
             )
-        new_wording = f"Your own ({improvement} wording) reading"
+        new_wording = f"Who ({improvement} wording) needs this prediction"
         edit(base / "README.base.md", wording, new_wording)
         wording = new_wording
         for path in ("reports/metrics.json", "models/model.joblib", "mlflow.db"):

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlport.audit.facts import Project, dvc_command
+from mlport.audit.learner import LEARNER_SECTIONS, missing_words
 from mlport.audit.numbers import compare
 from mlport.audit.secrets import find_secrets
-from mlport.errors import NotAProjectError
+from mlport.errors import MlportError, NotAProjectError
 from mlport.identity import git_identity, placeholders
 from mlport.pipeline import ALL_KINDS, declared_paths
 from mlport.reading import special_files
@@ -441,6 +442,34 @@ def check_ci_data(project: Project, publishing: bool) -> Row:
     )
 
 
+def _template_descriptions() -> list[str]:
+    from mlport.registry import available_templates
+
+    try:
+        templates = available_templates()
+    except MlportError:
+        return []
+    return [str(template.context.get("description", "")) for template in templates]
+
+
+def check_learner_words(project: Project, publishing: bool) -> Row:
+    """A project mlport made opens with the learner's pitch and sections: written, not seeded."""
+    readme = _readme(project)
+    if readme is None or not (project.root / ".mlport.json").is_file():
+        return Row("learner words", "skip", "not a project mlport made")
+    missing = missing_words(readme, _template_descriptions())
+    if not missing:
+        return Row("learner words", "pass", "pitch and sections written by the author")
+    return Row(
+        "learner words",
+        "fail",
+        _listed(missing, limit=len(missing)),
+        f"in README.md, write the pitch (the problem and for whom) and the sections "
+        f"{', '.join(LEARNER_SECTIONS)} in your own words, replacing each question; "
+        "`mlport publish --draft` publishes before that",
+    )
+
+
 Check = Callable[[Project, bool], Row]
 CHECKS: tuple[Check, ...] = (
     check_placeholders,
@@ -454,6 +483,7 @@ CHECKS: tuple[Check, ...] = (
     check_dvc_status,
     check_badge,
     check_ci_data,
+    check_learner_words,
 )
 
 

@@ -162,6 +162,32 @@ def generate(template: str, output_dir: Path, **context: str) -> Project:
     return Project(path=path, package=path.name.replace("-", "_"))
 
 
+# One italic question on its own line: how the README seeds each section only the learner writes.
+SEED_QUESTION = re.compile(r"^_[^_\n].*\?_[ \t]*$", re.M)
+LEARNER_PITCH = "Which rows does this model get wrong, and would a clinic trust it with the rest?"
+
+
+def write_learner_words(project: Project) -> None:
+    """Write the pitch and the README's learner sections, as a learner does before publishing."""
+    path = project.path / "README.md"
+    readme = path.read_text(encoding="utf-8")
+    top, sections = readme.split("\n## Problem\n", 1)
+    lines = top.rstrip("\n").split("\n")
+    lines[-1] = LEARNER_PITCH  # the paragraph under the title and badge: the `problem` answer
+    answers = iter(
+        [
+            "A screening team wants a second opinion on every sample, so that fewer real cases "
+            "slip through while the usual workload stays the same.",
+            "I kept the default split and the cross-validated model choice, then read the mistakes "
+            "one by one before trusting the headline number.",
+            "I would collect more of the rows the model misses and check whether a lower decision "
+            "threshold buys recall without flooding the team.",
+        ]
+    )
+    sections = SEED_QUESTION.sub(lambda _: next(answers), sections, count=3)
+    path.write_text("\n".join(lines) + "\n\n## Problem\n" + sections, encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class Trained:
     """A project after its first `dvc repro`, with what that run printed and how long it took."""

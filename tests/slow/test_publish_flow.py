@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEMPLATE_NAMES
-from tests.slow.harness import BIN, Project, generate
+from tests.slow.harness import BIN, Project, generate, write_learner_words
 from tests.slow.test_nlp_sentiment import imdb_archive
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,7 @@ def test_from_new_to_a_published_clone(template: str, tmp_path: Path, git_user: 
         shrink(project, template, tmp_path, stack)
         project.dvc("repro")
 
+    write_learner_words(project)
     project.run(str(BIN / "pre-commit"), "install")
     hooks = project.run(str(BIN / "pre-commit"), "run", "--all-files")
     assert "ruff check --fix" in hooks.stdout and "Passed" in hooks.stdout

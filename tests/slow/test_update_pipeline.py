@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from mlport.cli import app
 from mlport.registry import templates_root
-from tests.slow.harness import Project, Trained
+from tests.slow.harness import Project, Trained, write_learner_words
 
 TEMPLATE = "tabular-classifier"
 OUTPUT_ROOTS = ("data", "models", "reports", "mlflow.db", "dvc.lock")
@@ -105,6 +105,7 @@ def test_no_update_is_found_after_repro_an_experiment_publishing_or_in_a_clone(
     tabular_trained: Trained, tmp_path: Path, git_user: None
 ) -> None:
     project = tabular_trained.project.copy_to(tmp_path)
+    write_learner_words(project)
     commit_all(project, "First results")
     assert_up_to_date(project, "after `dvc repro` and a commit")
 

@@ -14,6 +14,7 @@ ANSWERS = json.loads(
         "package_name": cookiecutter.package_name,
         "project_name": cookiecutter.project_name,
         "description": cookiecutter.description,
+        "problem": cookiecutter.problem,
         "author_name": cookiecutter.author_name,
         "author_email": cookiecutter.author_email,
         "github_username": cookiecutter.github_username,

@@ -17,6 +17,7 @@ from typing import Any
 from ..core.errors import ModelNotFoundError
 from ..core.settings import DataAbout, MlflowConfig
 from .card_meta import model_index, write_metadata
+from .changes import changes_section, scaffold_line
 from .evidence import EVALUATION_JSON, Headline
 from .examples import EXAMPLES_JSON, write_examples
 from .experiments import experiments_section
@@ -144,7 +145,7 @@ def provenance_details(page: Page) -> str:
     """Hashes, run id, tracking URI and dates: collapsed, for whoever checks."""
     return (
         "<details><summary>Where these numbers come from</summary>\n\n"
-        f"{page.provenance}\n\n</details>"
+        f"{page.provenance}\n{scaffold_line()}\n\n</details>"
     )
 
 
@@ -207,6 +208,7 @@ def readme_block(page: Page, experiments: str) -> str:
         *(["## Try the API", api] if api else []),
         "## Findings",
         findings(page),
+        changes_section(),  # the author's own work, from git
     ]
     return "\n\n".join(sections)
 
