@@ -64,6 +64,11 @@ class Comparison:
             return "behind"
         return "not distinguishable"
 
+    def points(self) -> str:
+        """The difference and its interval in points, e.g. "+2.7 points [-3.1, +8.4]"."""
+        low, high = (100 * bound for bound in self.interval)
+        return f"{100 * self.difference:+.1f} points [{low:+.1f}, {high:+.1f}]"
+
     def sentence(self) -> str:
         """E.g. "+2.7 points of accuracy over the one-column rule [-3.1, +8.4]: not ..."."""
         low, high = (100 * bound for bound in self.interval)

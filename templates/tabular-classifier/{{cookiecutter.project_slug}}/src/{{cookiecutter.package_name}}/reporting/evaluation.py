@@ -26,22 +26,19 @@ from .markdown import literal
 UNIT = "held-out rows"
 
 
-def majority_baseline(
-    train_labels: pd.Series, labels: pd.Series, classes: list[str], positive: str | None
-) -> Baseline:
-    """Always the most frequent training class, scored like the model."""
-    probabilities = prior_probabilities(list(train_labels), classes, len(labels))
-    return Baseline(
+def majority_rival(train_labels: pd.Series, classes: list[str], rows: int) -> Rival:
+    """Always the most frequent training class."""
+    return Rival(
         name="majority class",
         description=f"always answers {literal(majority_label(list(train_labels), classes))}",
-        metrics=classification_metrics(labels, probabilities, classes, positive),
+        probabilities=prior_probabilities(list(train_labels), classes, rows),
     )
 
 
 def rival_baseline(
     rival: Rival, labels: pd.Series, classes: list[str], positive: str | None
 ) -> Baseline:
-    """A fitted rival, scored like the model."""
+    """A baseline's held-out answers, scored like the model."""
     return Baseline(
         name=rival.name,
         description=rival.description,
@@ -79,11 +76,9 @@ def comparison_finding(comparison: Comparison, baseline: Baseline) -> str:
     verdict = {"not distinguishable": "not distinguishable from it"}.get(
         comparison.verdict, comparison.verdict
     )
-    low, high = (100 * bound for bound in comparison.interval)
     return (
         f"Against the {baseline.name} baseline ({baseline.description}; accuracy "
-        f"{baseline.metrics['accuracy']:.4f}) the model is {verdict}: "
-        f"{100 * comparison.difference:+.1f} points [{low:+.1f}, {high:+.1f}]."
+        f"{baseline.metrics['accuracy']:.4f}) the model is {verdict}: {comparison.points()}."
     )
 
 
@@ -155,16 +150,9 @@ def write(
         unit=UNIT,
         interval=bootstrap_interval(correct, seed=seed),
     )
-    baselines = [majority_baseline(train_labels, labels, classes, positive)]
-    baselines += [rival_baseline(rival, labels, classes, positive) for rival in rivals or []]
-    scored = {
-        "majority class": right_or_wrong(
-            prior_probabilities(list(train_labels), classes, len(labels)), labels, classes
-        )
-    }
-    scored |= {
-        rival.name: right_or_wrong(rival.probabilities, labels, classes) for rival in rivals or []
-    }
+    every = [majority_rival(train_labels, classes, len(labels)), *(rivals or [])]
+    baselines = [rival_baseline(rival, labels, classes, positive) for rival in every]
+    scored = {rival.name: right_or_wrong(rival.probabilities, labels, classes) for rival in every}
     compared = comparisons(correct, scored, seed)
     by_name = {baseline.name: baseline for baseline in baselines}
     findings = (
