@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlport.audit import Row, audit, failed
-from mlport.audit.checks import BADGE, GITHUB_REMOTE, referenced_figures, uncommitted_results
+from mlport.audit.checks import (
+    BADGE,
+    GITHUB_REMOTE,
+    pages_edited_by_hand,
+    referenced_figures,
+    uncommitted_results,
+)
 from mlport.audit.facts import Project, dvc_command
 from mlport.dvc_remote import DvcRemote, dvc_remote_of
 from mlport.errors import PublishError
@@ -349,12 +355,13 @@ def publish(
         refuse_unreachable(project, remote_name if remote == remote_name else url)
     head = project.git("rev-parse", "HEAD").strip()
 
+    recorded = pages_edited_by_hand(root) if dvc else []
     if owner and repository:
         edited = fix_owner(root, owner, repository, dry_run=dry_run, say=say)
-        recorded = _dvc_outputs_in(root, edited)
-        if recorded:
-            # The report stage owns these files: record the edit so `dvc status` stays clean.
-            shell.run([*dvc, "commit", "--force", "--", *recorded], refused="dvc commit failed")
+        recorded = sorted(set(recorded) | set(_dvc_outputs_in(root, edited)))
+    if recorded:
+        # The report stage writes these pages too: record the edits so `dvc status` stays clean.
+        shell.run([*dvc, "commit", "--force", "--", *recorded], refused="dvc commit failed")
 
     _commit_results(project, shell, dvc=dvc, dvc_remote=data_remote)
     if not dry_run:

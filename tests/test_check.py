@@ -125,8 +125,8 @@ def test_a_credential_in_the_readme_fails_without_repeating_it(committed: Path) 
         "A small study of https://ada:" + PASSWORD + "@data.example.com/iris.csv",
     )
     rows = failing(committed)
-    # README.md is an output of the pipeline: editing it by hand also leaves dvc status unclean.
-    assert set(rows) == {"secrets", "committed", "dvc status"}
+    # The author may write in README.md outside its results block: DVC status stays a pass.
+    assert set(rows) == {"secrets", "committed"}
     assert rows["secrets"].found == "Basic Auth Credentials in README.md"
     result = runner.invoke(app, ["check", str(committed)])
     assert PASSWORD not in result.output
@@ -165,7 +165,7 @@ def test_a_missing_figure_fails(committed: Path) -> None:
     )
     commit_all(committed, "Diagram")
     rows = failing(committed)
-    assert set(rows) == {"figures", "dvc status"}
+    assert set(rows) == {"figures"}  # the README edit itself is the author's: dvc status passes
     assert rows["figures"].found == "referenced but missing: docs/architecture.png"
 
 

@@ -27,6 +27,8 @@ PROJECT_FILES = ("dvc.yaml", ".mlport.json", "pyproject.toml")
 NO_RESULTS = ("No results yet", "Not evaluated yet")
 # What `dvc repro` writes and a reader of the repository must see.
 RESULT_FILES = ("README.md", "MODEL_CARD.md", "dvc.lock")
+# Pages the report stage rewrites only between their results markers: the rest is the author's.
+AUTHORED_PAGES = ("README.md", "MODEL_CARD.md")
 RESULT_DIRS = ("reports/",)
 IMAGE_REFERENCE = re.compile(
     r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*\bsrc=[\"']([^\"']+)[\"']", re.I
@@ -341,6 +343,14 @@ def check_dvc_status(project: Project, publishing: bool) -> Row:
             f"`dvc status` failed: {detail}",
             "fix the pipeline, then `dvc repro`",
         )
+    edited = hand_edited_pages(status)
+    if edited:
+        return Row(
+            "dvc status",
+            "pass",
+            f"pipeline and data are up to date; {_listed(edited)} edited by hand "
+            "(`mlport publish` records the edit)",
+        )
     if status:
         return Row(
             "dvc status",
@@ -350,6 +360,46 @@ def check_dvc_status(project: Project, publishing: bool) -> Row:
             "after editing an output by hand, `dvc commit --force FILE`)",
         )
     return Row("dvc status", "pass", "pipeline and data are up to date")
+
+
+def hand_edited_pages(status: dict) -> list[str]:
+    """The authored pages, when they are all `dvc status` reports: the author wrote in them.
+
+    Anything else out of date (a dependency, another output) gives an empty list, so that the
+    edit is never recorded over a stale pipeline.
+    """
+    edited: list[str] = []
+    for changes in status.values():
+        for change in changes if isinstance(changes, list) else [changes]:
+            outs = change.get("changed outs") if isinstance(change, dict) else None
+            if not isinstance(outs, dict) or len(change) != 1:
+                return []
+            for path, state in outs.items():
+                if path not in AUTHORED_PAGES or state != "modified":
+                    return []
+                edited.append(path)
+    return sorted(edited)
+
+
+def pages_edited_by_hand(root: Path) -> list[str]:
+    """`hand_edited_pages` of the project at `root` now; empty when DVC cannot tell."""
+    dvc = dvc_command()
+    if dvc is None:
+        return []
+    result = subprocess.run(
+        [*dvc, "status", "--json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DVC_NO_ANALYTICS": "1"},
+        timeout=DVC_STATUS_TIMEOUT_SECONDS,
+    )
+    lines = result.stdout.strip().splitlines()
+    try:
+        status = json.loads(lines[-1]) if result.returncode == 0 and lines else {}
+    except ValueError:
+        return []
+    return hand_edited_pages(status) if isinstance(status, dict) else []
 
 
 def github_remote(project: Project) -> tuple[str, str] | None:

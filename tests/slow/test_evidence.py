@@ -19,7 +19,8 @@ KEYS = ["headline", "baselines", "findings", "warnings", "figures"]
 
 def evaluation_of(project: Project) -> dict:
     evaluation = json.loads((project.path / "reports/evaluation.json").read_text("utf-8"))
-    assert list(evaluation) == KEYS
+    # "comparison" (the model against its strongest baseline) where a template computes one.
+    assert [key for key in evaluation if key != "comparison"] == KEYS
     assert evaluation["findings"] and all(isinstance(line, str) for line in evaluation["findings"])
     for figure in evaluation["figures"]:
         assert (project.path / figure["path"]).is_file() and figure["caption"], figure
@@ -27,7 +28,11 @@ def evaluation_of(project: Project) -> dict:
 
 
 def assert_figures_are_readable(project: Project) -> None:
-    pngs = sorted((project.path / "reports/figures").glob("*.png"))
+    """Every PNG the page shows (placeholders DVC needs, e.g. rl's Q-table maps on CartPole, are
+    not shown and stay small)."""
+    evaluation = json.loads((project.path / "reports/evaluation.json").read_text("utf-8"))
+    shown = [figure["path"] for figure in evaluation["figures"]]
+    pngs = [project.path / path for path in shown if path.endswith(".png")]
     assert pngs
     for path in pngs:
         with Image.open(path) as image:
@@ -58,6 +63,13 @@ def test_tabular_reports_its_interval_majority_baseline_and_misses(tabular_train
     assert evaluation["headline"]["n"] == 114
     assert any("`malignant` rows in the test set" in line for line in evaluation["findings"])
     assert evaluation["warnings"] == []  # the default data has no leak
+    rivals = [baseline["name"] for baseline in evaluation["baselines"]]
+    assert rivals[0] == "majority class" and "one-column rule" in rivals
+    comparison = evaluation["comparison"]
+    assert comparison["baseline"] in rivals[1:] and comparison["n"] == 114
+    low, high = comparison["interval"]
+    assert low <= comparison["difference"] <= high
+    assert comparison["sentence"] in (tabular_trained.project.path / "README.md").read_text()
     assert "warning:" not in tabular_trained.output
 
 

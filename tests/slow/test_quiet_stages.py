@@ -59,5 +59,5 @@ def test_image_training_has_no_lightning_tips_or_deprecations(tmp_path: Path) ->
     project.set_params(data={"max_images_per_class": 30}, train={"epochs": 1})
     result = project.dvc("repro", "train", timeout=600)
     output = result.stdout + result.stderr
-    assert "train: small-cnn, 1 epochs" in output
+    assert "train: small-cnn trained from scratch, 1 epochs" in output
     assert_quiet(output)

@@ -88,7 +88,9 @@ def test_a_second_repro_with_nothing_changed_does_nothing(trained):
 def test_its_own_tests_pass_on_the_trained_project(trained):
     result = trained.project.python("-m", "pytest", "-q", "-p", "no:cacheprovider", timeout=600)
     assert " passed" in result.stdout and " failed" not in result.stdout
-    assert "skipped" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
+    # The one test allowed to skip: root ignores read-only folders (CI runs as root).
+    skipped = [line for line in result.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert all("root writes into read-only folders" in line for line in skipped), skipped
 
 
 def test_a_real_server_answers_health_predict_with_an_interval_and_422(trained):

@@ -163,6 +163,22 @@ def test_the_scratch_folder_is_inside_the_model_folder(tmp_path: Path) -> None:
     assert [path.name for path in models.iterdir()] == ["model.bin"]
 
 
+def test_of_two_alternative_files_only_the_one_written_stays(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    with replaced_on_success(models) as staged:
+        (staged / "model.onnx").write_text("exported")
+        (staged / "notes.txt").write_text("kept")
+    either = ("model.onnx", "not_exported.txt")
+    with replaced_on_success(models, either=either) as staged:
+        (staged / "not_exported.txt").write_text("no ONNX converter")
+    assert sorted(path.name for path in models.iterdir()) == ["not_exported.txt", "notes.txt"]
+    with pytest.raises(RuntimeError), replaced_on_success(models, either=either) as staged:
+        (staged / "model.onnx").write_text("half")
+        raise RuntimeError("killed")  # a failed run keeps the previous files, whichever they are
+    assert (models / "not_exported.txt").read_text() == "no ONNX converter"
+    assert not (models / "model.onnx").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_model_folder_is_one_clear_error_and_keeps_the_model(tmp_path: Path) -> None:
     models = tmp_path / "models"

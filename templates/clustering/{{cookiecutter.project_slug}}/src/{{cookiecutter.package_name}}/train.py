@@ -68,7 +68,8 @@ def train(config: Config) -> Selection:
     seconds = time.perf_counter() - started
 
     # The model files change only once the run is logged: a failure keeps the previous model.
-    with replaced_on_success(MODEL_DIR) as staged:
+    # A run writes the ONNX copy or the reason there is none: the other one goes.
+    with replaced_on_success(MODEL_DIR, either=(ONNX_FILE, NOT_EXPORTED_FILE)) as staged:
         joblib.dump(model, staged / MODEL_FILE)
         schema_path = save_schema(schema, staged)
         reason = not_exportable(model)

@@ -60,7 +60,7 @@ BASE_BUDGET = 100_000
 MAX_BUDGET = 1_000_000
 ON_POLICY_ENVS = {"PPO": 8, "A2C": 8}
 # Sparse rewards: PPO's generic settings never reach the flag here, the Zoo's tuned off-policy
-# presets do. Elsewhere (Acrobot, Pendulum...) PPO with the budget from the spaces stays the default.
+# presets do. Elsewhere (Acrobot, Pendulum...) PPO, its budget from the spaces, stays the default.
 PPO_FAILS = {"MountainCar-v0", "MountainCarContinuous-v0"}
 
 

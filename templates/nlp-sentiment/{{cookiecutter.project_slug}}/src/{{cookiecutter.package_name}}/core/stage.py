@@ -10,7 +10,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -132,11 +132,13 @@ def _not_writable(directory: Path, error: OSError) -> ProjectError:
 
 
 @contextmanager
-def replaced_on_success(directory: str | Path) -> Iterator[Path]:
+def replaced_on_success(directory: str | Path, either: Iterable[str] = ()) -> Iterator[Path]:
     """A scratch folder whose files replace their namesakes in `directory` if the block succeeds.
 
     Training writes its model files there, so a failed or interrupted run leaves the previous
-    model untouched (and no half-written one); other files in `directory` stay as they are.
+    model untouched (and no half-written one); other files in `directory` stay as they are,
+    except the names in `either` the block did not write this time (a model served natively
+    must not leave the previous run's ONNX copy beside it).
     The scratch folder is inside `directory`: on its file system (each file swaps in one
     rename) and known to be writable before the block runs.
     """
@@ -149,6 +151,9 @@ def replaced_on_success(directory: str | Path) -> Iterator[Path]:
         raise _not_writable(directory, error) from error
     try:
         yield scratch
+        for name in either:
+            if not (scratch / name).exists():
+                (directory / name).unlink(missing_ok=True)
         for path in sorted(scratch.rglob("*")):
             if path.is_file():
                 target = directory / path.relative_to(scratch)
