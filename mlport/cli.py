@@ -178,7 +178,9 @@ def publish(
     draft: Annotated[
         bool,
         typer.Option(
-            "--draft", help="Publish before the README holds your own words; list what is missing."
+            "--draft",
+            help="Publish before the README holds your own words and the names fit your data; "
+            "list what is missing.",
         ),
     ] = False,
 ) -> None:

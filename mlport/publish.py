@@ -56,11 +56,11 @@ class Published:
     url: str | None = None
     committed: bool = False
     left_out: list[str] = field(default_factory=list)  # results neither outputs nor tracked
-    missing: list[Row] = field(default_factory=list)  # the author's words a draft goes without
+    missing: list[Row] = field(default_factory=list)  # what a draft goes without (DRAFT_WAIVES)
 
 
-# What a draft may go without: the author's own words, never a safety check.
-DRAFT_WAIVES = ("learner words",)
+# What a draft may go without: the author's own words and names, never a safety check.
+DRAFT_WAIVES = ("learner words", "data names")
 
 
 def _say_nothing(_: str) -> None:
@@ -323,7 +323,7 @@ def publish(
 
     Without `remote`, the GitHub repository is created with `gh repo create` (public unless
     `private`) under the logged-in user, with the project's description and topics. A `draft`
-    goes without the author's words (`DRAFT_WAIVES`), listed in `Published.missing`.
+    goes without the author's words and names (`DRAFT_WAIVES`), listed in `Published.missing`.
     """
     project = Project(Path(path))
     _refuse_unpublishable(project)

@@ -474,3 +474,27 @@ def test_the_author_s_words_stop_a_publish_that_a_draft_goes_without(
         "did and why' section, no '## What I would try next' section"
     ]
     assert git(project, "rev-parse", "HEAD") == run(bare, "git", "rev-parse", "main").strip()
+
+
+def test_a_project_still_named_for_its_template_s_data_stops_a_publish_a_draft_goes_without(
+    project: Path, bare: Path
+) -> None:
+    (project / ".mlport.json").write_text('{"template": "tabular-classifier", "answers": {}}\n')
+    (project / "params.yaml").write_text(
+        "data:\n  source: data/raw.csv\n  about:\n    name: Breast Cancer Wisconsin (Diagnostic)\n"
+    )
+    commit_all(project, "Record the template and the data")
+    head = git(project, "rev-parse", "HEAD")
+    line = publish_error(["--remote", str(bare), "--path", str(project)])
+    assert line.startswith("error: `mlport check` fails on: learner words, data names;")
+    assert git(project, "rev-parse", "HEAD") == head and git(project, "remote") == ""
+
+    args = ["publish", "--draft", "--remote", str(bare), "--path", str(project)]
+    result = runner.invoke(app, args, env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings[1:] == [
+        "warning: published as a draft; still missing: data is data/raw.csv but still named for "
+        "Breast Cancer Wisconsin (Diagnostic): data.about (name)"
+    ]
+    assert git(project, "rev-parse", "HEAD") == run(bare, "git", "rev-parse", "main").strip()

@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from mlport.audit.data_names import lookup, stale_names, template_defaults
 from mlport.audit.facts import Project, dvc_command
 from mlport.audit.learner import LEARNER_SECTIONS, missing_words
 from mlport.audit.numbers import compare
@@ -19,6 +22,7 @@ from mlport.errors import MlportError, NotAProjectError
 from mlport.identity import git_identity, placeholders
 from mlport.pipeline import ALL_KINDS, declared_paths
 from mlport.reading import special_files
+from mlport.record import RECORD_FILE, parse_record
 
 LARGE_FILE_BYTES = 1024 * 1024
 DVC_STATUS_TIMEOUT_SECONDS = 600
@@ -520,6 +524,38 @@ def check_learner_words(project: Project, publishing: bool) -> Row:
     )
 
 
+def check_data_names(project: Project, publishing: bool) -> Row:
+    """A project mlport made, on other data than its template's, no longer named for that data."""
+    from mlport.registry import get_template
+
+    try:
+        record = parse_record(project.text(RECORD_FILE) or "", RECORD_FILE)
+        default = template_defaults(get_template(record.template).path)
+    except MlportError:
+        return Row("data names", "skip", "not a project mlport made from an installed template")
+    try:
+        params = yaml.safe_load(project.text("params.yaml") or "")
+    except yaml.YAMLError:
+        params = None
+    if default is None or not isinstance(params, dict) or lookup(params, default.key) is None:
+        where = default.key if default else "its data"
+        return Row("data names", "skip", f"no params.yaml naming {where}")
+    if str(lookup(params, default.key)) == default.value:
+        return Row("data names", "pass", f"data is the template's default ({default.value})")
+    stale = stale_names(project, params, default)
+    places = stale.places(default)
+    if not places:
+        return Row(
+            "data names", "pass", f"data is {stale.data}; nothing still named for {default.label}"
+        )
+    return Row(
+        "data names",
+        "fail",
+        f"data is {stale.data} but still named for {default.label}: {_listed(places, len(places))}",
+        "; ".join(stale.fixes()),
+    )
+
+
 Check = Callable[[Project, bool], Row]
 CHECKS: tuple[Check, ...] = (
     check_placeholders,
@@ -534,6 +570,7 @@ CHECKS: tuple[Check, ...] = (
     check_badge,
     check_ci_data,
     check_learner_words,
+    check_data_names,
 )
 
 

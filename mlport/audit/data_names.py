@@ -1,0 +1,198 @@
+"""A template's default data set, and the names a project still gives it after its data changed."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlport.audit.facts import Project
+
+# Where a params.yaml names its data: the first of these keys the template's defaults hold.
+DATA_KEYS = ("data.source", "data.env.id")
+# The data.about fields that describe one data set alone; a license or a citation may fit the new
+# data too (every Gymnasium environment cites the same paper).
+IDENTIFYING_ABOUT = ("name", "url", "summary")
+MLFLOW_NAMES = ("experiment", "registered_model")
+PROJECT_FOLDER = "{{cookiecutter.project_slug}}"
+# The guide to switching data names the default it replaces, and rightly so.
+OWN_DATA_GUIDE = "docs/own-data.md"
+TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class DefaultData:
+    """What `mlport new --no-input` writes for a template: its data and the names it gives it."""
+
+    key: str  # where params.yaml names the data, e.g. data.source
+    value: str  # e.g. sklearn-breast-cancer
+    about: dict[str, str]
+    title: str
+    slug: str
+    package: str
+    mlflow: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        """How the default data set is called: its data.about name, else its key's value."""
+        return self.about.get("name") or self.value
+
+
+@dataclass(frozen=True)
+class StaleNames:
+    """Where a project on other data still names the template's default data set."""
+
+    data: str  # what the project's data is now
+    title: bool = False
+    folder: bool = False
+    package: bool = False
+    pyproject: bool = False
+    mlflow: tuple[str, ...] = ()
+    about: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    doc_word: str = ""
+
+    def places(self, default: DefaultData) -> list[str]:
+        """Each place, one short phrase, in the order a visitor meets them."""
+        found = ["project title"] if self.title else []
+        found += [f"folder {default.slug}"] if self.folder else []
+        found += [f"package {default.package}"] if self.package else []
+        found += ["pyproject.toml name"] if self.pyproject else []
+        found += [f"mlflow.{key}" for key in self.mlflow]
+        found += [f"data.about ({', '.join(self.about)})"] if self.about else []
+        found += [f"{', '.join(self.docs)} ({self.doc_word})"] if self.docs else []
+        return found
+
+    def fixes(self) -> list[str]:
+        """What to do about each kind of place still named for the default data."""
+        fixes = []
+        if self.about:
+            fields = ", ".join(self.about)
+            fixes.append(f"describe your data in params.yaml's data.about ({fields})")
+        if self.title or self.package or self.pyproject or self.mlflow:
+            fixes.append(
+                'rename the project: `mlport update --set project_name="New Name" '
+                "--set project_slug=new-name --set package_name=new_name` renames its title, "
+                "package and MLflow names"
+            )
+        if self.folder:
+            fixes.append("rename the folder (GitHub names the repository after it)")
+        if self.docs:
+            fixes.append(f"rewrite what {', '.join(self.docs)} say about {self.doc_word}")
+        return fixes
+
+
+def lookup(params: Any, dotted: str) -> Any:
+    """The value at `dotted` (data.env.id) in nested mappings, or None."""
+    for part in dotted.split("."):
+        if not isinstance(params, dict) or part not in params:
+            return None
+        params = params[part]
+    return params
+
+
+@cache
+def template_defaults(template_dir: Path) -> DefaultData | None:
+    """The template's defaults as Cookiecutter renders them without input: its cookiecutter.json
+    answers and its params.yaml. None when the template has no params.yaml naming its data."""
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    source = template_dir / PROJECT_FOLDER / "params.yaml"
+    if not source.is_file():
+        return None
+    context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
+    answers = prompt_for_config(context, no_input=True)
+    environment = StrictEnvironment(context=context, keep_trailing_newline=True)
+    rendered = environment.from_string(source.read_text(encoding="utf-8"))
+    params = yaml.safe_load(rendered.render(cookiecutter=answers)) or {}
+    key = next((key for key in DATA_KEYS if lookup(params, key) is not None), None)
+    if key is None:
+        return None
+    about = lookup(params, "data.about") or {}
+    mlflow = lookup(params, "mlflow") or {}
+    return DefaultData(
+        key=key,
+        value=str(lookup(params, key)),
+        about={field: _words(about[field]) for field in IDENTIFYING_ABOUT if about.get(field)},
+        title=answers["project_name"],
+        slug=answers["project_slug"],
+        package=answers["package_name"],
+        mlflow={name: str(mlflow[name]) for name in MLFLOW_NAMES if mlflow.get(name)},
+    )
+
+
+def data_location(params: dict, key: str) -> str:
+    """What the project's data is: the key's value, with the path or folder it selects, if any."""
+    value = str(lookup(params, key))
+    data = params.get("data") if isinstance(params.get("data"), dict) else {}
+    selected = data.get(value, data.get(value.replace("-", "_")))
+    if isinstance(selected, dict):
+        selected = selected.get("path")
+    return f"{value} {selected}" if isinstance(selected, str) and selected else value
+
+
+def _words(value: object) -> str:
+    """The text with its line breaks and runs of spaces as single spaces (YAML folds lines)."""
+    return " ".join(str(value).split())
+
+
+def _title(readme: str | None) -> str:
+    found = TITLE.search(readme or "")
+    return found.group(1) if found else ""
+
+
+def _pyproject_name(project: Project) -> str:
+    try:
+        return str(tomllib.loads(project.text("pyproject.toml") or "")["project"]["name"])
+    except (KeyError, TypeError, tomllib.TOMLDecodeError):
+        return ""
+
+
+def _docs_naming(project: Project, default: DefaultData) -> tuple[list[str], str]:
+    """The docs that name the default data set, and the word they use for it."""
+    words = [default.value] + ([default.about["name"]] if "name" in default.about else [])
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(word) for word in words) + r")(?![\w-])", re.I
+    )
+    docs, shown = [], ""
+    for path in project.visible_files():
+        if not (path.startswith("docs/") and path.endswith(".md")) or path == OWN_DATA_GUIDE:
+            continue
+        found = pattern.search(project.text(path) or "")
+        if found:
+            docs.append(path)
+            shown = shown or found.group(1)
+    return docs, shown
+
+
+def stale_names(project: Project, params: dict, default: DefaultData) -> StaleNames:
+    """Every place of a project on other data that still carries the default data's names."""
+    about = lookup(params, "data.about") or {}
+    mlflow = lookup(params, "mlflow") or {}
+    docs, word = _docs_naming(project, default)
+    return StaleNames(
+        data=data_location(params, default.key),
+        title=_title(project.text("README.md")).casefold() == default.title.casefold(),
+        folder=project.root.name == default.slug,
+        package=(project.root / "src" / default.package).is_dir(),
+        pyproject=_pyproject_name(project) == default.slug,
+        mlflow=tuple(
+            name
+            for name, value in default.mlflow.items()
+            if isinstance(mlflow, dict) and str(mlflow.get(name)) == value
+        ),
+        about=tuple(
+            field
+            for field, value in default.about.items()
+            if isinstance(about, dict) and _words(about.get(field)) == value
+        ),
+        docs=tuple(docs),
+        doc_word=word,
+    )
