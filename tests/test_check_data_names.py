@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from mlport.api import create_project
 from mlport.audit.checks import check_data_names
-from mlport.audit.data_names import DATA_KEYS, lookup, template_defaults
+from mlport.audit.data_names import DATA_KEYS, PROJECT_FOLDER, lookup, template_defaults
 from mlport.audit.facts import Project
 from mlport.cli import app
 from mlport.registry import get_template
@@ -176,7 +176,9 @@ def test_mlport_check_fails_on_it(rendered: dict[str, Path], tmp_path: Path) -> 
     assert "data is data/raw/customers.csv but still named for Wine recognition" in result.stdout
 
 
-def test_projects_it_cannot_judge_are_skipped(rendered: dict[str, Path], tmp_path: Path) -> None:
+def test_projects_it_cannot_judge_are_skipped(
+    rendered: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "params.yaml").write_text("data:\n  source: data/raw/a.csv\n")
     row = check_data_names(Project(tmp_path / "notes"), False)
@@ -188,6 +190,16 @@ def test_projects_it_cannot_judge_are_skipped(rendered: dict[str, Path], tmp_pat
     (project / "params.yaml").write_text("data: [unclosed\n")
     row = check_data_names(Project(project), False)
     assert (row.status, row.found) == ("skip", "no params.yaml naming data.source")
+    # A template folder of the user's own that does not render is not held against the project.
+    templates = tmp_path / "templates"
+    template = Path(shutil.copytree(get_template("image-cnn").path, templates / "image-cnn"))
+    (template / PROJECT_FOLDER / "params.yaml").write_text(
+        "data: {source: {{ cookiecutter.nope }}}\n"
+    )
+    monkeypatch.setenv("MLPORT_TEMPLATES_DIR", str(templates))
+    row = check_data_names(Project(project), False)
+    assert (row.status, row.found) == ("skip", "the template image-cnn names no default data")
+    monkeypatch.delenv("MLPORT_TEMPLATES_DIR")
     record = project / ".mlport.json"
     record.write_text(record.read_text().replace('"image-cnn"', '"no-such-template"'))
     assert check_data_names(Project(project), False).status == "skip"

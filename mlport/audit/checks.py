@@ -537,9 +537,10 @@ def check_data_names(project: Project, publishing: bool) -> Row:
         params = yaml.safe_load(project.text("params.yaml") or "")
     except yaml.YAMLError:
         params = None
-    if default is None or not isinstance(params, dict) or lookup(params, default.key) is None:
-        where = default.key if default else "its data"
-        return Row("data names", "skip", f"no params.yaml naming {where}")
+    if default is None:
+        return Row("data names", "skip", f"the template {record.template} names no default data")
+    if not isinstance(params, dict) or lookup(params, default.key) is None:
+        return Row("data names", "skip", f"no params.yaml naming {default.key}")
     if str(lookup(params, default.key)) == default.value:
         return Row("data names", "pass", f"data is the template's default ({default.value})")
     stale = stale_names(project, params, default)

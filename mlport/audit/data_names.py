@@ -96,34 +96,50 @@ def lookup(params: Any, dotted: str) -> Any:
     return params
 
 
+def _rendered_defaults(template_dir: Path) -> tuple[dict, dict] | None:
+    """(answers, params) of the template rendered without input; None when it cannot be."""
+    from cookiecutter.environment import StrictEnvironment
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+    from jinja2 import TemplateError
+
+    source = template_dir / PROJECT_FOLDER / "params.yaml"
+    try:
+        context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
+        answers = prompt_for_config(context, no_input=True)
+        environment = StrictEnvironment(context=context, keep_trailing_newline=True)
+        rendered = environment.from_string(source.read_text(encoding="utf-8"))
+        params = yaml.safe_load(rendered.render(cookiecutter=answers))
+    # A template folder of the user's own (MLPORT_TEMPLATES_DIR) may be broken: it is not judged.
+    except (CookiecutterException, TemplateError, yaml.YAMLError, OSError, ValueError):
+        return None
+    return (answers, params) if isinstance(params, dict) else None
+
+
 @cache
 def template_defaults(template_dir: Path) -> DefaultData | None:
     """The template's defaults as Cookiecutter renders them without input: its cookiecutter.json
     answers and its params.yaml. None when the template has no params.yaml naming its data."""
-    from cookiecutter.environment import StrictEnvironment
-    from cookiecutter.generate import generate_context
-    from cookiecutter.prompt import prompt_for_config
-
-    source = template_dir / PROJECT_FOLDER / "params.yaml"
-    if not source.is_file():
+    rendered = _rendered_defaults(template_dir)
+    if rendered is None:
         return None
-    context = generate_context(context_file=str(template_dir / "cookiecutter.json"))
-    answers = prompt_for_config(context, no_input=True)
-    environment = StrictEnvironment(context=context, keep_trailing_newline=True)
-    rendered = environment.from_string(source.read_text(encoding="utf-8"))
-    params = yaml.safe_load(rendered.render(cookiecutter=answers)) or {}
+    answers, params = rendered
     key = next((key for key in DATA_KEYS if lookup(params, key) is not None), None)
-    if key is None:
+    names = [answers.get(name) for name in ("project_name", "project_slug", "package_name")]
+    if key is None or not all(isinstance(name, str) for name in names):
         return None
-    about = lookup(params, "data.about") or {}
-    mlflow = lookup(params, "mlflow") or {}
+    about = lookup(params, "data.about")
+    about = about if isinstance(about, dict) else {}
+    mlflow = lookup(params, "mlflow")
+    mlflow = mlflow if isinstance(mlflow, dict) else {}
     return DefaultData(
         key=key,
         value=str(lookup(params, key)),
         about={field: _words(about[field]) for field in IDENTIFYING_ABOUT if about.get(field)},
-        title=answers["project_name"],
-        slug=answers["project_slug"],
-        package=answers["package_name"],
+        title=names[0],
+        slug=names[1],
+        package=names[2],
         mlflow={name: str(mlflow[name]) for name in MLFLOW_NAMES if mlflow.get(name)},
     )
 
