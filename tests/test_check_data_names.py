@@ -12,7 +12,13 @@ from typer.testing import CliRunner
 
 from mlport.api import create_project
 from mlport.audit.checks import check_data_names
-from mlport.audit.data_names import DATA_KEYS, PROJECT_FOLDER, lookup, template_defaults
+from mlport.audit.data_names import (
+    DATA_KEYS,
+    MLFLOW_NAMES,
+    PROJECT_FOLDER,
+    lookup,
+    template_defaults,
+)
 from mlport.audit.facts import Project
 from mlport.cli import app
 from mlport.registry import get_template
@@ -54,11 +60,11 @@ def test_the_default_data_is_what_each_template_renders_and_its_row_passes(
     # The key is the first of DATA_KEYS the rendered params.yaml holds, with the same value.
     assert default.key == next(key for key in DATA_KEYS if lookup(params, key) is not None)
     assert str(lookup(params, default.key)) == default.value
-    assert default.about["name"] == lookup(params, "data.about.name")
-    assert default.mlflow == {
-        "experiment": project.name,
-        "registered_model": params["mlflow"]["registered_model"],
-    }
+    about = params["data"]["about"]
+    assert default.about == {field: " ".join(about[field].split()) for field in default.about}
+    assert set(default.about) == {"name", "url", "summary"}
+    assert default.mlflow == {name: params["mlflow"][name] for name in MLFLOW_NAMES}
+    assert default.mlflow["experiment"] == project.name
     assert (default.slug, default.package) == (project.name, default.slug.replace("-", "_"))
     assert (project / "README.md").read_text().startswith(f"# {default.title}\n")
     assert (project / "src" / default.package).is_dir()
