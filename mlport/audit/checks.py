@@ -533,12 +533,12 @@ def check_data_names(project: Project, publishing: bool) -> Row:
         default = template_defaults(get_template(record.template).path)
     except MlportError:
         return Row("data names", "skip", "not a project mlport made from an installed template")
+    if default is None:
+        return Row("data names", "skip", f"the template {record.template} names no default data")
     try:
         params = yaml.safe_load(project.text("params.yaml") or "")
     except yaml.YAMLError:
         params = None
-    if default is None:
-        return Row("data names", "skip", f"the template {record.template} names no default data")
     if not isinstance(params, dict) or lookup(params, default.key) is None:
         return Row("data names", "skip", f"no params.yaml naming {default.key}")
     if str(lookup(params, default.key)) == default.value:
