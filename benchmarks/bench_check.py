@@ -1,8 +1,9 @@
-"""Time `mlport check` on a freshly generated project, and its secrets check alone.
+"""Time `mlport check` on a freshly generated project, its secrets check and data names row alone.
 
 Usage: python benchmarks/bench_check.py [--runs 9] [--template NAME]
-Prints the machine, the median wall time of `mlport check` (each a fresh process) and the
-median time of the secrets check inside one process.
+Prints the machine, the median wall time of `mlport check` (each a fresh process), the
+median time of the secrets check inside one process, and of the data names row in a fresh
+process (it renders the template's defaults with Cookiecutter once per process).
 """
 
 from __future__ import annotations
@@ -46,6 +47,30 @@ def timed_secrets(project: Path) -> float:
     return time.perf_counter() - start
 
 
+# The data names row alone, timed inside a fresh process: its first call pays for Cookiecutter.
+DATA_NAMES_ROW = """
+import sys, time
+from pathlib import Path
+from mlport.audit.checks import check_data_names
+from mlport.audit.facts import Project
+start = time.perf_counter()
+check_data_names(Project(Path(sys.argv[1])), False)
+print(time.perf_counter() - start)
+"""
+
+
+def timed_data_names(project: Path, env: dict[str, str]) -> float:
+    """The data names row's first run in a fresh process, in seconds."""
+    done = subprocess.run(
+        [sys.executable, "-c", DATA_NAMES_ROW, str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -74,6 +99,7 @@ def main() -> None:
         timed_secrets(project)  # imports and caches warm, as in the CLI after its first file
         whole = [timed_check(project, env) for _ in range(args.runs)]
         secrets = [timed_secrets(project) for _ in range(args.runs)]
+        data_names = [timed_data_names(project, env) for _ in range(args.runs)]
         listed = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True)
         files = len(listed.stdout.splitlines())
     finally:
@@ -83,6 +109,7 @@ def main() -> None:
     for name, values in (
         ("mlport check (process)", whole),
         ("secrets check (in process)", secrets),
+        ("data names row (new process)", data_names),
     ):
         print(f"{name:<30}{statistics.median(values):>8.3f}  (min {min(values):.3f})")
 
