@@ -110,3 +110,19 @@ def test_every_image_right_gets_an_interval_of_some_width_named_on_the_page(tmp_
     low, high = evaluation["headline"]["interval"]
     assert 0.88 < low < 0.89 and high == 1.0
     assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"
+
+
+def test_confusions_under_five_each_are_listed_but_not_ranked():
+    from {{ cookiecutter.package_name }}.classifier.findings import confusions
+
+    truth = ["3"] * 2 + ["8"] * 1 + ["1"] * 7
+    guess = ["5"] * 2 + ["1"] * 1 + ["1"] * 7
+    found = confusions(truth, guess, "images")
+    assert found == [
+        "3 of 10 held-out images were misclassified, too few to rank the confusions (none "
+        "occurs 5 times): `3` taken for `5` (2 times), `8` taken for `1` (1 time)."
+    ]
+    found = confusions(["3"] * 6 + ["1"], ["5"] * 6 + ["1"], "images")
+    assert found == [
+        "6 of 7 held-out images were misclassified; most confusions: `3` taken for `5` (6 times)."
+    ]

@@ -49,6 +49,11 @@ def confusions(
         f"{literal(truth)} taken for {literal(guess)} ({count} {'time' if count == 1 else 'times'})"
         for (truth, guess), count in common
     )
+    if common[0][1] < MIN_ERRORS_TO_RANK:  # no pair is frequent enough to call it the most
+        return [
+            f"{wrong} of {len(y_true)} held-out {noun} {_were(wrong)} misclassified, too few "
+            f"to rank the confusions (none occurs {MIN_ERRORS_TO_RANK} times): {shown}."
+        ]
     return [
         f"{wrong} of {len(y_true)} held-out {noun} {_were(wrong)} misclassified; "
         f"most confusions: {shown}."
