@@ -59,3 +59,70 @@ def test_a_test_image_that_is_also_a_training_image_is_warned_of(project, capsys
     assert "also appear in the training data" in out
     warnings = read(project / "reports/data_checks.json")["warnings"]
     assert any("also appear in the training data" in line for line in warnings)
+
+
+def per_class(**rows):
+    return {
+        name: {"recall": found / support, "support": support}
+        for name, (found, support) in rows.items()
+    }
+
+
+def test_a_class_with_fewer_than_five_errors_is_not_named_hardest():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import weakest_class
+
+    found = weakest_class(per_class(**{"1": (20, 20), "2": (19, 20), "3": (18, 20)}))
+    assert len(found) == 1 and not found[0].startswith("Hardest class")
+    assert "too few to name a hardest class" in found[0]
+    assert "`3`" in found[0] and "2 errors" in found[0]
+
+
+def test_a_class_with_five_errors_or_more_is_named_hardest():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import weakest_class
+
+    found = weakest_class(per_class(**{"1": (40, 40), "2": (33, 40), "3": (38, 40)}))
+    assert found == [
+        "Hardest class: `2`, 33 of its 40 test images recognised (7 errors; recall 0.8250)."
+    ]
+
+
+def test_every_image_right_gets_an_interval_of_some_width_named_on_the_page(tmp_path, monkeypatch):
+    """30 of 30 right: Wilson's interval, not the bootstrap's [1.000, 1.000]."""
+    import numpy as np
+
+    from {{ cookiecutter.package_name }}.reporting.evaluation import write
+
+    monkeypatch.chdir(tmp_path)
+    labels = np.tile([0, 1, 2], 10)
+    metrics = {
+        "accuracy": 1.0,
+        "per_class": per_class(**{str(name): (10, 10) for name in range(3)}),
+    }
+    evaluation = write(
+        y_true=labels,
+        y_pred=labels,
+        classes=["0", "1", "2"],
+        metrics=metrics,
+        baselines=[],
+        figures=[],
+        seed=0,
+    )
+    low, high = evaluation["headline"]["interval"]
+    assert 0.88 < low < 0.89 and high == 1.0
+    assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"
+
+
+def test_confusions_under_five_each_are_listed_but_not_ranked():
+    from {{ cookiecutter.package_name }}.classifier.findings import confusions
+
+    truth = ["3"] * 2 + ["8"] * 1 + ["1"] * 7
+    guess = ["5"] * 2 + ["1"] * 1 + ["1"] * 7
+    found = confusions(truth, guess, "images")
+    assert found == [
+        "3 of 10 held-out images were misclassified, too few to rank the confusions (none "
+        "occurs 5 times): `3` taken for `5` (2 times), `8` taken for `1` (1 time)."
+    ]
+    found = confusions(["3"] * 6 + ["1"], ["5"] * 6 + ["1"], "images")
+    assert found == [
+        "6 of 7 held-out images were misclassified; most confusions: `3` taken for `5` (6 times)."
+    ]

@@ -45,3 +45,32 @@ def test_a_review_in_both_splits_and_a_tiny_class_are_warned_of(tmp_path: Path, 
     assert any("Class `q` has only 1 text:" in line for line in warnings)
     assert read(tmp_path / CHECKS_FILE)["warnings"] == warnings
     assert "warning: 1 of 2 test texts" in capsys.readouterr().out
+
+
+def test_every_review_right_gets_an_interval_of_some_width_named_on_the_page(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """30 of 30 right: Wilson's interval, not the bootstrap's [1.000, 1.000]."""
+    import numpy as np
+
+    from {{ cookiecutter.package_name }}.reporting.evaluation import write
+
+    monkeypatch.chdir(tmp_path)
+    labels = ["negative", "positive"] * 15
+    proba = np.array([[0.9, 0.1] if label == "negative" else [0.1, 0.9] for label in labels])
+    evaluation = write(
+        y_true=labels,
+        proba=proba,
+        classes=["negative", "positive"],
+        metrics={"baseline": {"accuracy": 1.0}},
+        best="baseline",
+        train_labels=labels,
+        ngrams={},
+        figures=[],
+        source="imdb",
+        processed_dir=str(tmp_path),
+        seed=0,
+    )
+    low, high = evaluation["headline"]["interval"]
+    assert 0.88 < low < 0.89 and high == 1.0
+    assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"

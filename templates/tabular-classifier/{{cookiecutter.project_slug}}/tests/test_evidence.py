@@ -194,3 +194,165 @@ def test_the_headline_answers_to_the_strongest_baseline(trained):
         evaluation["headline"]["value"] - scores[comparison["baseline"]]
     )
     assert comparison["sentence"] in (trained / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_perfect_score_gets_an_interval_of_some_width_and_says_which():
+    from {{ cookiecutter.package_name }}.classifier.intervals import WILSON, accuracy_interval
+
+    (low, high), method = accuracy_interval(np.ones(30), seed=0)
+    assert method == WILSON
+    assert 0.88 < low < 0.89 and high == 1.0  # 30 of 30: Wilson's [0.886, 1.000]
+    (low, high), _ = accuracy_interval(np.zeros(30), seed=0)
+    assert low == 0.0 and 0.11 < high < 0.12
+
+
+def test_a_score_between_0_and_1_keeps_the_bootstrap_interval():
+    from {{ cookiecutter.package_name }}.classifier.intervals import BOOTSTRAP, accuracy_interval
+
+    values = np.r_[np.ones(90), np.zeros(10)]
+    interval, method = accuracy_interval(values, seed=1)
+    assert method == BOOTSTRAP and interval == bootstrap_interval(values, seed=1)
+
+
+def test_the_page_names_the_interval_the_headline_carries():
+    from {{ cookiecutter.package_name }}.reporting.page import headline_line
+
+    class Stated:
+        evaluation = {
+            "headline": {
+                "metric": "accuracy",
+                "label": "accuracy",
+                "value": 1.0,
+                "n": 30,
+                "unit": "held-out rows",
+                "interval": [0.8865, 1.0],
+                "interval_method": "95% Wilson score interval",
+            }
+        }
+        headline = property(lambda self: Headline(**self.evaluation["headline"]))
+
+    line = headline_line(Stated())
+    assert "[0.886, 1.000] (95% Wilson score interval)" in line
+
+
+def importances(**columns):
+    return pd.DataFrame(columns, index=["mean", "std"]).T
+
+
+def test_importances_that_overlap_the_top_one_are_a_tie_not_a_ranking():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import importance_finding
+
+    found = importance_finding(
+        importances(
+            worst_symmetry=[0.100, 0.020],
+            radius=[0.090, 0.020],
+            texture=[0.085, 0.010],
+            area=[0.010, 0.005],
+        ),
+        "roc_auc",
+    )
+    assert len(found) == 1
+    assert found[0].startswith("`worst_symmetry`, `radius` and `texture` matter most;")
+    assert "overlap within one standard deviation" in found[0] and "area" not in found[0]
+
+
+def test_a_column_clear_of_the_others_is_named_alone():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import importance_finding
+
+    found = importance_finding(
+        importances(radius=[0.200, 0.010], texture=[0.050, 0.020]), "roc_auc"
+    )
+    assert found == [
+        "Shuffling `radius` costs the model most: held-out roc_auc drops by 0.2000 (± 0.0100)."
+    ]
+
+
+def cv(mean, std):
+    return {
+        "scoring": "roc_auc",
+        "cv_folds": 5,
+        "best": "logistic_regression",
+        "candidates": {"logistic_regression": {"mean": mean, "std": std}},
+    }
+
+
+def test_a_held_out_score_under_the_cv_spread_is_a_finding_with_both_numbers():
+    from {{ cookiecutter.package_name }}.reporting.evaluation import generalisation_finding
+
+    found = generalisation_finding(cv(0.9500, 0.0100), 0.9200)
+    assert len(found) == 1
+    assert "0.9200" in found[0] and "0.9500" in found[0] and "std 0.0100" in found[0]
+    assert "more than 2 standard deviations" in found[0]
+    assert generalisation_finding(cv(0.9500, 0.0100), 0.9350) == []  # within 2 std
+    assert generalisation_finding(cv(0.9500, 0.0100), None) == []
+
+
+def binary_scores():
+    labels = np.array(["benign"] * 6 + ["malignant"] * 4)
+    positive = np.array([0.05, 0.15, 0.25, 0.35, 0.45, 0.65, 0.3, 0.55, 0.75, 0.95])
+    return labels, np.c_[1 - positive, positive]
+
+
+def test_the_threshold_table_counts_precision_recall_and_misses():
+    from {{ cookiecutter.package_name }}.classifier.thresholds import threshold_table
+
+    labels, probabilities = binary_scores()
+    table = threshold_table(labels, probabilities, ["benign", "malignant"], "malignant")
+    assert table["positive"] == "malignant" and table["operating_point"] == 0.5
+    assert table["positives"] == 4
+    rows = {row["threshold"]: row for row in table["rows"]}
+    assert [row["threshold"] for row in table["rows"]] == [
+        0.1,
+        0.2,
+        0.3,
+        0.4,
+        0.5,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+    ]
+    # At 0.5: flagged 0.55, 0.65, 0.75, 0.95; three of them malignant, 0.3 missed.
+    assert rows[0.5] == {
+        "threshold": 0.5,
+        "precision": 0.75,
+        "recall": 0.75,
+        "misses": 1,
+        "false_alarms": 1,
+    }
+    assert rows[0.1]["misses"] == 0 and rows[0.1]["false_alarms"] == 5
+    # The operating point decides as the model does (argmax).
+    predicted = np.array(["benign", "malignant"])[probabilities.argmax(axis=1)]
+    assert rows[0.5]["misses"] == int(np.sum((labels == "malignant") & (predicted == "benign")))
+
+
+def test_no_threshold_table_without_a_positive_class():
+    from {{ cookiecutter.package_name }}.classifier.thresholds import threshold_section, threshold_table
+
+    labels, probabilities = binary_scores()
+    table = threshold_table(labels, probabilities, ["benign", "malignant"], None)
+    assert table["rows"] == [] and threshold_section(table) == []
+
+
+def test_a_perfect_held_out_score_is_not_reported_as_certain(project):
+    """30 of 30 right: the evaluation's interval is Wilson's, not the bootstrap's [1, 1]."""
+    from {{ cookiecutter.package_name }}.reporting.evaluation import write
+
+    labels = pd.Series(["a", "b", "c"] * 10)
+    probabilities = np.eye(3)[np.tile([0, 1, 2], 10)] * 0.9 + 0.1 / 3
+    evaluation = write(
+        labels=labels,
+        probabilities=probabilities,
+        classes=["a", "b", "c"],
+        positive=None,
+        metrics={"accuracy": 1.0, "precision": 1.0, "recall": 1.0, "f1": 1.0, "roc_auc": 1.0},
+        train_labels=labels,
+        importances=importances(x=[0.3, 0.01]),
+        cv_summary=cv(1.0, 0.0) | {"scoring": "accuracy"},
+        figures=[],
+        scoring="accuracy",
+        seed=0,
+    )
+    low, high = evaluation["headline"]["interval"]
+    assert 0.88 < low < 0.89 and high == 1.0
+    assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"

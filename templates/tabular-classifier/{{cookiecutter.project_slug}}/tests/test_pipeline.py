@@ -160,3 +160,46 @@ def test_a_read_only_models_folder_stops_training_before_any_mlflow_run(project)
     client = mlflow.MlflowClient(os.environ["MLFLOW_TRACKING_URI"])
     assert client.search_model_versions("name = 'tiny-model'") == []
     assert client.get_experiment_by_name("tests") is None, "no run was started"
+
+
+def test_a_binary_problem_gets_its_threshold_table_in_the_model_card_only(project):
+    """The card shows reports/thresholds.json's numbers; the README points there in one line."""
+    import pandas as pd
+
+    from {{ cookiecutter.package_name }}.evaluate import evaluate
+    from {{ cookiecutter.package_name }}.report import report
+    from {{ cookiecutter.package_name }}.train import train
+
+    table = pd.read_csv(project / "data/raw/tiny.csv")
+    table[table["species"] != "chinstrap"].to_csv(project / "data/raw/tiny.csv", index=False)
+    config = load_config()
+    prepare_data(config)
+    train(config)
+    evaluate(config)
+    report(config)
+    thresholds = json.loads((project / "reports/thresholds.json").read_text(encoding="utf-8"))
+    assert thresholds["positive"] == "gentoo" and thresholds["operating_point"] == 0.5
+    assert [row["threshold"] for row in thresholds["rows"]][0::4] == [0.1, 0.5, 0.9]
+    card = results_block(project / "MODEL_CARD.md")
+    readme = results_block(project / "README.md")
+    assert "### Decision thresholds" in card and "Decision thresholds" not in readme
+    for row in thresholds["rows"]:
+        shown = "**0.5** (used)" if row["threshold"] == 0.5 else str(row["threshold"])
+        precision = "–" if row["precision"] is None else f"{row['precision']:.4f}"
+        line = (
+            f"| {shown} | {precision} | {row['recall']:.4f} | {row['misses']} | "
+            f"{row['false_alarms']} |"
+        )
+        assert line in card
+    evaluation = json.loads((project / "reports/evaluation.json").read_text(encoding="utf-8"))
+    pointer = [line for line in evaluation["findings"] if "decision threshold" in line]
+    assert len(pointer) == 1 and "[model card](MODEL_CARD.md)" in pointer[0]
+    assert pointer[0] in readme
+    operating = next(row for row in thresholds["rows"] if row["threshold"] == 0.5)
+    assert f"{operating['misses']} of {thresholds['positives']} `gentoo` rows" in readme
+
+
+def test_a_multiclass_problem_writes_no_threshold_rows(trained):
+    thresholds = json.loads((trained / "reports/thresholds.json").read_text(encoding="utf-8"))
+    assert thresholds["positive"] is None and thresholds["rows"] == []
+    assert "Decision thresholds" not in (trained / "MODEL_CARD.md").read_text(encoding="utf-8")

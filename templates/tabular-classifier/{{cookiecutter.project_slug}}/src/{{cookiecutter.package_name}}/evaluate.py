@@ -8,12 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.inspection import permutation_importance
+from sklearn.metrics import get_scorer
 from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from . import figures
 from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
+from .classifier.thresholds import THRESHOLDS_JSON, threshold_table
 from .config import (
     CV_RESULTS_JSON,
     FIGURES_DIR,
@@ -52,6 +54,20 @@ def feature_importance(
     return pd.DataFrame(
         {"mean": result.importances_mean, "std": result.importances_std}, index=features.columns
     )
+
+
+def held_out_score(
+    model: Pipeline,
+    features: pd.DataFrame,
+    labels: pd.Series,
+    scoring: str,
+    metrics: dict[str, float],
+) -> float:
+    """The held-out score in the cross-validation's own metric, to set beside its mean."""
+    same = {"accuracy": "accuracy", "roc_auc": "roc_auc", "roc_auc_ovr": "roc_auc"}.get(scoring)
+    if same is not None:  # the very number reports/metrics.json holds
+        return metrics[same]
+    return float(get_scorer(scoring)(model, features, labels))
 
 
 def draw_figures(
@@ -104,6 +120,7 @@ def evaluate(config: Config) -> dict[str, float]:
         probabilities = model.predict_proba(features)
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
         importances = feature_importance(model, features, labels, scoring, config)
+        held_out = held_out_score(model, features, labels, scoring, metrics)
         drawn = draw_figures(labels, probabilities, schema, positive, importances, scoring, summary)
         train_features, train_labels = read_split(TRAIN_CSV, schema.target)
         train_features = schema.coerce(train_features)
@@ -120,6 +137,8 @@ def evaluate(config: Config) -> dict[str, float]:
                 )
             )
     write_atomically(METRICS_JSON, json.dumps(metrics, indent=2) + "\n")
+    thresholds = threshold_table(labels, probabilities, schema.classes, positive)
+    write_atomically(THRESHOLDS_JSON, json.dumps(thresholds, indent=2, ensure_ascii=False) + "\n")
     evaluation.write(
         labels=labels,
         probabilities=probabilities,
@@ -133,12 +152,19 @@ def evaluate(config: Config) -> dict[str, float]:
         scoring=scoring,
         seed=config.seed,
         rivals=[rival for rival in fitted if rival is not None],
+        held_out_score=held_out,
+        thresholds=thresholds,
     )
 
     log_to_training_run(
         load_run_record(MODEL_DIR / RUN_FILE),
         metrics,
-        [(METRICS_JSON, None), (EVALUATION_JSON, None), *((path, "figures") for path in drawn)],
+        [
+            (METRICS_JSON, None),
+            (EVALUATION_JSON, None),
+            (THRESHOLDS_JSON, None),
+            *((path, "figures") for path in drawn),
+        ],
     )
     print(
         f"evaluate: {len(labels)} held-out rows: "

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..classifier.findings import confusions, versus_baselines
-from ..classifier.intervals import bootstrap_interval
+from ..classifier.findings import confusions, hardest_class, versus_baselines
+from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..metrics import classification_metrics
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
@@ -66,16 +66,12 @@ def linear_baseline(
 
 
 def weakest_class(per_class: dict[str, dict[str, Any]]) -> list[str]:
-    """The class the model finds hardest, by recall."""
-    if not per_class:
-        return []
-    name = min(per_class, key=lambda label: (per_class[label]["recall"], label))
-    row = per_class[name]
-    found = round(row["recall"] * row["support"])
-    return [
-        f"Hardest class: {literal(name)}, {found} of its {row['support']} test images recognised "
-        f"(recall {row['recall']:.4f})."
-    ]
+    """The class the model finds hardest, by recall, when its errors are enough to say so."""
+    recognised = {
+        name: (round(row["recall"] * row["support"]), int(row["support"]))
+        for name, row in per_class.items()
+    }
+    return hardest_class(recognised, "images")
 
 
 def write(
@@ -89,13 +85,15 @@ def write(
     seed: int,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
+    interval, method = accuracy_interval(y_pred == y_true, seed=seed)
     headline = Headline(
         metric="accuracy",
         label="accuracy",
         value=metrics["accuracy"],
         n=len(y_true),
         unit=UNIT,
-        interval=bootstrap_interval(y_pred == y_true, seed=seed),
+        interval=interval,
+        interval_method=method,
     )
     names = np.asarray(classes)
     findings = confusions(list(names[y_true]), list(names[y_pred]), "images")

@@ -42,6 +42,7 @@ class Page:
     provenance: str  # Markdown list: data hashes, run, dates
     compute: str  # device and wall time of training
     details: list[str] = field(default_factory=list)  # project-specific tables, after the metrics
+    card_details: list[str] = field(default_factory=list)  # reference tables for the card only
     evaluation: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -88,7 +89,8 @@ def headline_line(page: Page) -> str:
     line = f"**{number(head.value)} {head.label}**"
     if head.interval:
         low, high = head.interval
-        line += f" [{number(low)}, {number(high)}] (95% bootstrap interval)"
+        method = head.interval_method or "95% bootstrap interval"
+        line += f" [{number(low)}, {number(high)}] ({method})"
     if head.std is not None:
         line += f" ± {number(head.std)}"
     line += f" on {head.n} {head.unit}"
@@ -224,6 +226,7 @@ def card_block(page: Page) -> str:
         headline_line(page),
         metrics_table(page),
         *page.details,
+        *page.card_details,
         "## Findings",
         findings(page),
         "## Compute",

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..classifier.findings import confusions, missed, versus_baselines
-from ..classifier.intervals import bootstrap_interval
+from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.textchecks import CHECKS_FILE
 from ..metrics import classification_metrics, positive_class
@@ -81,13 +81,15 @@ def write(
     """Write reports/evaluation.json for the model the API serves (`best`)."""
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     correct = np.asarray(predicted) == np.asarray(y_true)
+    interval, method = accuracy_interval(correct, seed=seed)
     headline = Headline(
         metric="accuracy",
         label="accuracy",
         value=metrics[best]["accuracy"],
         n=len(y_true),
         unit=unit(source),
-        interval=bootstrap_interval(correct, seed=seed),
+        interval=interval,
+        interval_method=method,
     )
     rivals = baselines(train_labels, y_true, classes, metrics, best)
     noun = unit(source).removeprefix("held-out ")

@@ -29,9 +29,10 @@ class Headline:
     value: float
     n: int
     unit: str  # what n counts: "held-out rows", "evaluation episodes", ...
-    interval: tuple[float, float] | None = None  # 95% bootstrap percentile interval
+    interval: tuple[float, float] | None = None  # 95%: bootstrap percentile, unless named below
     std: float | None = None  # spread of the episode returns (reinforcement learning)
     target: dict[str, Any] | None = None  # what counts as solved, and who says so
+    interval_method: str | None = None  # how the interval was found, as the page says it
 
 
 @dataclass(frozen=True)
