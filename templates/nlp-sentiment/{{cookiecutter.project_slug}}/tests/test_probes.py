@@ -219,3 +219,30 @@ def test_the_page_shows_each_rate_of_reports_probes_json(trained: Path) -> None:
         for result in report["types"].values():
             for failure in result["failures"]:
                 assert f"| {failure['probability']:.4f} |" in block
+
+
+def test_the_probe_line_shows_data_as_text_and_says_why_probes_were_left_out() -> None:
+    from {{ cookiecutter.package_name }}.report import _probe_failures, probes_line
+
+    markdown_it = pytest.importorskip("markdown_it")
+    render = markdown_it.MarkdownIt("commonmark").enable("table").render
+    failure = {"text": "<img src=x> [win](https://evil.example)", "expected": "pos<b>"}
+    report = {
+        "file": "data/<i>probes</i>.csv",
+        "model": "baseline",
+        "unsure_below": 0.667,
+        "skipped": None,
+        "types": {
+            "*neg*": {
+                "passed": 0,
+                "total": 1,
+                "rate": 0.0,
+                "failures": [failure | {"got": "neg", "probability": 0.9}],
+            }
+        },
+    }
+    html = render(probes_line(report) + "\n\n" + _probe_failures(report))
+    assert "<img" not in html and "<a " not in html and "<b>" not in html and "<i>" not in html
+    assert "<em>" not in html and "0/1 (0)" in html and "0.9000" in html
+    skipped = probes_line(report | {"skipped": "no probe expects a class (<b>happy</b>)"})
+    assert "left out" in skipped and "<b>" not in render(skipped)
