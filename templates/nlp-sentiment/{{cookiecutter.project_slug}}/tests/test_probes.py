@@ -50,7 +50,7 @@ def test_comments_quotes_and_line_numbers_are_those_of_the_file(tmp_path: Path) 
         tmp_path,
         "# a comment, with a comma\n\n"
         + HEADER
-        + 'typo,"grat movie, loved it",positive\n'
+        + 'typo, "grat movie, loved it",positive\n'
         + "  # an indented comment\n"
         + "neutral, It was released in 1998. ,unsure\n",
     )

@@ -49,7 +49,8 @@ def read_probes(path: str | Path) -> list[Probe]:
         raise DataError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     # A comment becomes an empty line, not nothing, so csv's line numbers are the file's.
     lines = ("\n" if line.lstrip().startswith("#") else line for line in lines)
-    reader = csv.reader(lines, strict=True)  # strict: an open quote is an error, not a field
+    # strict: an open quote is an error, not a field; a space may come before a quoted text.
+    reader = csv.reader(lines, strict=True, skipinitialspace=True)
     probes: list[Probe] = []
     header_seen = False
     try:
