@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.core.errors import DataError
+from {{ cookiecutter.package_name }}.core.errors import DataError, ModelNotFoundError
 from {{ cookiecutter.package_name }}.core.stage import run_stage
 from {{ cookiecutter.package_name }}.probes import (
     Probe,
@@ -200,6 +200,19 @@ def test_the_probes_get_the_answers_the_api_gives(
         shown = (probe.kind, probe.text, answer["label"], round(answer["probability"], 4))
         assert (shown in failed) is not passed, probe
     assert report["model"] == answers[0]["model"] and report["runtime"] == "native"
+
+
+def test_the_probes_follow_the_runtime_the_api_serves(
+    trained: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(trained)
+    monkeypatch.setenv("SERVE_RUNTIME", "onnx")
+    best = json.loads((trained / "models" / "best.json").read_text())["best_model"]
+    if best != "neural":  # the baseline has no ONNX export: the API would not start either
+        with pytest.raises(ModelNotFoundError, match="has no ONNX export"):
+            probe_served_model(SHIPPED, trained / "models", unsure_below=0.667)
+        return
+    assert probe_served_model(SHIPPED, trained / "models", unsure_below=0.667)["runtime"] == "onnx"
 
 
 def test_the_page_shows_each_rate_of_reports_probes_json(trained: Path) -> None:
