@@ -92,16 +92,18 @@ def _mistakes_table(mistakes: list[dict]) -> str:
 
 def probes_line(probes: dict) -> str:
     """The pass rate of each type of behavioural probe, as reports/probes.json holds it."""
-    title = f"**Behavioural probes** ({literal(probes['file'])})"
+    source = literal(probes["file"])
     if probes["skipped"]:
-        return f"{title}: left out, {literal(probes['skipped'], code=False)}."
+        reason = literal(probes["skipped"], code=False)
+        return f"**Behavioural probes** ({source}) left out: {reason}."
     rates = ", ".join(
         f"{literal(kind)} {result['passed']}/{result['total']} ({result['rate']:g})"
         for kind, result in probes["types"].items()
     )
+    # Short: the README's main page is kept under 800 words.
     return (
-        f"{title}, passed/total: {rates}. An `unsure` probe passes when the top probability is "
-        f"below {probes['unsure_below']:g}."
+        f"**Behavioural probes** passed ({source}): {rates}; `unsure`: top probability below "
+        f"{probes['unsure_below']:g}."
     )
 
 
