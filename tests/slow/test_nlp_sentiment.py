@@ -93,6 +93,27 @@ def test_readme_holds_the_side_by_side_comparison(imdb_project: Project) -> None
     assert "| model | accuracy |" in imdb_project.results_block("MODEL_CARD.md")
 
 
+def test_readme_shows_the_probe_pass_rates_of_reports_probes_json(imdb_project: Project) -> None:
+    probes = imdb_project.metrics("reports/probes.json")
+    assert probes["skipped"] is None and probes["model"] == imdb_project.metrics()["best_model"]
+    assert set(probes["types"]) == {"negation", "intensifier", "neutral", "typo"}
+    block = imdb_project.results_block("README.md")
+    line = next(line for line in block.splitlines() if line.startswith("**Behavioural probes**"))
+    shown = [
+        (kind, int(passed), int(total), float(rate))
+        for kind, passed, total, rate in re.findall(r"`(\w+)` (\d+)/(\d+) \(([\d.]+)\)", line)
+    ]
+    assert shown == [
+        (kind, result["passed"], result["total"], result["rate"])
+        for kind, result in probes["types"].items()
+    ]
+    assert f"below {probes['unsure_below']:g}" in line
+    failures = [f for result in probes["types"].values() for f in result["failures"]]
+    if failures:
+        folded = block[block.index("<details><summary>Probes ") :]
+        assert all(f"| {f['probability']:.4f} |" in folded for f in failures)
+
+
 def test_uvicorn_serves_the_best_model(imdb_project: Project) -> None:
     best = imdb_project.metrics()["best_model"]
     with served(imdb_project) as url:

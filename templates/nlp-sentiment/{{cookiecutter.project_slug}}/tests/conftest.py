@@ -100,7 +100,12 @@ def tiny_params(root: Path, **sections: dict) -> dict:
                 "devices": 1,
             },
         },
-        "evaluate": {"reports_dir": str(root / "reports"), "n_mistakes": 3, "top_ngrams": 5},
+        "evaluate": {
+            "reports_dir": str(root / "reports"),
+            "n_mistakes": 3,
+            "top_ngrams": 5,
+            "probes": str(PROJECT / "data" / "probes.csv"),
+        },
         "mlflow": {"experiment": "test-experiment", "registered_model": "test-model"},
     }
     params = _merge(shipped(), tiny)

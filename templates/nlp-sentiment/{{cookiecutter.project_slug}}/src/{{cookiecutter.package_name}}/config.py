@@ -117,6 +117,8 @@ class EvaluateConfig(Section):
     top_ngrams: int = Field(ge=1)
     n_mistakes: int = Field(ge=0)
     mistake_chars: int = Field(ge=1)
+    probes: str
+    unsure_below: float = Field(gt=0, le=1)
     reports_dir: str = REPORTS_DIR  # tests point it elsewhere
 
 

@@ -16,6 +16,7 @@ from .data import read_split
 from .figures import roc_figure
 from .metrics import classification_metrics, positive_class
 from .predict import BEST_FILE, META_FILE, load_model, read_json
+from .probes import PROBES_JSON, probe_served_model, summary_line
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
 from .reporting.markdown import literal
@@ -46,7 +47,7 @@ def confident_mistakes(
 
 
 def evaluate(config: Config) -> dict:
-    """Write reports/metrics.json, summary.json, ngrams.json, mistakes.json and the figures."""
+    """Write reports/metrics.json, summary, ngrams, mistakes and probes JSON files, the figures."""
     connect()  # the store every stage uses, reached (or refused) before any work
     root = Path(config.train.model_dir)
     best = read_json(root / BEST_FILE, "trained model (run the train stage)")
@@ -87,6 +88,10 @@ def evaluate(config: Config) -> dict:
         config.evaluate.n_mistakes,
         config.evaluate.mistake_chars,
     )
+    probes = probe_served_model(
+        config.evaluate.probes, root, unsure_below=config.evaluate.unsure_below
+    )
+    print(f"probes: {summary_line(probes)}")
     meta_path = Path(config.data.processed_dir) / "meta.json"
     record = load_run_record(root / "run.json")
     summary = best | {
@@ -135,6 +140,7 @@ def evaluate(config: Config) -> dict:
         ("summary.json", summary),
         ("ngrams.json", ngrams),
         ("mistakes.json", mistakes),
+        (PROBES_JSON, probes),
     ):
         write_atomically(
             reports / filename, json.dumps(content, indent=2, ensure_ascii=False) + "\n"
@@ -143,7 +149,11 @@ def evaluate(config: Config) -> dict:
     for name in best["models"]:
         files = [(figures / f"confusion_{name}.png", "figures"), (figures / "roc.png", "figures")]
         if name == best["best_model"]:
-            files += [(reports / "mistakes.json", None), (EVALUATION_JSON, None)]
+            files += [
+                (reports / "mistakes.json", None),
+                (reports / PROBES_JSON, None),
+                (EVALUATION_JSON, None),
+            ]
         if name == "baseline":
             files.append((reports / "ngrams.json", None))
         scores = {k: v for k, v in metrics[name].items() if k != "train_seconds"}

@@ -9,6 +9,7 @@ from .config import Config, load_config
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import tracking_uri
+from .probes import PROBES_JSON
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
@@ -89,6 +90,44 @@ def _mistakes_table(mistakes: list[dict]) -> str:
     return markdown_table(["text", "true label", "predicted", "probability"], rows)
 
 
+def probes_line(probes: dict) -> str:
+    """The pass rate of each type of behavioural probe, as reports/probes.json holds it."""
+    source = literal(probes["file"])
+    if probes["skipped"]:
+        reason = literal(probes["skipped"], code=False)
+        return f"**Behavioural probes** ({source}) left out: {reason}."
+    rates = ", ".join(
+        f"{literal(kind)} {result['passed']}/{result['total']} ({result['rate']:g})"
+        for kind, result in probes["types"].items()
+    )
+    # Short: the README's main page is kept under 800 words.
+    return (
+        f"**Behavioural probes** passed ({source}): {rates}; `unsure`: top probability below "
+        f"{probes['unsure_below']:g}."
+    )
+
+
+def _probe_failures(probes: dict) -> str:
+    rows = [
+        [
+            literal(kind),
+            literal(failure["text"], code=False),
+            literal(failure["expected"]),
+            literal(failure["got"]),
+            failure["probability"],
+        ]
+        for kind, result in probes["types"].items()
+        for failure in result["failures"]
+    ]
+    if not rows:
+        return ""
+    table = markdown_table(["type", "text", "expected", "answer", "probability"], rows)
+    return (
+        f"<details><summary>Probes {literal(probes['model'])} failed</summary>\n\n"
+        f"{table}\n\n</details>"
+    )
+
+
 def data_facts(summary: dict) -> list[str]:
     """What the texts used hold, from what the data stage recorded."""
     data = summary.get("data") or {}
@@ -111,6 +150,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     summary = _read(reports / "summary.json")
     ngrams = _read(reports / "ngrams.json")
     mistakes = _read(reports / "mistakes.json")
+    probes = _read(reports / PROBES_JSON)
     models, best = summary["models"], summary["best_model"]
     details = [comparison_table(metrics, models, best), _metric_note(summary), _selection(summary)]
     if ngrams:
@@ -124,6 +164,8 @@ def build_page(config: Config) -> tuple[Page, Identity]:
             f"<details><summary>Most confident mistakes of {literal(best)}</summary>\n\n"
             f"{_mistakes_table(mistakes)}\n\n</details>"
         )
+    details += [probes_line(probes), _probe_failures(probes)]
+    details = [part for part in details if part]
     scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
     page = Page(
         metrics=scores,
