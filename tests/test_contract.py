@@ -118,6 +118,20 @@ def test_params_yaml_has_the_shared_sections_read_by_a_params_model(rendered, te
     assert "load_config" in top_level(config, ast.FunctionDef)
 
 
+@pytest.mark.parametrize("template", ["tabular-classifier", "tabular-regressor", "clustering"])
+def test_each_run_logs_every_data_knob_and_the_datas_digest(rendered, template):
+    """The Experiments table compares runs by their MLflow parameters: a data key left out of
+    them (drop_columns, label_names) or an edited CSV would change the score unseen."""
+    project = rendered[template]
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    knobs = {f"data.{key}" for key in params["data"] if key != "about"}
+    run_params = top_level(module(project, "train"), ast.FunctionDef)["run_params"]
+    keys = {node.value for node in ast.walk(run_params) if isinstance(node, ast.Constant)}
+    names = {node.id for node in ast.walk(run_params) if isinstance(node, ast.Name)}
+    assert knobs - keys == set()
+    assert "DATA_DIGEST_PARAM" in names, "the data's own digest is not logged"
+
+
 @pytest.mark.parametrize("template", TEMPLATE_NAMES)
 def test_the_api_finds_a_predictor_loader_a_router_builder_and_settings(rendered, template):
     project = rendered[template]

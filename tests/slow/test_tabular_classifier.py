@@ -253,3 +253,31 @@ def test_the_readme_dvc_exp_run_examples_run(trained, tmp_path):
     for overrides in project.readme_experiments():
         project.exp_run(overrides)
     assert project.metrics()["accuracy"] >= 0.9
+
+
+def test_named_classes_and_a_dropped_column_rerun_everything_and_show_on_the_page(
+    trained, tmp_path
+):
+    """data.label_names changes the data stage's outputs, so `dvc repro` reruns every stage; the
+    page, the API example and the Experiments row all show it."""
+    project = trained.project.copy_to(tmp_path)
+    project.set_params(
+        data={
+            "label_names": {"benign": "no cancer", "malignant": "cancer"},
+            "drop_columns": ["mean_radius"],
+        }
+    )
+    assert "data:" in project.dvc("status").stdout
+    rerun = project.dvc("repro").stdout
+    for stage in STAGES:
+        assert f"Running stage '{stage}'" in rerun, stage
+    block = project.results_block("README.md")
+    assert "no cancer" in block and "`cancer`" in block
+    assert "malignant" not in block.split("## Experiments", 1)[0]
+    examples = json.loads((project.path / "reports/examples.json").read_text(encoding="utf-8"))
+    assert set(examples[0]["response"]["probabilities"]) == {"cancer", "no cancer"}
+    table = block.split("## Experiments", 1)[1].split("##", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "(this page)" in line]
+    assert len(rows) == 1, table
+    assert "`data.drop_columns=['mean_radius']`" in rows[0] and "`data.md5=" in rows[0]
+    assert "`data.label_names=" in rows[0]

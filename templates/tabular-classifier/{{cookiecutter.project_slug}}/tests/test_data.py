@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.package_name }}.config import BREAST_CANCER, TEST_CSV, TRAIN_CSV, load_config
-from {{ cookiecutter.package_name }}.core.errors import DataError
+from {{ cookiecutter.package_name }}.core.errors import ConfigError, DataError
 from {{ cookiecutter.package_name }}.data import breast_cancer, prepare_data, read_split
 
 from .tiny import ROOT, TINY_CSV, tiny_params, write_params
@@ -54,6 +54,75 @@ def test_numeric_labels_become_text(project):
     table.to_csv(TINY_CSV, index=False)
     prepare_data(load_config())
     assert set(read_split(TRAIN_CSV, "species")[1]) == {"0", "1", "2"}
+
+
+def numbered_species() -> None:
+    """The tiny table's species as the integers 0, 1 and 2, as many CSVs code their classes."""
+    rewrite(lambda t: t.assign(species=t.species.map({"adelie": 0, "chinstrap": 1, "gentoo": 2})))
+
+
+def with_label_names(project, names) -> None:
+    params = tiny_params()
+    params["data"] |= {"label_names": names}
+    write_params(project, params)
+
+
+def test_label_names_replace_the_values_they_name_and_the_others_keep_their_form(project, capsys):
+    numbered_species()
+    with_label_names(project, {0: "Adélie", 1: "chinstrap penguin"})
+    train, test = prepare_data(load_config())
+    assert set(read_split(TRAIN_CSV, "species")[1]) == {"Adélie", "chinstrap penguin", "2"}
+    assert set(read_split(TEST_CSV, "species")[1]) == {"Adélie", "chinstrap penguin", "2"}
+    assert "(2 16, Adélie 16, chinstrap penguin 16)" in capsys.readouterr().out
+
+
+def test_label_names_read_text_keys_and_true_false_alike(project):
+    with_label_names(project, {"gentoo": "Gentoo"})
+    prepare_data(load_config())
+    assert set(read_split(TRAIN_CSV, "species")[1]) == {"adelie", "chinstrap", "Gentoo"}
+    params = tiny_params()
+    params["data"] |= {"target": "banded", "label_names": {True: "banded", False: "plain"}}
+    params["data"]["drop_columns"] = ["species"]
+    write_params(project, params)
+    prepare_data(load_config())
+    assert set(read_split(TRAIN_CSV, "banded")[1]) == {"banded", "plain"}
+
+
+BAD_NAMES = {
+    "value not in the column": (
+        {0: "Adélie", 3: "emperor"},
+        DataError,
+        "data.label_names names '3', which is not a value of target column 'species' "
+        "(its values: 0, 1, 2)",
+    ),
+    "name of another value": (
+        {0: "2"},
+        DataError,
+        "data.label_names gives the name '2', which is also an unnamed value of 'species'",
+    ),
+    "same name twice": (
+        {0: "penguin", 1: "penguin"},
+        ConfigError,
+        "params.yaml: data.label_names: names must differ; 'penguin' is given to more than one",
+    ),
+    "not text": (
+        {0: "Adélie", 1: 7},
+        ConfigError,
+        "params.yaml: data.label_names[1]: input should be a valid string, got 7",
+    ),
+    "empty": ({0: " "}, ConfigError, "params.yaml: data.label_names: the name of 0 is empty"),
+}
+
+
+@pytest.mark.parametrize("names, error, message", BAD_NAMES.values(), ids=BAD_NAMES.keys())
+def test_bad_label_names_stop_with_one_line_naming_the_problem(project, names, error, message):
+    numbered_species()
+    with_label_names(project, names)
+    with pytest.raises(error) as caught:
+        prepare_data(load_config())
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not TRAIN_CSV.exists()
 
 
 def test_rows_without_a_label_are_dropped(project, capsys):

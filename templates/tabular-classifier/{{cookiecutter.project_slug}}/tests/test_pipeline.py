@@ -203,3 +203,102 @@ def test_a_multiclass_problem_writes_no_threshold_rows(trained):
     thresholds = json.loads((trained / "reports/thresholds.json").read_text(encoding="utf-8"))
     assert thresholds["positive"] is None and thresholds["rows"] == []
     assert "Decision thresholds" not in (trained / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+
+def test_named_classes_reach_the_page_the_card_the_figures_and_the_api(project, monkeypatch):
+    """0/1/2 in the CSV, two of them named: every place a reader sees a class shows the name,
+    and the unnamed value keeps its own form."""
+    import pandas as pd
+    from fastapi.testclient import TestClient
+    from matplotlib.text import Text
+
+    from {{ cookiecutter.package_name }} import figures
+    from {{ cookiecutter.package_name }}.evaluate import evaluate
+    from {{ cookiecutter.package_name }}.report import report
+    from {{ cookiecutter.package_name }}.reporting import plotting
+    from {{ cookiecutter.package_name }}.train import train
+
+    from .tiny import tiny_params, write_params
+
+    table = pd.read_csv(project / "data/raw/tiny.csv")
+    table["species"] = table["species"].map({"adelie": 0, "chinstrap": 1, "gentoo": 2})
+    table.to_csv(project / "data/raw/tiny.csv", index=False)
+    params = tiny_params()
+    params["data"] |= {"label_names": {0: "Adélie", 1: "Chinstrap"}}
+    write_params(project, params)
+    shown: dict[str, set[str]] = {}
+    ticks: dict[str, set[str]] = {}
+    save = plotting.save_figure
+
+    def saved_with_texts(figure, path):
+        saved = save(figure, path)  # drawn: tick labels exist now
+        shown[saved.stem] = {text.get_text() for text in figure.findobj(Text)}
+        axes = figure.axes[0]
+        ticks[saved.stem] = {
+            label.get_text() for label in axes.get_xticklabels() + axes.get_yticklabels()
+        }
+        return saved
+
+    monkeypatch.setattr(plotting, "save_figure", saved_with_texts)
+    monkeypatch.setattr(figures, "save_figure", saved_with_texts)
+    config = load_config()
+    prepare_data(config)
+    train(config)
+    evaluate(config)
+    report(config)
+
+    named = {"Adélie", "Chinstrap", "2"}
+    assert ticks["confusion_matrix"] == named
+    curves = " ".join(shown["roc_curve"])
+    assert "Adélie" in curves and "Chinstrap" in curves
+    evaluation = json.loads((project / "reports/evaluation.json").read_text(encoding="utf-8"))
+    findings = json.dumps(evaluation["findings"], ensure_ascii=False)
+    assert "Adélie" in findings or "Chinstrap" in findings
+    for document in ("README.md", "MODEL_CARD.md"):
+        block = results_block(project / document)
+        assert "Adélie" in block and "Chinstrap" in block, document
+    examples = json.loads((project / "reports/examples.json").read_text(encoding="utf-8"))
+    answer = examples[0]["response"]
+    assert answer["label"] in named and set(answer["probabilities"]) == named
+
+    from {{ cookiecutter.package_name }}.api.app import app
+
+    with TestClient(app) as client:
+        assert set(client.get("/model-info").json()["classes"]) == named
+        route = client.get("/openapi.json").json()["paths"]["/predict"]["post"]
+        documented = route["responses"]["200"]["content"]["application/json"]["example"]
+        assert documented["label"] in named
+
+
+def test_the_experiments_table_names_a_change_of_drop_columns_and_of_the_data(project):
+    """Same model, same grid: run 2 drops a column, run 3 trains on an edited CSV."""
+    import pandas as pd
+
+    from {{ cookiecutter.package_name }}.reporting.experiments import load_runs, runs_table
+    from {{ cookiecutter.package_name }}.train import train
+
+    from .tiny import tiny_params, write_params
+
+    params = tiny_params()
+    params["train"]["candidates"] = {"logistic_regression": {"C": [1.0]}}
+    write_params(project, params)
+    for step in ("first", "drop a column", "edit the data"):
+        if step == "drop a column":
+            params["data"]["drop_columns"] = ["banded"]
+            write_params(project, params)
+        if step == "edit the data":
+            table = pd.read_csv(project / "data/raw/tiny.csv")
+            table.drop(index=[0, 20, 40]).to_csv(project / "data/raw/tiny.csv", index=False)
+        config = load_config()
+        prepare_data(config)
+        train(config)
+
+    runs = load_runs("tests", "accuracy")
+    table = runs_table(runs, "accuracy", None)
+    rows = [line for line in table.splitlines() if re.match(r"\| \d", line)]
+    assert len(rows) == 3 and "first run" in rows[0]
+    digests = [re.search(r"`data\.md5=(\w+)`", row) for row in rows[1:]]
+    assert "`data.drop_columns=['banded']`" in rows[1] and digests[0]
+    assert "`data.drop_columns=['banded']`" in rows[2] and digests[1]
+    assert digests[0].group(1) != digests[1].group(1), "the edited CSV is a change of its own"
+    assert runs[2].params["data.source"] == runs[0].params["data.source"]

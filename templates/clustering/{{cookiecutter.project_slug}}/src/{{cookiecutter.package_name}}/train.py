@@ -27,7 +27,14 @@ from .core.onnx_export import check_export, export_onnx, not_exportable
 from .core.onnx_model import ONNX_FILE, PARITY_ATOL
 from .core.records import example_request
 from .core.stage import replaced_on_success, run_stage
-from .core.tracking import RunRecord, configure, public_uri, save_run_record
+from .core.tracking import (
+    DATA_DIGEST_PARAM,
+    RunRecord,
+    configure,
+    data_digest,
+    public_uri,
+    save_run_record,
+)
 from .data import read_split
 from .features import infer_schema, save_schema
 from .preprocessing import build_preprocessor
@@ -111,7 +118,11 @@ def run_params(model: ClusterModel, config: Config) -> dict[str, Any]:
     return {
         "seed": config.seed,
         "data.source": config.data.source,
+        "data.label": config.data.label,
+        "data.drop_columns": config.data.drop_columns,
         "data.test_size": config.data.test_size,
+        # The rows themselves: a CSV edited in place changes this and nothing else.
+        DATA_DIGEST_PARAM: data_digest([TRAIN_CSV, TEST_CSV]),
         "preprocess.max_categories": train.preprocess.max_categories,
         "train.models": ",".join(train.models),
         "train.k": f"{train.k.min}-{train.k.max}",

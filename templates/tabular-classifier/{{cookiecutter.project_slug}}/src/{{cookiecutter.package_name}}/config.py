@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .core.settings import PARAMS_PATH, DataAbout, Params, Section, load_params
 
@@ -31,8 +31,21 @@ class DataConfig(Section):
     source: str
     target: str
     drop_columns: list[str]
+    # A value of the target column (as YAML reads it: 0, "0", true) -> the name readers see.
+    label_names: dict[Any, str]
     test_size: float = Field(gt=0, lt=1)
     about: DataAbout
+
+    @field_validator("label_names")
+    @classmethod
+    def _distinct_names(cls, names: dict[Any, str]) -> dict[Any, str]:
+        blank = [key for key, name in names.items() if not name.strip()]
+        if blank:
+            raise ValueError(f"the name of {blank[0]!r} is empty")
+        twice = sorted({name for name in names.values() if list(names.values()).count(name) > 1})
+        if twice:
+            raise ValueError(f"names must differ; {twice[0]!r} is given to more than one value")
+        return names
 
 
 class PreprocessConfig(Section):

@@ -68,6 +68,34 @@ def as_labels(values: pd.Series) -> pd.Series:
     return values.astype(str)
 
 
+def label_text(value: object) -> str:
+    """A label value as text, the way `as_labels` writes it (1.0 -> "1", True -> "True")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def named_labels(labels: pd.Series, config: DataConfig) -> pd.Series:
+    """The labels with data.label_names applied; a value without a name keeps its own form."""
+    if not config.label_names:
+        return labels
+    names = {label_text(value): name for value, name in config.label_names.items()}
+    values = sorted(labels.unique())
+    unknown = [value for value in names if value not in values]
+    if unknown:
+        raise DataError(
+            f"data.label_names names {unknown[0]!r}, which is not a value of target column "
+            f"{config.target!r} (its values: {', '.join(values[:20])})"
+        )
+    taken = set(names.values()) & (set(values) - set(names))
+    if taken:
+        raise DataError(
+            f"data.label_names gives the name {sorted(taken)[0]!r}, which is also an unnamed "
+            f"value of {config.target!r}; name that value too or choose another name"
+        )
+    return labels.map(lambda value: names.get(value, value))
+
+
 def clean(frame: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
     """Check the table can train a classifier; drop unwanted columns and unlabelled rows."""
     source, target = config.source, config.target
@@ -96,7 +124,7 @@ def clean(frame: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
             "remove them from the CSV or list them in data.drop_columns"
         )
 
-    labels = as_labels(frame[target])
+    labels = named_labels(as_labels(frame[target]), config)
     counts = labels.value_counts()
     if len(counts) < 2:
         raise DataError(

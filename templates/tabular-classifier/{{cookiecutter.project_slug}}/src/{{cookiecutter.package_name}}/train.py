@@ -30,7 +30,14 @@ from .core.stage import (
     run_stage,
     write_atomically,
 )
-from .core.tracking import RunRecord, configure, public_uri, save_run_record
+from .core.tracking import (
+    DATA_DIGEST_PARAM,
+    RunRecord,
+    configure,
+    data_digest,
+    public_uri,
+    save_run_record,
+)
 from .data import read_split
 from .features import infer_schema, save_schema
 from .reporting.example_files import save_request
@@ -85,7 +92,11 @@ def run_params(selection: Selection, config: Config) -> dict[str, Any]:
         "seed": config.seed,
         "data.source": config.data.source,
         "data.target": config.data.target,
+        "data.drop_columns": config.data.drop_columns,
+        "data.label_names": config.data.label_names,
         "data.test_size": config.data.test_size,
+        # The rows themselves: a CSV edited in place changes this and nothing else.
+        DATA_DIGEST_PARAM: data_digest([TRAIN_CSV, TEST_CSV]),
         "preprocess.max_categories": config.train.preprocess.max_categories,
         "train.cv_folds": config.train.cv_folds,
         "train.scoring": config.train.scoring,

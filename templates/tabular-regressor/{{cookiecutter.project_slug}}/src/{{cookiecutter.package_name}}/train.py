@@ -25,7 +25,14 @@ from .core.onnx_model import ONNX_FILE
 from .core.prediction_interval import save_interval
 from .core.records import example_request
 from .core.stage import replaced_on_success, run_stage
-from .core.tracking import RunRecord, configure, public_uri, save_run_record
+from .core.tracking import (
+    DATA_DIGEST_PARAM,
+    RunRecord,
+    configure,
+    data_digest,
+    public_uri,
+    save_run_record,
+)
 from .data import read_split
 from .features import infer_schema, save_schema
 from .reporting.example_files import save_request
@@ -87,7 +94,10 @@ def run_params(selection: Selection, config: Config) -> dict[str, Any]:
         "seed": config.seed,
         "data.source": config.data.source,
         "data.target": config.data.target,
+        "data.drop_columns": config.data.drop_columns,
         "data.test_size": config.data.test_size,
+        # The rows themselves: a CSV edited in place changes this and nothing else.
+        DATA_DIGEST_PARAM: data_digest([TRAIN_CSV, TEST_CSV]),
         "preprocess.max_categories": config.train.preprocess.max_categories,
         "train.cv_folds": config.train.cv_folds,
         "train.scoring": config.train.scoring,

@@ -8,6 +8,7 @@ no user name, password or token in it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -22,12 +23,24 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .errors import ModelNotFoundError, ProjectError
 
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+DATA_DIGEST_PARAM = "data.md5"  # the run parameter naming the exact data a model was trained on
 TEST_PREFIX = "test_"  # evaluation metrics in the training run: test_accuracy beside val_accuracy
 CONNECT_TIMEOUT = 5.0  # seconds: a tracking server that does not answer by then is not there
 SECRET_QUERY_KEYS = re.compile(r"token|secret|pass|pwd|key|sig|auth|credential|session", re.I)
 # user:password@ (or token@) after a scheme, and secret query values, inside any message.
 USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s'\"]+@")
 QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s]+=)(?P<value>[^&\s'\"]+)")
+
+
+def data_digest(paths: Iterable[str | Path]) -> str:
+    """The md5 of the files' bytes, in order (12 hex digits): logged with every run, so a change
+    of the data shows in the Experiments table even when params.yaml names the same source."""
+    digest = hashlib.md5(usedforsecurity=False)
+    for path in paths:
+        with Path(path).open("rb") as file:
+            while block := file.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 def tracking_uri() -> str:
