@@ -78,8 +78,10 @@ def selection_findings(summary: dict[str, Any]) -> list[str]:
         else:
             how = f"k = {family['setting']} had the best silhouette"
         sentences.append(
-            f"`{name}`: {how}; training silhouette {said}, stability (mean adjusted Rand index "
-            f"over refits) {family['stability_ari']:.3f}."
+            # "silhouette 0.275" would read as the served model's score (and `mlport check`
+            # compares it with the metrics file): the family's own score is said apart.
+            f"`{name}`: {how}; its silhouette on the training rows is {said}, its stability "
+            f"(mean adjusted Rand index over refits) {family['stability_ari']:.3f}."
         )
     sentences.append(
         f"`{best}` is served: the best training silhouette of the {len(families)} families."
