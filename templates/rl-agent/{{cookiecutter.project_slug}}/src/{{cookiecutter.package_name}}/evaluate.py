@@ -85,7 +85,8 @@ def evaluate(config: Config) -> dict[str, Any]:
     limit = meta.max_episode_steps
     per_seed = {seed: evaluation.episode_metrics(*runs, limit) for seed, runs in played.items()}
     across = across_seeds({seed: m["mean_return"] for seed, m in per_seed.items()}, cfg.seed)
-    metrics: dict[str, Any] = dict(per_seed[seeds.served]) | across.metrics()
+    # Across seeds first (the headline), then the served agent's own episodes.
+    metrics: dict[str, Any] = across.metrics() | per_seed[seeds.served]
     random = evaluation.episode_metrics(*play(None, meta, config), limit)
     random["iqm_return"] = random["mean_return"]  # no training: every seed of it plays the same
     if meta.reward_threshold is not None:
@@ -97,7 +98,8 @@ def evaluate(config: Config) -> dict[str, Any]:
 
     logs = {seed: load_training_log(SEEDS_DIR / str(seed) / TRAINING_LOG) for seed in seeds.seeds}
     returns = {seed: runs[0] for seed, runs in played.items()}
-    learning_curves(logs, returns, meta, REWARD_CURVE, random["mean_return"], seeds.served)
+    random_mean = random["mean_return"]
+    learning_curves(logs, returns, meta, REWARD_CURVE, random_mean, seeds.served, across.interval)
     if cfg.gif_max_frames > 0 and "rgb_array" in meta.render_modes:
         for policy, path in (
             (agent, AGENT_GIF),

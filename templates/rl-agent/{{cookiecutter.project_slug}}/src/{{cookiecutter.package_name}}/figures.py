@@ -21,9 +21,11 @@ def learning_curves(
     path: Path,
     random_mean: float | None,
     served: int,
+    interval: tuple[float, float] | None = None,
 ) -> None:
     """Every seed's training returns (smoothed) with their median and min-max band, and the
-    periodic evaluations (left); each seed's final evaluation episodes (right)."""
+    periodic evaluations (left); each seed's final evaluation episodes, over the interval of
+    the IQM across seeds (right)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -55,6 +57,8 @@ def learning_curves(
                 color="tab:orange",
                 label="periodic evaluation" if number == 0 else None,
             )
+    if interval is not None:
+        spread.axhspan(*interval, color="tab:purple", alpha=0.15)
     for position, (seed, values) in enumerate(returns.items()):
         colour = "tab:green" if seed == served else "tab:gray"
         jitter = position + np.linspace(-0.2, 0.2, len(values))
@@ -63,7 +67,7 @@ def learning_curves(
     names = [f"{seed}*" if seed == served else str(seed) for seed in returns]
     spread.set_xticks(range(len(returns)), names)
     spread.set_xlim(-0.6, len(returns) - 0.4)
-    spread.set_title("evaluation episodes")
+    spread.set_title("evaluation episodes" + ("\n(shaded: IQM's 95% interval)" if interval else ""))
     spread.set_xlabel("seed (* served)")
     for axis in (curve, spread):
         if threshold is not None:
