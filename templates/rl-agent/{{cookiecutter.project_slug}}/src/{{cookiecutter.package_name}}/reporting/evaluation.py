@@ -212,5 +212,5 @@ def write(
         said,
         [],
         entries,
-        extra={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys},
+        own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys},
     )

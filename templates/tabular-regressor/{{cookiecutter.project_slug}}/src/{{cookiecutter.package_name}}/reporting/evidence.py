@@ -127,9 +127,9 @@ def write_evaluation(
     figures: Sequence[FigureEntry],
     path: Path = EVALUATION_JSON,
     comparison: Comparison | None = None,
-    extra: dict[str, Any] | None = None,
+    own: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write reports/evaluation.json; a perfect score without a warning gets one. `extra`: the
+    """Write reports/evaluation.json; a perfect score without a warning gets one. `own`: the
     template's own keys (an agent's scores per training seed)."""
     extra = [warn(message) for message in perfect_score_warning(headline, warnings)]
     warnings = [*warnings, *extra]
@@ -146,7 +146,7 @@ def write_evaluation(
             "verdict": comparison.verdict,
             "sentence": comparison.sentence(),
         }
-    content |= extra or {}
+    content |= own or {}
     write_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     print(f"evaluation: {summary(headline, baselines)} -> {path}")
     return content
