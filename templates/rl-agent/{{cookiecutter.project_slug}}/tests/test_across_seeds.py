@@ -88,3 +88,13 @@ def test_a_failing_seed_keeps_the_previous_agents(
         stage.train(load_config())
     after = {path: path.read_bytes() for path in MODEL_DIR.rglob("*") if path.is_file()}
     assert after == before
+
+
+def test_the_experiments_table_counts_the_parent_run_once(trained: Path) -> None:
+    from {{ cookiecutter.package_name }}.config import load_config
+    from {{ cookiecutter.package_name }}.reporting.experiments import load_runs
+
+    record = json.loads((MODEL_DIR / "run.json").read_text())
+    runs = load_runs(load_config().mlflow.experiment, "iqm_return")
+    assert [run.run_id for run in runs] == [record["run_id"]], "the seeds' runs are nested in it"
+    assert runs[0].score == json.loads(METRICS.read_text())["iqm_return"]
