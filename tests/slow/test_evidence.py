@@ -91,25 +91,41 @@ def test_nlp_reports_the_served_model_against_the_majority_class(nlp_trained):
     assert set(evaluation["baselines"][0]["metrics"]) == set(best) - {"train_seconds"}
 
 
-def test_rl_reports_mean_and_std_against_a_random_policy(rl_trained):
+def test_rl_reports_the_iqm_across_seeds_against_a_random_policy(rl_trained):
     project, _ = rl_trained
     metrics = project.metrics()
     evaluation = evaluation_of(project)
     headline = evaluation["headline"]
-    assert headline["value"] == metrics["mean_return"] and headline["std"] == metrics["std_return"]
-    assert headline["interval"] is None and headline["n"] == metrics["n_episodes"] == 100
+    per_seed = evaluation["seeds"]
+    assert len(per_seed) >= 3 and len(metrics["seeds"]) >= 3, "one score per training seed"
+    assert {seed: entry["mean_return"] for seed, entry in per_seed.items()} == metrics["seeds"]
+    assert all(entry["n_episodes"] == 100 for entry in per_seed.values())
+    assert headline["metric"] == "iqm_return" and headline["value"] == metrics["iqm_return"]
+    assert headline["n"] == metrics["n_seeds"] == len(per_seed) and headline["std"] is None
+    low, high = headline["interval"]
+    assert min(metrics["seeds"].values()) <= low <= headline["value"] <= high
+    assert high <= max(metrics["seeds"].values())
+    assert headline["unit"] == f"training seeds ({metrics['n_episodes']} evaluation episodes each)"
     assert headline["target"] == {
         "value": 475.0,
         "source": "Gymnasium's reward_threshold for CartPole-v1",
     }
+    # The served agent's own return over the episodes stays beside it.
+    served = per_seed[str(metrics["served_seed"])]
+    assert (served["mean_return"], served["std_return"]) == (
+        metrics["mean_return"],
+        metrics["std_return"],
+    )
     (random,) = evaluation["baselines"]
     assert random["metrics"]["n_episodes"] == 100
     assert random["metrics"]["mean_return"] < 100 < metrics["mean_return"]
+    assert random["metrics"]["iqm_return"] == random["metrics"]["mean_return"]
     assert [figure["path"] for figure in evaluation["figures"]] == [
         "reports/figures/reward_curve.png",
         "reports/figures/agent.gif",
         "reports/figures/random_policy.gif",
     ]
+    assert evaluation["figures"][0]["caption"].startswith(f"Learning curves of {len(per_seed)}")
     for name in ("agent.gif", "random_policy.gif"):
         with Image.open(project.path / "reports/figures" / name) as gif:
             assert gif.width >= 300 and gif.n_frames > 1, name

@@ -15,7 +15,7 @@ from PIL import Image
 from tests.slow.harness import Project, generate, served
 
 TEMPLATE = "rl-agent"
-BUDGET_SECONDS = 180  # the most a default `dvc repro` may take on 2 cores
+BUDGET_SECONDS = 300  # the most a default `dvc repro` (3 seeds) may take on 2 cores
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,15 @@ def test_default_repro_solves_cartpole(
     assert metrics["n_episodes"] == 100
     assert metrics["mean_return"] >= 475, metrics
     assert metrics["solved"] is True
+    assert len(metrics["seeds"]) >= 3, "one agent per seed, each evaluated"
     meta = json.loads((project.path / "models" / "agent.json").read_text())
     assert (meta["algorithm"], meta["env_id"]) == ("PPO", "CartPole-v1")
+    # The served agent is the best seed on the train stage's own evaluation episodes.
+    chosen = json.loads((project.path / "models" / "seeds.json").read_text())
+    scores = {run["seed"]: run["selection_mean_return"] for run in chosen["runs"]}
+    assert meta["seed"] == metrics["served_seed"] == chosen["served"]
+    assert scores[meta["seed"]] == max(scores.values())
+    assert metrics["mean_return"] == metrics["seeds"][str(meta["seed"])]
 
 
 def test_readme_and_model_card_show_the_metrics_and_the_gif(
@@ -69,10 +76,16 @@ def test_readme_and_model_card_show_the_metrics_and_the_gif(
     for document in ("README.md", "MODEL_CARD.md"):
         block = project.results_block(document)
         if document == "README.md":  # the card's block opens with the model, then its results
-            assert block.lstrip().startswith(f"**{metrics['mean_return']:.2f} mean return**")
-        for key in ("mean_return", "std_return", "min_return", "max_return"):
+            headline = f"**{metrics['iqm_return']:.2f} interquartile-mean return**"
+            assert block.lstrip().startswith(headline)
+        for key in ("iqm_return", "mean_return", "std_return", "min_return", "max_return"):
             assert f"| {key} | {metrics[key]:.4f} |" in block, (document, key)
-        assert f"on {metrics['n_episodes']} evaluation episodes" in block
+        low, high = metrics["iqm_return_low"], metrics["iqm_return_high"]
+        assert f"[{low:.2f}, {high:.2f}] (95% bootstrap interval)" in block
+        n = len(metrics["seeds"])
+        assert f"on {n} training seeds ({metrics['n_episodes']} evaluation episodes each)" in block
+        served = f"served: seed {metrics['served_seed']}, the best of {n} by evaluation mean return"
+        assert served in block, document
         assert "MLflow run: `" in block
     readme = project.results_block("README.md")
     assert readme.index("reports/figures/reward_curve.png") < readme.index("## The data")
@@ -90,8 +103,16 @@ def test_mlflow_holds_the_run_and_the_registered_agent(cartpole: tuple[Project, 
     assert run.data.params["env_id"] == "CartPole-v1"
     assert run.data.params["algorithm"] == "PPO"
     assert run.data.metrics["test_mean_return"] >= 475, "evaluate adds to the training run"
-    assert len(client.get_metric_history(run.info.run_id, "eval/mean_return")) == 10
-    assert client.get_metric_history(run.info.run_id, "train/episode_return")
+    assert "test_iqm_return" in run.data.metrics
+    # Each seed is a run nested under the one that registered the served agent.
+    children = client.search_runs(
+        [run.info.experiment_id], f"tags.mlflow.parentRunId = '{run.info.run_id}'"
+    )
+    assert len(children) >= 3
+    assert run.data.tags["served_seed"] in {child.data.params["seed"] for child in children}
+    for child in children:
+        assert len(client.get_metric_history(child.info.run_id, "eval/mean_return")) == 10
+        assert client.get_metric_history(child.info.run_id, "train/episode_return")
 
 
 def test_a_second_repro_has_nothing_to_do(cartpole: tuple[Project, float]) -> None:

@@ -21,6 +21,7 @@ DOCUMENTS = ("README.md", "MODEL_CARD.md")
 TINY: dict[str, dict[str, Any]] = {
     "data": {"env": {"id": "CartPole-v1", "kwargs": {}}},
     "train": {
+        "seeds": 2,  # the several-seed path, at the least cost
         "algorithm": "PPO",
         "tuned_defaults": True,
         "total_timesteps": 512,
@@ -41,6 +42,7 @@ TINY: dict[str, dict[str, Any]] = {
 PENDULUM: dict[str, dict[str, Any]] = {
     "data": {"env": {"id": "Pendulum-v1", "kwargs": {}}},
     "train": {
+        "seeds": 1,  # the single-run path
         "algorithm": "SAC",
         "tuned_defaults": True,
         "total_timesteps": 300,
@@ -53,6 +55,7 @@ PENDULUM: dict[str, dict[str, Any]] = {
 FROZEN_LAKE: dict[str, dict[str, Any]] = {
     "data": {"env": {"id": "FrozenLake-v1", "kwargs": {}}},
     "train": {
+        "seeds": 2,
         "algorithm": None,
         "total_timesteps": 3000,
         "eval_freq": 1000,

@@ -56,4 +56,9 @@ def test_the_report_shows_the_metrics_and_the_gif(trained: Path) -> None:
         text = Path(document).read_text()
         assert f"| mean_return | {metrics['mean_return']:.4f} |" in text
         assert f"| std_return | {metrics['std_return']:.4f} |" in text
+        assert f"| iqm_return | {metrics['iqm_return']:.4f} |" in text
+        assert "training seeds (4 evaluation episodes each)" in text
+        assert f"served: seed {metrics['served_seed']}, the best of 2 by evaluation mean" in text
         assert "_No results yet._" not in text
+    headline = f"**{metrics['iqm_return']:.2f} interquartile-mean return** ["
+    assert block.lstrip().startswith(headline)

@@ -1,4 +1,4 @@
-"""reports/evaluation.json: mean return ± std against a random policy, findings, figures."""
+"""reports/evaluation.json: IQM return across seeds, a random policy, findings, figures."""
 
 from __future__ import annotations
 
@@ -16,16 +16,21 @@ def test_the_evaluation_holds_the_mean_return_a_random_policy_and_findings(train
     evaluation = json.loads(EVALUATION_JSON.read_text(encoding="utf-8"))
     metrics = json.loads(METRICS.read_text(encoding="utf-8"))
     headline = evaluation["headline"]
-    assert headline["metric"] == "mean_return" and headline["value"] == metrics["mean_return"]
-    assert headline["std"] == metrics["std_return"] and headline["interval"] is None
-    assert headline["n"] == metrics["n_episodes"] and headline["unit"] == "evaluation episodes"
+    assert headline["metric"] == "iqm_return" and headline["value"] == metrics["iqm_return"]
+    interval = [metrics["iqm_return_low"], metrics["iqm_return_high"]]
+    assert headline["interval"] == interval and headline["std"] is None
+    assert headline["n"] == metrics["n_seeds"] == 2
+    assert headline["unit"] == "training seeds (4 evaluation episodes each)"
     assert headline["target"]["value"] == 475.0
     (random,) = evaluation["baselines"]
     assert random["name"] == "random policy"
     assert random["metrics"]["n_episodes"] == metrics["n_episodes"]
-    shared = {key for key in metrics if key not in ("reward_threshold", "solved")}
-    assert set(random["metrics"]) == shared
+    across = {"mean_return_across_seeds", "n_seeds", "iqm_return_low", "iqm_return_high"}
+    counts = {"reward_threshold", "solved", "served_seed", "seeds"}
+    assert set(random["metrics"]) == {key for key in metrics if key not in across | counts}
     assert any("random policy" in line for line in evaluation["findings"])
+    served = f"Served: seed {metrics['served_seed']}, the best of 2 by evaluation mean return"
+    assert any(line.startswith(served) for line in evaluation["findings"])
     paths = [figure["path"] for figure in evaluation["figures"]]
     assert paths == [
         "reports/figures/reward_curve.png",

@@ -148,6 +148,9 @@ def test_frozen_lake_runs_train_evaluate_and_report(trained_frozenlake: Path):
     metrics = json.loads(METRICS.read_text())
     assert metrics["n_episodes"] == 4 and 0.0 <= metrics["mean_return"] <= 1.0
     assert 0 <= metrics["cut_off_episodes"] <= 4
+    # Two tables, one per seed, each on the same episodes; the headline aggregates them.
+    assert set(metrics["seeds"]) == {"42", "43"} and meta["seed"] == metrics["served_seed"]
+    assert metrics["iqm_return_low"] <= metrics["iqm_return"] <= metrics["iqm_return_high"]
     evidence = json.loads(EVALUATION_JSON.read_text())
     drawn = [figure["path"] for figure in evidence["figures"]]
     assert POLICY_FIGURE.as_posix() in drawn and PATHS_FIGURE.as_posix() not in drawn

@@ -128,9 +128,19 @@ def test_the_run_is_tracked_and_registered(trained: Path) -> None:
     run = client.get_run(record["run_id"])
     assert run.data.params["algorithm"] == "PPO"
     assert run.data.params["hp.n_steps"] == "32"
-    assert "eval/mean_return" in run.data.metrics
-    assert "test_mean_return" in run.data.metrics, "evaluate adds to the same run"
-    returns = client.get_metric_history(record["run_id"], "train/episode_return")
+    assert run.data.params["seeds"] == "2"
+    assert "test_iqm_return" in run.data.metrics, "evaluate adds to the parent run"
+    assert "test_mean_return" in run.data.metrics
+    # One run per seed, nested under the parent: each with its own curves.
+    children = client.search_runs(
+        [run.info.experiment_id], f"tags.mlflow.parentRunId = '{record['run_id']}'"
+    )
+    seeds = json.loads((MODEL_DIR / "seeds.json").read_text())
+    assert {child.info.run_id for child in children} == {item["run_id"] for item in seeds["runs"]}
+    served = next(item for item in seeds["runs"] if item["seed"] == seeds["served"])
+    assert run.data.tags["served_seed"] == str(seeds["served"])
+    assert "eval/mean_return" in client.get_run(served["run_id"]).data.metrics
+    returns = client.get_metric_history(served["run_id"], "train/episode_return")
     log = json.loads((MODEL_DIR / "training_log.json").read_text())
     assert len(returns) == len(log["episodes"]["returns"])
     artifacts = {item.path for item in client.list_artifacts(record["run_id"], "agent")}

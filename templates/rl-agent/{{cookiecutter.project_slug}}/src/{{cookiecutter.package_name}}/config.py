@@ -16,6 +16,8 @@ AGENT_FILE = "agent.zip"
 AGENT_META = "agent.json"
 TRAINING_LOG = "training_log.json"
 RUN_RECORD = "run.json"
+SEEDS_DIR = MODEL_DIR / "seeds"  # one folder per training seed: its agent, metadata and log
+SEEDS_RECORD = MODEL_DIR / "seeds.json"  # every seed's run and score, and which one is served
 METRICS = Path("reports/metrics.json")
 FIGURES = Path("reports/figures")
 REWARD_CURVE = FIGURES / "reward_curve.png"
@@ -61,6 +63,7 @@ class TabularConfig(Section):
 class TrainConfig(Section):
     """The algorithm, its budget and hyper-parameters, and the periodic evaluation."""
 
+    seeds: int = Field(ge=1)  # agents trained, on seeds seed .. seed+seeds-1
     algorithm: Algorithm | None  # None: chosen from the environment's spaces (agents.choose)
     tuned_defaults: bool
     total_timesteps: int | None = Field(ge=1)

@@ -16,15 +16,18 @@ from .config import (
     POLICY_FIGURE,
     REWARD_CURVE,
     RUN_RECORD,
+    SEEDS_DIR,
+    SEEDS_RECORD,
     TRAINING_LOG,
     Config,
     load_config,
 )
 from .core.errors import ModelNotFoundError
-from .core.metadata import AgentMeta, load_agent_meta, load_training_log
+from .core.metadata import AgentMeta, load_agent_meta, load_seeds_record, load_training_log
 from .core.stage import run_stage, write_atomically
 from .core.tracking import load_run_record, log_to_training_run
 from .reporting import evaluation
+from .reporting.across_seeds import across_seeds
 from .reporting.evidence import EVALUATION_JSON
 
 RANDOM_GIF = FIGURES / "random_policy.gif"
@@ -41,51 +44,66 @@ def load_agent(model_dir=MODEL_DIR) -> tuple[Any, AgentMeta]:
     return algorithm_class(meta.algorithm).load(agent_path, device="cpu"), meta
 
 
-def evaluate(config: Config) -> dict[str, Any]:
-    """Score the agent over evaluate.n_episodes episodes; write metrics.json and the figures."""
-    import torch
+def play(agent: Any, meta: AgentMeta, config: Config) -> tuple[list[float], list[int]]:
+    """Returns and lengths of evaluate.n_episodes episodes, the same starts for every agent."""
     from stable_baselines3.common.evaluation import evaluate_policy
 
     from .envs import make_vec_env
-    from .figures import agent_gif, placeholder_gif, reward_curve
+
+    cfg = config.evaluate
+    # Episodes run side by side, so the agent predicts for a batch at each step.
+    n_envs = min(cfg.n_envs, cfg.n_episodes)
+    env = make_vec_env(meta.env_id, meta.env_kwargs, n_envs, cfg.seed)
+    if agent is None:  # uniformly random actions: the level to beat
+        agent = evaluation.RandomPolicy(env.action_space, cfg.seed, n_envs)
+    try:
+        returns, lengths = evaluate_policy(
+            agent,
+            env,
+            n_eval_episodes=cfg.n_episodes,
+            deterministic=cfg.deterministic,
+            return_episode_rewards=True,
+        )
+    finally:
+        env.close()
+    return [float(value) for value in returns], [int(value) for value in lengths]
+
+
+def evaluate(config: Config) -> dict[str, Any]:
+    """Score every seed's agent over the same evaluate.n_episodes episodes, aggregate across
+    seeds; write metrics.json and the figures."""
+    import torch
+
+    from .figures import agent_gif, learning_curves, placeholder_gif
 
     torch.set_num_threads(config.train.torch_threads)
     cfg = config.evaluate
     agent, meta = load_agent()
-    # Episodes run side by side, so the agent predicts for a batch at each step.
-    n_envs = min(cfg.n_envs, cfg.n_episodes)
-    env = make_vec_env(meta.env_id, meta.env_kwargs, n_envs, cfg.seed)
-    returns, lengths = evaluate_policy(
-        agent,
-        env,
-        n_eval_episodes=cfg.n_episodes,
-        deterministic=cfg.deterministic,
-        return_episode_rewards=True,
-    )
-    # The same episode starts again, played by uniformly random actions: the level to beat.
-    random_env = make_vec_env(meta.env_id, meta.env_kwargs, n_envs, cfg.seed)
-    random_returns, random_lengths = evaluate_policy(
-        evaluation.RandomPolicy(random_env.action_space, cfg.seed, n_envs),
-        random_env,
-        n_eval_episodes=cfg.n_episodes,
-        return_episode_rewards=True,
-    )
-    env.close()
-    random_env.close()
+    seeds = load_seeds_record(SEEDS_RECORD)
+    agents = {seed: load_agent(SEEDS_DIR / str(seed))[0] for seed in seeds.seeds}
+    played = {seed: play(seed_agent, meta, config) for seed, seed_agent in agents.items()}
     limit = meta.max_episode_steps
-    metrics: dict[str, Any] = evaluation.episode_metrics(returns, lengths, limit)
-    random = evaluation.episode_metrics(random_returns, random_lengths, limit)
+    per_seed = {seed: evaluation.episode_metrics(*runs, limit) for seed, runs in played.items()}
+    across = across_seeds({seed: m["mean_return"] for seed, m in per_seed.items()}, cfg.seed)
+    # Across seeds first (the headline), then the served agent's own episodes.
+    metrics: dict[str, Any] = across.metrics() | per_seed[seeds.served]
+    random = evaluation.episode_metrics(*play(None, meta, config), limit)
+    random["iqm_return"] = random["mean_return"]  # no training: every seed of it plays the same
     if meta.reward_threshold is not None:
         metrics["reward_threshold"] = float(meta.reward_threshold)
         metrics["solved"] = metrics["mean_return"] >= metrics["reward_threshold"]
+    metrics["served_seed"] = seeds.served
+    metrics["seeds"] = {str(seed): m["mean_return"] for seed, m in per_seed.items()}
     write_atomically(METRICS, json.dumps(metrics, indent=2) + "\n")
 
-    log = load_training_log(MODEL_DIR / TRAINING_LOG)
-    reward_curve(log, [float(r) for r in returns], meta, REWARD_CURVE, random["mean_return"])
+    logs = {seed: load_training_log(SEEDS_DIR / str(seed) / TRAINING_LOG) for seed in seeds.seeds}
+    returns = {seed: runs[0] for seed, runs in played.items()}
+    random_mean = random["mean_return"]
+    learning_curves(logs, returns, meta, REWARD_CURVE, random_mean, seeds.served, across.interval)
     if cfg.gif_max_frames > 0 and "rgb_array" in meta.render_modes:
         for policy, path in (
             (agent, AGENT_GIF),
-            (evaluation.RandomPolicy(random_env.action_space, cfg.seed), RANDOM_GIF),
+            (evaluation.RandomPolicy(agent.action_space, cfg.seed), RANDOM_GIF),
         ):
             episode = agent_gif(
                 policy,
@@ -104,19 +122,31 @@ def evaluate(config: Config) -> dict[str, Any]:
     figures = [
         (
             REWARD_CURVE,
-            f"Returns while training, periodic evaluations and the final "
-            f"{metrics['n_episodes']} evaluation episodes, against the solved level and a "
-            "random policy",
+            f"Learning curves of {len(seeds.seeds)} training seed(s) (median and min-max band of "
+            f"the training returns, periodic evaluations) and each seed's {cfg.n_episodes} "
+            "evaluation episodes, against the solved level and a random policy",
         ),
-        (AGENT_GIF, f"One evaluation episode of the trained agent (seed {cfg.seed})"),
+        (AGENT_GIF, f"One evaluation episode of the served agent (seed {cfg.seed})"),
         (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
     ]
     figures[1:1] = table_figure(agent, meta, cfg.seed)
-    evaluation.write(metrics=metrics, random=random, meta=meta, log=log, figures=figures)
+    evaluation.write(
+        metrics=metrics,
+        random=random,
+        meta=meta,
+        log=logs[seeds.served],
+        figures=figures,
+        per_seed=per_seed,
+        across=across,
+        seeds=seeds,
+    )
 
     _log_to_mlflow(metrics)
     print(
-        f"{meta.algorithm} on {meta.env_id}: mean return {metrics['mean_return']:.2f} "
+        f"{meta.algorithm} on {meta.env_id}: IQM return {across.iqm:.2f} across "
+        f"{across.n} seed(s)"
+        + ("" if across.interval is None else " [{:.2f}, {:.2f}]".format(*across.interval))
+        + f"; served seed {seeds.served}: {metrics['mean_return']:.2f} "
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
     )
     return metrics

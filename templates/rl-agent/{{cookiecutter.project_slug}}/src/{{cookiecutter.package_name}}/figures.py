@@ -1,4 +1,4 @@
-"""The figures of the report: the reward curve and an animated GIF of the trained agent."""
+"""The figures of the report: the seeds' learning curves and an animated GIF of the agent."""
 
 from __future__ import annotations
 
@@ -14,51 +14,61 @@ from .envs import env_action, make_env
 from .reporting.plotting import save_figure
 
 
-def reward_curve(
-    log: TrainingLog,
-    returns: list[float],
+def learning_curves(
+    logs: dict[int, TrainingLog],
+    returns: dict[int, list[float]],
     meta: AgentMeta,
     path: Path,
-    random_mean: float | None = None,
+    random_mean: float | None,
+    served: int,
+    interval: tuple[float, float] | None = None,
 ) -> None:
-    """Training episode returns and periodic evaluations (left), the final evaluation (right);
-    `random_mean`, a random policy's mean return, as a level to beat."""
+    """Every seed's training returns (smoothed) with their median and min-max band, and the
+    periodic evaluations (left); each seed's final evaluation episodes, over the interval of
+    the IQM across seeds (right)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    episodes, evaluations = log.episodes, log.evaluations
     threshold = meta.reward_threshold
     fig, (curve, spread) = plt.subplots(
         1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
     )
-    steps, values = np.asarray(episodes.timesteps), np.asarray(episodes.returns)
-    if values.size:
-        curve.scatter(steps, values, s=4, alpha=0.25, color="tab:blue", label="training episode")
-        window = max(1, values.size // 40)
-        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
-        curve.plot(steps[window - 1 :], smooth, color="tab:blue", label=f"mean of {window}")
-    if evaluations.timesteps:
-        curve.errorbar(
-            evaluations.timesteps,
-            evaluations.mean_returns,
-            yerr=evaluations.std_returns,
-            fmt="o-",
-            color="tab:orange",
-            capsize=3,
-            label="periodic evaluation (deterministic)",
+    grid = np.linspace(0, meta.trained_timesteps, 200)
+    lines = [_smoothed(log.episodes.timesteps, log.episodes.returns, grid) for log in logs.values()]
+    smoothed = [line for line in lines if line is not None]
+    for line in smoothed:
+        curve.plot(grid, line, color="tab:blue", linewidth=0.8, alpha=0.35)
+    if smoothed:
+        stacked = np.vstack(smoothed)
+        label = f"{len(smoothed)} seeds: min-max" if len(smoothed) > 1 else "one seed"
+        curve.fill_between(
+            grid, stacked.min(0), stacked.max(0), color="tab:blue", alpha=0.2, label=label
         )
-    kept = meta.checkpoint
-    curve.axvline(kept.timesteps, color="grey", linestyle=":", label=f"agent kept: {kept.kind}")
-    # Bins over the whole shared y range, so that 100 equal returns still show as one visible bar.
-    marks = [threshold] if threshold is not None else []
-    every = np.concatenate([values, returns, evaluations.mean_returns, marks]).astype(float)
-    low, high = float(every.min()), float(every.max())
-    bins = np.linspace(low - 1, high + 1, 31) if high - low < 2 else np.linspace(low, high, 31)
-    spread.hist(returns, bins=bins, orientation="horizontal", color="tab:green", alpha=0.8)
-    spread.set_title(f"{len(returns)} evaluation episodes")
-    spread.set_xlabel("episodes")
+        curve.plot(grid, np.median(stacked, 0), color="tab:blue", label="training return (median)")
+    for number, log in enumerate(logs.values()):
+        if log.evaluations.timesteps:
+            curve.plot(
+                log.evaluations.timesteps,
+                log.evaluations.mean_returns,
+                "o",
+                markersize=3,
+                color="tab:orange",
+                label="periodic evaluation" if number == 0 else None,
+            )
+    if interval is not None:
+        spread.axhspan(*interval, color="tab:purple", alpha=0.15)
+    for position, (seed, values) in enumerate(returns.items()):
+        colour = "tab:green" if seed == served else "tab:gray"
+        jitter = position + np.linspace(-0.2, 0.2, len(values))
+        spread.scatter(jitter, values, s=6, alpha=0.5, color=colour)
+        spread.plot([position - 0.3, position + 0.3], [np.mean(values)] * 2, color="black")
+    names = [f"{seed}*" if seed == served else str(seed) for seed in returns]
+    spread.set_xticks(range(len(returns)), names)
+    spread.set_xlim(-0.6, len(returns) - 0.4)
+    spread.set_title("evaluation episodes" + ("\n(shaded: IQM's 95% interval)" if interval else ""))
+    spread.set_xlabel("seed (* served)")
     for axis in (curve, spread):
         if threshold is not None:
             axis.axhline(threshold, color="tab:red", linestyle="--", linewidth=1)
@@ -79,6 +89,15 @@ def reward_curve(
     curve.legend(loc="best", fontsize=9)
     save_figure(fig, path)
     plt.close(fig)
+
+
+def _smoothed(steps: list[int], values: list[float], grid: np.ndarray) -> np.ndarray | None:
+    """A moving mean of the training returns, on the shared grid of steps (None: no episode)."""
+    if not values:
+        return None
+    window = max(1, len(values) // 40)
+    smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+    return np.interp(grid, np.asarray(steps[window - 1 :], dtype=float), smooth)
 
 
 def agent_gif(

@@ -10,11 +10,12 @@ from .config import (
     METRICS,
     MODEL_DIR,
     RUN_RECORD,
+    SEEDS_RECORD,
     Config,
     load_config,
 )
 from .core.errors import ModelNotFoundError
-from .core.metadata import AgentMeta, load_agent_meta
+from .core.metadata import AgentMeta, SeedsRecord, load_agent_meta, load_seeds_record
 from .core.stage import run_stage
 from .core.tracking import load_run_record
 from .reporting.markdown import literal
@@ -23,7 +24,7 @@ from .reporting.report_blocks import markdown_table, provenance
 from .tabular import ALGORITHMS as TABULAR
 
 # In metrics.json, but counts rather than scores: not in the README's table.
-COUNTS = ("n_episodes", "solved", "reward_threshold", "cut_off_episodes")
+COUNTS = ("n_episodes", "solved", "reward_threshold", "cut_off_episodes", "n_seeds", "served_seed")
 
 
 def _space(space: dict[str, Any]) -> str:
@@ -62,8 +63,8 @@ def data_facts(meta: AgentMeta) -> list[str]:
     return facts
 
 
-def training_table(meta: AgentMeta) -> str:
-    """Algorithm, budget and which agent was kept."""
+def training_table(meta: AgentMeta, seeds: SeedsRecord) -> str:
+    """Algorithm, budget, the seeds and which agent is served."""
     kept = meta.checkpoint
     kept_text = f"the {kept.kind} one, at step {kept.timesteps:,}"
     if kept.eval_mean_return is not None:
@@ -72,8 +73,9 @@ def training_table(meta: AgentMeta) -> str:
         ["training", ""],
         [
             ("environment steps", f"{meta.trained_timesteps:,} on {meta.n_envs} env(s)"),
-            ("seed", meta.seed),
-            ("agent kept", kept_text),
+            ("seeds", ", ".join(str(seed) for seed in seeds.seeds)),
+            ("served", seeds.served_line()),
+            ("served agent's checkpoint", kept_text),
         ],
     )
 
@@ -85,6 +87,8 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     metrics = json.loads(METRICS.read_text(encoding="utf-8"))
     meta = load_agent_meta(MODEL_DIR / AGENT_META)
     run = load_run_record(MODEL_DIR / RUN_RECORD)
+    seeds = load_seeds_record(SEEDS_RECORD)
+    seconds = sum(seed.train_seconds for seed in seeds.runs)
     library = meta.versions["stable_baselines3"]
     hyper = ", ".join(f"{key}={value}" for key, value in sorted(meta.hyperparams.items())[:8])
     name = f"{meta.algorithm} on {meta.env_id}"
@@ -102,10 +106,11 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         metrics={key: value for key, value in metrics.items() if key not in COUNTS},
         about=config.data.about,
         data_facts=data_facts(meta),
-        model=model,
+        model=f"{model}; served: {seeds.served_line()}",
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
-        compute=f"CPU, {meta.train_seconds:.1f} s for {meta.trained_timesteps:,} environment steps",
-        details=[training_table(meta)],
+        compute=f"CPU, {seconds:.1f} s for {len(seeds.runs)} x {meta.trained_timesteps:,} "
+        "environment steps",
+        details=[training_table(meta, seeds)],
     )
     identity = Identity.of(
         config.mlflow, "reinforcement-learning", meta.env_id, run.run_id if run else None

@@ -17,6 +17,8 @@ from .config import (
     ENV_SPEC,
     MODEL_DIR,
     RUN_RECORD,
+    SEEDS_DIR,
+    SEEDS_RECORD,
     TRAINING_LOG,
     Config,
     load_config,
@@ -25,25 +27,33 @@ from .core.errors import ConfigError, DataError
 from .core.metadata import (
     AgentMeta,
     Checkpoint,
+    SeedRun,
+    SeedsRecord,
     TrainingLog,
+    agent_meta,
     save_agent_meta,
+    save_seeds_record,
     save_training_log,
 )
 from .core.onnx_export import export_policy
+from .core.registry import log_model
 from .core.stage import replaced_on_success, run_stage
 from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .envs import EnvSpec, load_env_spec, make_env, make_vec_env
+from .reporting.across_seeds import best_seed
 from .reporting.example_files import save_request
 from .tabular import ALGORITHMS as TABULAR
 from .tabular import Settings, TabularAgent
 
 # Periodic evaluations run on their own envs, seeded apart from the training envs.
 EVAL_SEED_OFFSET = 10_000
+SELECTION_SEED_OFFSET = 20_000  # the episodes the served seed is chosen on, the same for all
 MAX_EVAL_ENVS = 5
 
 
 def train(config: Config) -> RunRecord:
-    """Train, keep the better of the final and the best evaluated agent, log and register it."""
+    """Train one agent per seed, each its own MLflow run nested under one parent run; serve,
+    log and register the best of them."""
     spec = checked_env_spec(config)
     todo = training_plan(config, spec)
     import mlflow
@@ -51,13 +61,63 @@ def train(config: Config) -> RunRecord:
 
     # One thread is the fastest for these small networks on a CPU (and leaves a core to the envs).
     torch.set_num_threads(config.train.torch_threads)
+    seeds = [config.seed + offset for offset in range(config.train.seeds)]
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    uri = configure(config.mlflow.experiment)
+    run_name = f"{todo.algorithm}-{spec.env_id}-seed{seeds[0]}" + (
+        f"-{seeds[-1]}" if len(seeds) > 1 else ""
+    )
+    # The model files change only once every run is logged: a failure keeps the previous agents.
+    with (
+        replaced_on_success(MODEL_DIR) as staged,
+        mlflow.start_run(run_name=run_name) as parent,
+    ):
+        mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
+        mlflow.log_params(_flat_params(config, todo) | {"seeds": len(seeds)})
+        trained = [train_seed(config, spec, todo, seed, staged, len(seeds) > 1) for seed in seeds]
+        scores = {run.seed: run.record.selection_mean_return for run in trained}
+        served = next(run for run in trained if run.seed == best_seed(scores))
+        for name in (AGENT_FILE, AGENT_META, TRAINING_LOG):
+            shutil.copyfile(served.folder / name, staged / name)
+        export_policy(served.agent, served.meta, staged, served.seed)
+        record = log_served(config, parent.info.run_id, uri, staged, served)
+        runs = [run.record for run in trained]
+        chosen = SeedsRecord(runs, served.seed, config.train.eval_episodes)
+        save_seeds_record(chosen, staged / SEEDS_RECORD.name)
+        save_request({"observation": _example_observation(spec, config.seed)}, staged)
+    _drop_other_seeds(seeds)
+    print(
+        f"served: {chosen.served_line()} -> {MODEL_DIR / AGENT_FILE}; MLflow run "
+        f"{record.run_id} in {public_uri(uri)}"
+    )
+    return record
+
+
+@dataclass
+class SeedResult:
+    """What one seed's training left: its files, its agent and what train records of it."""
+
+    seed: int
+    folder: Path
+    agent: Any
+    meta: AgentMeta
+    record: SeedRun
+
+
+def train_seed(
+    config: Config, spec: EnvSpec, todo: Plan, seed: int, staged: Path, choose: bool
+) -> SeedResult:
+    """Train, keep the better of the final and the best evaluated agent, in a nested MLflow
+    run; with `choose`, score it on the selection episodes every seed shares."""
+    import mlflow
+
     tabular = todo.algorithm in TABULAR
     if tabular:
         env = make_env(spec.env_id, spec.kwargs)
-        model = TabularAgent.for_env(todo.algorithm, env, Settings(**todo.hyperparams), config.seed)
+        model = TabularAgent.for_env(todo.algorithm, env, Settings(**todo.hyperparams), seed)
     else:
-        env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, config.seed)
-        model = _build(todo, env, config.seed)
+        env = make_vec_env(spec.env_id, spec.kwargs, todo.n_envs, seed)
+        model = _build(todo, env, seed)
     settings = (
         "params.yaml's train.tabular"
         if tabular
@@ -65,20 +125,16 @@ def train(config: Config) -> RunRecord:
     )
     print(
         f"training {todo.algorithm} on {spec.env_id}: {todo.total_timesteps:,} steps, "
-        f"{todo.n_envs} env(s), seed {config.seed}, hyper-parameters from {settings}"
+        f"{todo.n_envs} env(s), seed {seed}, hyper-parameters from {settings}"
     )
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    uri = configure(config.mlflow.experiment)
-    run_name = f"{todo.algorithm}-{spec.env_id}-seed{config.seed}"
-    # The model files change only once the run is logged: a failure keeps the previous agent.
-    with (
-        replaced_on_success(MODEL_DIR) as staged,
-        tempfile.TemporaryDirectory() as scratch,
-        mlflow.start_run(run_name=run_name) as run,
-    ):
+    folder = staged / SEEDS_DIR.relative_to(MODEL_DIR) / str(seed)
+    folder.mkdir(parents=True)
+    run_name = f"{todo.algorithm}-{spec.env_id}-seed{seed}"
+    with tempfile.TemporaryDirectory() as scratch, mlflow.start_run(run_name=run_name, nested=True):
+        run_id = mlflow.active_run().info.run_id
         mlflow.set_tags({"env_id": spec.env_id, "algorithm": todo.algorithm})
-        mlflow.log_params(_flat_params(config, todo))
-        recorders = Recorders.start(config, spec, todo, run.info.run_id, Path(scratch))
+        mlflow.log_params(_flat_params(config, todo) | {"seed": seed})
+        recorders = Recorders.start(config, spec, todo, seed, run_id, Path(scratch))
         if tabular:
             seconds = learn_table(model, todo, recorders, env, config, Path(scratch))
         else:
@@ -90,20 +146,51 @@ def train(config: Config) -> RunRecord:
             recorders.eval_env,
             config.train,
             Path(scratch),
-            staged / AGENT_FILE,
+            folder / AGENT_FILE,
         )
-        meta = _metadata(spec, todo, config.seed, checkpoint, seconds, model.num_timesteps)
-        save_agent(staged, meta, recorders, agent, config.seed)
-        record = log_agent(config, run.info.run_id, uri, staged, agent, model, recorders, seconds)
-        save_request({"observation": _example_observation(spec, config.seed)}, staged)
+        meta = agent_meta(spec, todo, seed, checkpoint, seconds, model.num_timesteps)
+        save_agent(folder, meta, recorders)
+        score = selection_score(agent, spec, config) if choose else None
+        mlflow.log_metrics(
+            {
+                "train/seconds": seconds,
+                "train/steps_per_second": model.num_timesteps / seconds,
+                "train/episodes": len(recorders.episodes.returns),
+            }
+            | ({} if score is None else {"selection/mean_return": score})
+        )
+        mlflow.log_artifact(str(folder / AGENT_FILE), "agent")
+        mlflow.log_artifact(str(folder / AGENT_META), "agent")
     env.close()
     recorders.close()
     print(
-        f"kept the {checkpoint.kind} agent ({checkpoint.timesteps:,} steps) -> "
-        f"{MODEL_DIR / AGENT_FILE}; trained in {seconds:.1f} s; MLflow run {record.run_id} in "
-        f"{public_uri(uri)}"
+        f"seed {seed}: kept the {checkpoint.kind} agent ({checkpoint.timesteps:,} steps); "
+        f"trained in {seconds:.1f} s"
+        + ("" if score is None else f"; evaluation mean return {score:.2f}")
     )
-    return record
+    return SeedResult(seed, folder, agent, meta, SeedRun(seed, run_id, score, round(seconds, 2)))
+
+
+def selection_score(agent: Any, spec: EnvSpec, config: Config) -> float:
+    """Mean return over train.eval_episodes deterministic episodes on seeds every training seed
+    shares, apart from training's and the final evaluation's: how the served seed is chosen."""
+    from stable_baselines3.common.evaluation import evaluate_policy
+
+    cfg = config.train
+    n_envs = min(cfg.eval_episodes, MAX_EVAL_ENVS)
+    env = make_vec_env(spec.env_id, spec.kwargs, n_envs, config.seed + SELECTION_SEED_OFFSET)
+    try:
+        mean, _ = evaluate_policy(agent, env, cfg.eval_episodes, deterministic=True)
+    finally:
+        env.close()
+    return float(mean)
+
+
+def _drop_other_seeds(seeds: list[int]) -> None:
+    """Remove the folders of seeds an earlier, larger run trained and this one did not."""
+    for folder in SEEDS_DIR.glob("*"):
+        if folder.is_dir() and folder.name not in {str(seed) for seed in seeds}:
+            shutil.rmtree(folder)
 
 
 def checked_env_spec(config: Config) -> EnvSpec:
@@ -149,7 +236,7 @@ class Recorders:
 
     @classmethod
     def start(
-        cls, config: Config, spec: EnvSpec, todo: Plan, run_id: str, scratch: Path
+        cls, config: Config, spec: EnvSpec, todo: Plan, seed: int, run_id: str, scratch: Path
     ) -> Recorders:
         from .callbacks import EpisodeRecorder, EvaluationRecorder, MlflowSink
 
@@ -164,7 +251,7 @@ class Recorders:
                 spec.env_id,
                 spec.kwargs,
                 min(cfg.eval_episodes, MAX_EVAL_ENVS),
-                config.seed + EVAL_SEED_OFFSET,
+                seed + EVAL_SEED_OFFSET,
             )
             if todo.algorithm in TABULAR:
                 return recorders  # the table's loop evaluates itself (learn_table)
@@ -228,38 +315,32 @@ def learn_table(
     return seconds
 
 
-def save_agent(staged: Path, meta: AgentMeta, recorders: Recorders, agent: Any, seed: int) -> None:
-    """models/: the agent's metadata, its training log and the checked ONNX export."""
-    save_agent_meta(meta, staged / AGENT_META)
+def save_agent(folder: Path, meta: AgentMeta, recorders: Recorders) -> None:
+    """One seed's folder: the agent's metadata and its training log, beside the agent."""
+    save_agent_meta(meta, folder / AGENT_META)
     log = TrainingLog(episodes=recorders.episodes.log(), evaluations=recorders.evaluations.log())
-    save_training_log(log, staged / TRAINING_LOG)
-    export_policy(agent, meta, staged, seed)
+    save_training_log(log, folder / TRAINING_LOG)
 
 
-def log_agent(
-    config: Config,
-    run_id: str,
-    uri: str,
-    staged: Path,
-    agent: Any,
-    model: Any,
-    recorders: Recorders,
-    seconds: float,
+def log_served(
+    config: Config, run_id: str, uri: str, staged: Path, served: SeedResult
 ) -> RunRecord:
-    """Training's figures, the agent and its registered model in MLflow; the run record."""
+    """The served agent and its registered model, in the parent run; the run record."""
     import mlflow
 
     agent_path, meta_path = staged / AGENT_FILE, staged / AGENT_META
-    mlflow.log_metrics(
-        {
-            "train/seconds": seconds,
-            "train/steps_per_second": model.num_timesteps / seconds,
-            "train/episodes": len(recorders.episodes.returns),
-        }
-    )
+    mlflow.set_tag("served_seed", served.seed)
+    mlflow.log_metric("train/seconds", served.meta.train_seconds)
     mlflow.log_artifact(str(agent_path), "agent")
     mlflow.log_artifact(str(meta_path), "agent")
-    version = _log_model(agent_path, meta_path, agent, config)
+    version = log_model(
+        agent_path,
+        meta_path,
+        served.agent,
+        config.mlflow.registered_model,
+        seed=served.seed,
+        stable_baselines3=served.meta.algorithm not in TABULAR,
+    )
     record = RunRecord(
         run_id=run_id,
         experiment=config.mlflow.experiment,
@@ -346,74 +427,6 @@ def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:
     params.update({f"env.{key}": value for key, value in config.data.env.kwargs.items()})
     params.update({f"hp.{key}": value for key, value in todo.hyperparams.items()})
     return params
-
-
-def _metadata(
-    spec: EnvSpec, todo: Plan, seed: int, checkpoint: Checkpoint, seconds: float, steps: int
-) -> AgentMeta:
-    import gymnasium
-    import stable_baselines3
-    import torch
-
-    return AgentMeta(
-        env_id=spec.env_id,
-        env_kwargs=spec.kwargs,
-        algorithm=todo.algorithm,
-        observation_space=spec.observation_space,
-        action_space=spec.action_space,
-        reward_threshold=spec.reward_threshold,
-        max_episode_steps=spec.max_episode_steps,
-        render_modes=spec.render_modes,
-        render_fps=spec.render_fps,
-        total_timesteps=todo.total_timesteps,
-        trained_timesteps=int(steps),
-        n_envs=todo.n_envs,
-        seed=seed,
-        hyperparams=todo.hyperparams,
-        preset=todo.preset,
-        checkpoint=checkpoint,
-        train_seconds=round(seconds, 2),
-        step_limit_added=spec.step_limit_added,
-        versions={
-            "stable_baselines3": stable_baselines3.__version__,
-            "gymnasium": gymnasium.__version__,
-            "torch": torch.__version__,
-        },
-    )
-
-
-def _log_model(agent_path: Path, meta_path: Path, agent: Any, config: Config) -> str | None:
-    """Log the agent as an MLflow pyfunc model and register it; return the registered version."""
-    import gymnasium
-    import mlflow
-    import numpy as np
-    import stable_baselines3
-    import torch
-    from mlflow.models import infer_signature
-
-    space = agent.observation_space
-    space.seed(config.seed)
-    example = np.asarray([space.sample()])
-    actions, _ = agent.predict(example, deterministic=True)
-    requirements = [f"mlflow=={mlflow.__version__}", f"numpy=={np.__version__}"]
-    if not isinstance(agent, TabularAgent):
-        # Pinned explicitly: faster than MLflow's inference, and exactly what trained the agent.
-        requirements += [
-            f"stable-baselines3=={stable_baselines3.__version__}",
-            f"gymnasium=={gymnasium.__version__}",
-            f"torch=={torch.__version__.split('+')[0]}",
-        ]
-    info = mlflow.pyfunc.log_model(
-        name="agent",
-        python_model=str(Path(__file__).parent / "core" / "mlflow_model.py"),
-        artifacts={"agent": str(agent_path), "metadata": str(meta_path)},
-        signature=infer_signature(example, np.asarray(actions)),
-        input_example=example,
-        pip_requirements=requirements,
-        registered_model_name=config.mlflow.registered_model,
-    )
-    version = info.registered_model_version
-    return str(version) if version is not None else None
 
 
 def main() -> None:

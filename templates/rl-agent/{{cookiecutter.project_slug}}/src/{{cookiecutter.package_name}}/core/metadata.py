@@ -78,6 +78,91 @@ class TrainingLog:
     evaluations: EvaluationLog
 
 
+@dataclass(frozen=True)
+class SeedRun:
+    """One training seed: its MLflow run, its score on the selection episodes, its time."""
+
+    seed: int
+    run_id: str
+    selection_mean_return: float | None  # None when a single seed leaves nothing to choose
+    train_seconds: float
+
+
+@dataclass(frozen=True)
+class SeedsRecord:
+    """Every seed trained (models/seeds.json), and the one served (copied to models/)."""
+
+    runs: list[SeedRun]
+    served: int
+    selection_episodes: int
+
+    @property
+    def seeds(self) -> list[int]:
+        """The seeds, in the order they were trained."""
+        return [run.seed for run in self.runs]
+
+    def served_line(self) -> str:
+        """Which seed is served and why, e.g. "seed 43, the best of 3 by evaluation mean ..."."""
+        if len(self.runs) == 1:
+            return f"seed {self.served}, the only one trained"
+        score = next(run.selection_mean_return for run in self.runs if run.seed == self.served)
+        return (
+            f"seed {self.served}, the best of {len(self.runs)} by evaluation mean return "
+            f"({score:.2f} over {self.selection_episodes} episodes)"
+        )
+
+
+def save_seeds_record(record: SeedsRecord, path: str | Path) -> None:
+    """Write the seeds' record as indented JSON."""
+    Path(path).write_text(json.dumps(asdict(record), indent=2) + "\n", encoding="utf-8")
+
+
+def load_seeds_record(path: str | Path) -> SeedsRecord:
+    """The seeds train recorded; ModelNotFoundError if the file is missing or not that record."""
+    path = Path(path)
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        runs = [SeedRun(**run) for run in fields.pop("runs")]
+        return SeedsRecord(runs=runs, **fields)
+    except (OSError, TypeError, ValueError, KeyError) as error:
+        raise ModelNotFoundError(f"{path} is missing or unreadable: run `dvc repro`") from error
+
+
+def agent_meta(
+    spec: Any, todo: Any, seed: int, checkpoint: Checkpoint, seconds: float, steps: int
+) -> AgentMeta:
+    """The metadata of a trained agent, from the env spec and plan train worked from."""
+    import gymnasium
+    import stable_baselines3
+    import torch
+
+    return AgentMeta(
+        env_id=spec.env_id,
+        env_kwargs=spec.kwargs,
+        algorithm=todo.algorithm,
+        observation_space=spec.observation_space,
+        action_space=spec.action_space,
+        reward_threshold=spec.reward_threshold,
+        max_episode_steps=spec.max_episode_steps,
+        render_modes=spec.render_modes,
+        render_fps=spec.render_fps,
+        total_timesteps=todo.total_timesteps,
+        trained_timesteps=int(steps),
+        n_envs=todo.n_envs,
+        seed=seed,
+        hyperparams=todo.hyperparams,
+        preset=todo.preset,
+        checkpoint=checkpoint,
+        train_seconds=round(seconds, 2),
+        step_limit_added=spec.step_limit_added,
+        versions={
+            "stable_baselines3": stable_baselines3.__version__,
+            "gymnasium": gymnasium.__version__,
+            "torch": torch.__version__,
+        },
+    )
+
+
 def save_agent_meta(meta: AgentMeta, path: str | Path) -> None:
     """Write the metadata as indented JSON beside the agent."""
     Path(path).write_text(json.dumps(asdict(meta), indent=2) + "\n", encoding="utf-8")

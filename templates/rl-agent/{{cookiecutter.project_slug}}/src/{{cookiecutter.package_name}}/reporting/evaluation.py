@@ -1,4 +1,4 @@
-"""reports/evaluation.json of the agent: mean return ± std, a random policy, findings, figures."""
+"""reports/evaluation.json: the return across training seeds, the served agent, a random policy."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.metadata import AgentMeta, TrainingLog
+from ..core.metadata import AgentMeta, SeedsRecord, TrainingLog
 from ..envs import solved_threshold
+from .across_seeds import AcrossSeeds
 from .evidence import Baseline, FigureEntry, Headline, write_evaluation
 
 UNIT = "evaluation episodes"
@@ -99,9 +100,9 @@ def findings(
     log: TrainingLog,
     target: float | None,
 ) -> list[str]:
-    """Plain sentences about this run."""
+    """Plain sentences about the served agent's run."""
     said = [
-        f"Over {metrics['n_episodes']} evaluation episodes the agent's return is "
+        f"Over {metrics['n_episodes']} evaluation episodes the served agent's return is "
         f"{metrics['mean_return']:.2f} ± {metrics['std_return']:.2f} (from "
         f"{metrics['min_return']:.2f} to {metrics['max_return']:.2f}); a random policy on the "
         f"same seeds gets {random['mean_return']:.2f} ± {random['std_return']:.2f}.",
@@ -123,6 +124,44 @@ def findings(
     return said
 
 
+def seed_findings(
+    per_seed: dict[int, dict[str, Any]],
+    across: AcrossSeeds,
+    seeds: SeedsRecord,
+    target: float | None,
+) -> list[str]:
+    """What the seeds say: each one's score, the aggregate, which one is served and why."""
+    scores = ", ".join(f"seed {seed} {m['mean_return']:.2f}" for seed, m in per_seed.items())
+    said = [f"Mean return of each training seed over the same evaluation episodes: {scores}."]
+    if across.interval is not None:
+        low, high = across.interval
+        said.append(
+            f"Across {across.n} seeds: interquartile mean {across.iqm:.2f} (95% percentile "
+            f"bootstrap interval over runs [{low:.2f}, {high:.2f}]), mean {across.mean:.2f}"
+            + (
+                "; with fewer than 4 seeds the IQM trims nothing: it is the mean"
+                if across.n < 4
+                else ""
+            )
+            + "."
+        )
+        chosen = next(run for run in seeds.runs if run.seed == seeds.served)
+        said.append(
+            f"Served: seed {seeds.served}, the best of {across.n} by evaluation mean return "
+            f"({chosen.selection_mean_return:.2f} over {seeds.selection_episodes} episodes on "
+            "seeds apart from training's and from these evaluation episodes)."
+        )
+    else:
+        said.append(
+            "One training seed: no interval across runs (set train.seeds to 3 or more to see how "
+            "much the result owes to the seed)."
+        )
+    if target is not None:
+        reached = sum(m["mean_return"] >= target for m in per_seed.values())
+        said.append(f"{reached} of {across.n} seeds reach the solved level {target:g}.")
+    return said
+
+
 def write(
     *,
     metrics: dict[str, Any],
@@ -130,18 +169,21 @@ def write(
     meta: AgentMeta,
     log: TrainingLog,
     figures: list[tuple[Path, str]],
+    per_seed: dict[int, dict[str, Any]],
+    across: AcrossSeeds,
+    seeds: SeedsRecord,
 ) -> dict[str, Any]:
-    """Write reports/evaluation.json for this run."""
+    """Write reports/evaluation.json: the headline across seeds, the served agent's findings."""
     target = solved_threshold(meta.env_id)
     if target is None:
         target = meta.reward_threshold  # what the data stage read when it made the env
     headline = Headline(
-        metric="mean_return",
-        label="mean return",
-        value=metrics["mean_return"],
-        n=metrics["n_episodes"],
-        unit=UNIT,
-        std=metrics["std_return"],
+        metric="iqm_return",
+        label="interquartile-mean return",
+        value=across.iqm,
+        n=across.n,
+        unit=f"training seed{'s' if across.n > 1 else ''} ({metrics['n_episodes']} {UNIT} each)",
+        interval=across.interval,
         target=None
         if target is None
         else {"value": target, "source": f"Gymnasium's reward_threshold for {meta.env_id}"},
@@ -152,6 +194,23 @@ def write(
         random,
     )
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
+    said = seed_findings(per_seed, across, seeds, target) + findings(
+        metrics, random, meta, log, target
+    )
+    per_run = {
+        str(run.seed): {
+            "run_id": run.run_id,
+            "selection_mean_return": run.selection_mean_return,
+            **per_seed[run.seed],
+        }
+        for run in seeds.runs
+    }
+    across_keys = across.metrics()
     return write_evaluation(
-        headline, [baseline], findings(metrics, random, meta, log, target), [], entries
+        headline,
+        [baseline],
+        said,
+        [],
+        entries,
+        own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys},
     )

@@ -128,8 +128,10 @@ def write_evaluation(
     figures: Sequence[FigureEntry],
     path: Path = EVALUATION_JSON,
     comparison: Comparison | None = None,
+    own: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write reports/evaluation.json; a perfect score without a warning gets one."""
+    """Write reports/evaluation.json; a perfect score without a warning gets one. `own`: the
+    template's own keys (an agent's scores per training seed)."""
     extra = [warn(message) for message in perfect_score_warning(headline, warnings)]
     warnings = [*warnings, *extra]
     content = {
@@ -145,6 +147,7 @@ def write_evaluation(
             "verdict": comparison.verdict,
             "sentence": comparison.sentence(),
         }
+    content |= own or {}
     write_atomically(path, json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     print(f"evaluation: {summary(headline, baselines)} -> {path}")
     return content

@@ -25,7 +25,8 @@ class RunSummary:
 
 
 def load_runs(experiment: str, metric: str) -> list[RunSummary]:
-    """The finished runs of `experiment`, oldest first, scored by `test_<metric>`."""
+    """The finished runs of `experiment`, oldest first, scored by `test_<metric>`; a run nested
+    in another (one training seed of several) is part of its parent's row."""
     import mlflow
 
     client = mlflow.MlflowClient(connect())
@@ -45,6 +46,7 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
             score=run.data.metrics.get(f"{TEST_PREFIX}{metric}", run.data.metrics.get(metric)),
         )
         for run in runs
+        if "mlflow.parentRunId" not in run.data.tags
     ]
 
 
