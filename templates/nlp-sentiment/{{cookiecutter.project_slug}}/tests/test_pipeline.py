@@ -101,3 +101,19 @@ def test_reviews_and_labels_in_the_mistakes_table_show_as_text() -> None:
     html = markdown_it.MarkdownIt("commonmark").enable("table").render(table)
     assert "<a " not in html and "<img" not in html and "<b>" not in html and "<em>" not in html
     assert "[Free tickets](https://evil.example)" in html  # the words, as the reviewer typed them
+
+
+def test_the_page_says_whether_the_served_model_is_ahead(trained: Path) -> None:
+    from {{ cookiecutter.package_name }}.metrics import choice_phrase
+
+    summary = json.loads((trained / "reports" / "summary.json").read_text())
+    selection = summary["selection"]
+    assert selection["baseline"] != summary["best_model"] and selection["n"] == summary["val_rows"]
+    low, high = selection["interval"]
+    assert low <= selection["difference"] <= high
+    assert selection["verdict"] == ("ahead" if low > 0 else "not distinguishable")
+    phrase = choice_phrase(summary["best_model"], selection, len(summary["models"]))
+    for page in ("README.md", "MODEL_CARD.md"):
+        text = (trained / page).read_text()
+        block = text[text.index(START) : text.index(END)]
+        assert phrase in block and "the better of" not in block

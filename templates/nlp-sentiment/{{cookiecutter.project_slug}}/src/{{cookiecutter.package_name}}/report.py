@@ -9,6 +9,7 @@ from .config import Config, load_config
 from .core.errors import ProjectError
 from .core.stage import run_stage
 from .core.tracking import tracking_uri
+from .metrics import choice_phrase
 from .probes import PROBES_JSON
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
@@ -50,14 +51,24 @@ def _metric_note(summary: dict) -> str:
 def _selection(summary: dict) -> str:
     metric = summary["selected_by"]
     scores = ", ".join(
-        f"{name} {values[metric.removeprefix('val_')]:.4f}"
+        f"{literal(name)} {values[metric.removeprefix('val_')]:.4f}"
         for name, values in summary["validation"].items()
     )
+    selection = summary.get("selection")
+    lead = ""
+    if selection:
+        low, high = selection["interval"]
+        lead = (
+            f" Its accuracy minus that of {literal(selection['baseline'])} on the same texts: "
+            f"{selection['difference']:+.4f}, 95% paired bootstrap interval [{low:+.4f}, "
+            f"{high:+.4f}], {literal(selection['verdict'], code=False)}."
+        )
     return (
         f"**Served model: {literal(summary['best_model'])}**, chosen by "
         f"{metric.replace('_', ' ')} on a validation split of {summary['val_rows']} training "
         f"texts ({scores}); registered in "
         f"MLflow as {literal(summary['registered_model'])} version {summary['model_version']}."
+        f"{lead}"
     )
 
 
@@ -171,7 +182,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         metrics=scores,
         about=config.data.about,
         data_facts=data_facts(summary),
-        model=f"{literal(best)}, the better of {len(models)} models on the validation split",
+        model=choice_phrase(best, summary.get("selection"), len(models)),
         provenance=provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri()),
         compute=f"{metrics[best]['train_seconds']:.1f} s of training for {literal(best)}",
         details=details,

@@ -14,7 +14,7 @@ from .config import Config, load_config
 from .core.stage import replaced_on_success, run_stage
 from .core.tracking import RunRecord, configure, public_uri, save_run_record
 from .data import read_split, stratified_split
-from .metrics import classification_metrics
+from .metrics import choice_phrase, classification_metrics, correct, selection_evidence
 from .predict import BEST_FILE, META_FILE
 from .reporting.example_files import save_request
 
@@ -91,8 +91,9 @@ def train(config: Config) -> dict:
     with replaced_on_success(config.train.model_dir) as staged:
         summary = _train_all(config, fit, val, classes, uri, staged)
         save_request({"text": _example_text(val[0])}, staged)  # shown by /docs and the README
+    chosen = choice_phrase(summary["best_model"], summary["selection"], len(summary["models"]))
     print(
-        f"best on validation {config.train.select_by}: {summary['best_model']}, registered as "
+        f"served: {chosen}; registered as "
         f"{config.mlflow.registered_model} v{summary['model_version']} in {public_uri(uri)}"
     )
     return summary
@@ -134,7 +135,8 @@ def _train_all(
                     f"texts (largest probability difference {gap:.1e})",
                     flush=True,
                 )
-            scores = classification_metrics(val[1], model.predict_proba(val[0]), classes)
+            val_proba = model.predict_proba(val[0])
+            scores = classification_metrics(val[1], val_proba, classes)
             print(f"{name}: {seconds} s, validation {scores}", flush=True)
             mlflow.log_params(
                 {f"{name}.{k}": str(v)[:250] for k, v in hyper.items()}
@@ -158,10 +160,25 @@ def _train_all(
 
             model_uri = log_model(directory, val[0][:3], _requirements(name))
             record = RunRecord(run.info.run_id, config.mlflow.experiment, uri)
-        results[name] = {"scores": scores, "uri": model_uri, "record": record}
+        results[name] = {
+            "scores": scores,
+            "uri": model_uri,
+            "record": record,
+            "correct": correct(val[1], val_proba, classes),
+        }
 
     metric = config.train.select_by
-    best = max(config.train.models, key=lambda n: results[n]["scores"][metric])  # ties: first
+    ranked = sorted(config.train.models, key=lambda n: -results[n]["scores"][metric])  # ties: first
+    best = ranked[0]
+    selection = None
+    if len(ranked) > 1:  # the served model against the runner-up, on the same validation texts
+        selection = selection_evidence(
+            best,
+            ranked[1],
+            results[best]["correct"],
+            results[ranked[1]]["correct"],
+            seed=config.seed,
+        )
     version = mlflow.register_model(results[best]["uri"], config.mlflow.registered_model)
     for name, result in results.items():
         record = result["record"]
@@ -179,6 +196,7 @@ def _train_all(
         "models": list(config.train.models),
         "classes": classes,
         "validation": {name: result["scores"] for name, result in results.items()},
+        "selection": selection,
         "registered_model": config.mlflow.registered_model,
         "model_version": str(version.version),
         "train_rows": len(fit[0]),
