@@ -25,6 +25,8 @@ from .tabular import ALGORITHMS as TABULAR
 
 # In metrics.json, but counts rather than scores: not in the README's table.
 COUNTS = ("n_episodes", "solved", "reward_threshold", "cut_off_episodes", "n_seeds", "served_seed")
+# Said by the headline (interval) and the findings (mean across seeds): not table rows again.
+IN_HEADLINE = ("iqm_return_low", "iqm_return_high", "mean_return_across_seeds")
 
 
 def _space(space: dict[str, Any]) -> str:
@@ -103,14 +105,14 @@ def build_page(config: Config) -> tuple[Page, Identity]:
             + ")"
         )
     page = Page(
-        metrics={key: value for key, value in metrics.items() if key not in COUNTS},
+        metrics={key: value for key, value in metrics.items() if key not in COUNTS + IN_HEADLINE},
         about=config.data.about,
         data_facts=data_facts(meta),
         model=f"{model}; served: {seeds.served_line()}",
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
         compute=f"CPU, {seconds:.1f} s for {len(seeds.runs)} x {meta.trained_timesteps:,} "
         "environment steps",
-        details=[training_table(meta, seeds)],
+        card_details=[training_table(meta, seeds)],  # the model line says which seed is served
     )
     identity = Identity.of(
         config.mlflow, "reinforcement-learning", meta.env_id, run.run_id if run else None
