@@ -318,14 +318,7 @@ def check_dvc_status(project: Project, publishing: bool) -> Row:
             "replace it with a regular file (DVC reads every file the pipeline uses)",
         )
     try:
-        result = subprocess.run(
-            [*dvc, "status", "--json"],
-            cwd=project.root,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "DVC_NO_ANALYTICS": "1"},
-            timeout=DVC_STATUS_TIMEOUT_SECONDS,
-        )
+        status, detail = dvc_status(project.root, dvc)
     except subprocess.TimeoutExpired:
         return Row(
             "dvc status",
@@ -333,14 +326,7 @@ def check_dvc_status(project: Project, publishing: bool) -> Row:
             f"`dvc status` did not finish in {DVC_STATUS_TIMEOUT_SECONDS // 60} minutes",
             "run `dvc status` yourself to see where it stops",
         )
-    try:
-        status = (
-            json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else None
-        )
-    except ValueError:
-        status = None
-    if result.returncode != 0 or status is None:
-        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+    if status is None:
         return Row(
             "dvc status",
             "fail",
@@ -385,11 +371,9 @@ def hand_edited_pages(status: dict) -> list[str]:
     return sorted(edited)
 
 
-def pages_edited_by_hand(root: Path) -> list[str]:
-    """`hand_edited_pages` of the project at `root` now; empty when DVC cannot tell."""
-    dvc = dvc_command()
-    if dvc is None:
-        return []
+def dvc_status(root: Path, dvc: list[str]) -> tuple[dict | None, str]:
+    """`dvc status --json` of the project at `root`: its report (None when DVC failed or printed
+    no report) and the last line DVC wrote on stderr."""
     result = subprocess.run(
         [*dvc, "status", "--json"],
         cwd=root,
@@ -400,10 +384,18 @@ def pages_edited_by_hand(root: Path) -> list[str]:
     )
     lines = result.stdout.strip().splitlines()
     try:
-        status = json.loads(lines[-1]) if result.returncode == 0 and lines else {}
+        status = json.loads(lines[-1]) if result.returncode == 0 and lines else None
     except ValueError:
-        return []
-    return hand_edited_pages(status) if isinstance(status, dict) else []
+        status = None
+    detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+    return (status if isinstance(status, dict) else None), detail
+
+
+def pages_edited_by_hand(root: Path) -> list[str]:
+    """`hand_edited_pages` of the project at `root` now; empty when DVC cannot tell."""
+    dvc = dvc_command()
+    status = dvc_status(root, dvc)[0] if dvc else None
+    return hand_edited_pages(status) if status else []
 
 
 def github_remote(project: Project) -> tuple[str, str] | None:
