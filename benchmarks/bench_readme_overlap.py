@@ -25,7 +25,7 @@ import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
-from tests.slow.harness import SEED_QUESTION, Project, generate  # noqa: E402
+from tests.slow.harness import Project, generate, write_learner_words  # noqa: E402
 
 NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 CODE_SPAN = re.compile(r"`[^`\n]*`")
@@ -70,17 +70,6 @@ def write_wine_csv(path: Path) -> None:
     frame.to_csv(path, index=False)
 
 
-def fill_learner_sections(project: Project, pitch: str, answers: list[str]) -> None:
-    """The pitch under the title and the three sections only the learner writes."""
-    path = project.path / "README.md"
-    top, sections = path.read_text(encoding="utf-8").split("\n## Problem\n", 1)
-    lines = top.rstrip("\n").split("\n")
-    lines[-1] = pitch
-    given = iter(answers)
-    sections = SEED_QUESTION.sub(lambda _: next(given), sections, count=3)
-    path.write_text("\n".join(lines) + "\n\n## Problem\n" + sections, encoding="utf-8")
-
-
 def masked_lines(text: str, names: list[str]) -> list[str]:
     """Non-empty lines with numbers, code spans and the learner's chosen names masked."""
     for name in names:
@@ -121,7 +110,7 @@ def build(root: Path) -> dict[str, Project]:
                 }
             )
         project.dvc("repro")
-        fill_learner_sections(project, learner["pitch"], learner["answers"])
+        write_learner_words(project, learner["pitch"], learner["answers"])
         projects[key] = project
     return projects
 

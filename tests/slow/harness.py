@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,24 +167,27 @@ SEED_QUESTION = re.compile(r"^_[^_\n].*\?_[ \t]*$", re.M)
 LEARNER_PITCH = "Which rows does this model get wrong, and would a clinic trust it with the rest?"
 
 
-def write_learner_words(project: Project) -> None:
+LEARNER_ANSWERS = (
+    "A screening team wants a second opinion on every sample, so that fewer real cases "
+    "slip through while the usual workload stays the same.",
+    "I kept the default split and the cross-validated model choice, then read the mistakes "
+    "one by one before trusting the headline number.",
+    "I would collect more of the rows the model misses and check whether a lower decision "
+    "threshold buys recall without flooding the team.",
+)
+
+
+def write_learner_words(
+    project: Project, pitch: str = LEARNER_PITCH, answers: Sequence[str] = LEARNER_ANSWERS
+) -> None:
     """Write the pitch and the README's learner sections, as a learner does before publishing."""
     path = project.path / "README.md"
     readme = path.read_text(encoding="utf-8")
     top, sections = readme.split("\n## Problem\n", 1)
     lines = top.rstrip("\n").split("\n")
-    lines[-1] = LEARNER_PITCH  # the paragraph under the title and badge: the `problem` answer
-    answers = iter(
-        [
-            "A screening team wants a second opinion on every sample, so that fewer real cases "
-            "slip through while the usual workload stays the same.",
-            "I kept the default split and the cross-validated model choice, then read the mistakes "
-            "one by one before trusting the headline number.",
-            "I would collect more of the rows the model misses and check whether a lower decision "
-            "threshold buys recall without flooding the team.",
-        ]
-    )
-    sections = SEED_QUESTION.sub(lambda _: next(answers), sections, count=3)
+    lines[-1] = pitch  # the paragraph under the title and badge: the `problem` answer
+    given = iter(answers)
+    sections = SEED_QUESTION.sub(lambda _: next(given), sections, count=3)
     path.write_text("\n".join(lines) + "\n\n## Problem\n" + sections, encoding="utf-8")
 
 
