@@ -16,14 +16,23 @@ from rich.tree import Tree
 from mlport.redact import redact
 
 
-@cache
 def out() -> Console:
-    return Console(highlight=False)
+    return _console(stderr=False, environment=_console_environment())
+
+
+def err() -> Console:
+    return _console(stderr=True, environment=_console_environment())
+
+
+def _console_environment() -> tuple[str | None, ...]:
+    """What a Console reads from the environment when it is made: one per combination."""
+    return tuple(os.environ.get(name) for name in ("COLUMNS", "LINES", "NO_COLOR", "TERM"))
 
 
 @cache
-def err() -> Console:
-    return Console(stderr=True, highlight=False)
+def _console(*, stderr: bool, environment: tuple[str | None, ...]) -> Console:
+    del environment  # part of the cache key only: Rich reads it from os.environ
+    return Console(stderr=stderr, highlight=False)
 
 
 def error(message: str) -> None:

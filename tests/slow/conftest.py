@@ -4,14 +4,25 @@ A test that changes a shared project (params, files, git) works on a copy of it,
 test sees the project exactly as `dvc repro` left it.
 
 Under pytest-xdist (`-n auto --dist loadgroup`) the tests sharing a trained project run on the same
-worker, so each project is still trained once; everything else spreads over the workers.
+worker, and everything else spreads over the workers. A test that needs projects from several
+groups (the portfolio of three) would train them again on its own worker: instead each project is
+built once per run in a folder every worker sees, the first worker to need it building it while
+the others wait.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from filelock import FileLock
 
 from tests.slow.harness import Project, Trained, generate, generate_and_repro
 from tests.slow.test_nlp_sentiment import imdb_archive
@@ -53,34 +64,55 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.xdist_group(group))
 
 
+Built = TypeVar("Built")
+
+
+def once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Built]
+) -> Built:
+    """What `build` makes in a fresh folder, made once for the whole run, across xdist workers."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent / "built-once"  # this run's, shared by workers
+    root.mkdir(exist_ok=True)
+    made = root / f"{name}.pickle"
+    with FileLock(root / f"{name}.lock"):
+        if made.is_file():
+            return pickle.loads(made.read_bytes())
+        built = build(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=root)))
+        made.write_bytes(pickle.dumps(built))
+        return built
+
+
 @pytest.fixture(scope="session")
 def tabular_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """tabular-classifier on its default data, after one `dvc repro`."""
-    return generate_and_repro("tabular-classifier", tmp_path_factory.mktemp("tabular"))
+    return once_per_run(
+        tmp_path_factory, "tabular", partial(generate_and_repro, "tabular-classifier")
+    )
 
 
 @pytest.fixture(scope="session")
 def regressor_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """tabular-regressor on its default data, after one `dvc repro`."""
-    return generate_and_repro("tabular-regressor", tmp_path_factory.mktemp("regressor"))
+    return once_per_run(
+        tmp_path_factory, "regressor", partial(generate_and_repro, "tabular-regressor")
+    )
 
 
 @pytest.fixture(scope="session")
 def clustering_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """clustering on its default data (the wine table), after one `dvc repro`."""
-    return generate_and_repro("clustering", tmp_path_factory.mktemp("clustering"))
+    return once_per_run(tmp_path_factory, "clustering", partial(generate_and_repro, "clustering"))
 
 
 @pytest.fixture(scope="session")
 def image_trained(tmp_path_factory: pytest.TempPathFactory) -> Trained:
     """image-cnn on its default data, after one `dvc repro`."""
-    return generate_and_repro("image-cnn", tmp_path_factory.mktemp("image-cnn"))
+    return once_per_run(tmp_path_factory, "image-cnn", partial(generate_and_repro, "image-cnn"))
 
 
-@pytest.fixture(scope="session")
-def nlp_trained(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """nlp-sentiment reading a local IMDB-layout archive (no download), after one `dvc repro`."""
-    root = tmp_path_factory.mktemp("nlp")
+def _nlp_on_a_local_archive(root: Path) -> Project:
     archive = root / "aclImdb_v1.tar.gz"
     md5 = imdb_archive(archive, n=150)
     project = generate("nlp-sentiment", root)
@@ -90,9 +122,19 @@ def nlp_trained(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 
 @pytest.fixture(scope="session")
-def rl_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, float]:
-    """rl-agent on its default environment after one timed `dvc repro`."""
-    project = generate("rl-agent", tmp_path_factory.mktemp("rl-default"))
+def nlp_trained(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """nlp-sentiment reading a local IMDB-layout archive (no download), after one `dvc repro`."""
+    return once_per_run(tmp_path_factory, "nlp", _nlp_on_a_local_archive)
+
+
+def _rl_timed(root: Path) -> tuple[Project, float]:
+    project = generate("rl-agent", root)
     started = time.perf_counter()
     project.dvc("repro")
     return project, time.perf_counter() - started
+
+
+@pytest.fixture(scope="session")
+def rl_trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, float]:
+    """rl-agent on its default environment after one timed `dvc repro`."""
+    return once_per_run(tmp_path_factory, "rl-default", _rl_timed)

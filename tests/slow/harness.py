@@ -26,6 +26,10 @@ RESULTS_BLOCK = re.compile(r"<!-- results:start -->(.*?)<!-- results:end -->", r
 EXP_RUN = re.compile(r"`dvc exp run((?: -S [\w.\-]+=[^`\s]+)+)`")
 
 
+def _dvc_scratch(folder: str, names: list[str]) -> set[str]:
+    return {"tmp"} if Path(folder).name == ".dvc" else set()
+
+
 @dataclass(frozen=True)
 class Project:
     """A generated project and the commands a learner would type in it."""
@@ -94,8 +98,13 @@ class Project:
         path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
     def copy_to(self, destination: Path) -> Project:
-        """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things."""
-        shutil.copytree(self.path, destination / self.path.name, symlinks=True)
+        """An independent copy (git, DVC cache, mlflow.db and all) for tests that change things.
+
+        DVC's own scratch folder stays behind: another worker may hold a lock in it right now.
+        """
+        shutil.copytree(
+            self.path, destination / self.path.name, symlinks=True, ignore=_dvc_scratch
+        )
         return Project(path=destination / self.path.name, package=self.package)
 
     def readme_experiments(self) -> list[dict[str, str]]:
