@@ -16,9 +16,11 @@ from {{ cookiecutter.package_name }}.api.app import app
 from {{ cookiecutter.package_name }}.config import METRICS, PATHS_FIGURE, POLICY_FIGURE, load_config
 from {{ cookiecutter.package_name }}.core.errors import ConfigError
 from {{ cookiecutter.package_name }}.core.onnx_export import table_graph
-from {{ cookiecutter.package_name }}.envs import env_action, env_spec, make_env
+from {{ cookiecutter.package_name }}.envs import env_action, env_spec, make_env, make_vec_env
+from {{ cookiecutter.package_name }}.reporting.evaluation import exact_findings
 from {{ cookiecutter.package_name }}.reporting.evidence import EVALUATION_JSON
-from {{ cookiecutter.package_name }}.tabular import Settings, TabularAgent
+from {{ cookiecutter.package_name }}.tabular import Settings, TabularAgent, exact_returns
+from {{ cookiecutter.package_name }}.train import keep_better
 
 from .serving_stack import post_without_training_stack
 
@@ -85,6 +87,81 @@ def test_the_onnx_table_answers_as_the_table_does():
     states = np.arange(2, 9)
     (actions,) = session.run(None, {"observation": states.astype(np.float32)})
     np.testing.assert_array_equal(actions, np.argmax(q_table[states - 2], axis=1) + 1)
+
+
+def frozen_lake_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The optimal Q-table of slippery FrozenLake (value iteration on its own transition table),
+    and one that always goes left, which never reaches the goal."""
+    env = make_env("FrozenLake-v1")
+    transitions, q = env.unwrapped.P, np.zeros((16, 4))
+    for _ in range(300):
+        values = q.max(axis=1)
+        q = np.array(
+            [
+                [
+                    sum(p * (r + (0.0 if done else 0.99 * values[s2])) for p, s2, r, done in moves)
+                    for moves in transitions[state].values()
+                ]
+                for state in range(16)
+            ]
+        )
+    env.close()
+    always_left = np.zeros((16, 4))
+    always_left[:, 0] = 1.0
+    return q, always_left
+
+
+def test_exact_returns_score_a_policy_and_the_optimum_on_the_transition_table():
+    optimal, always_left = frozen_lake_tables()
+    env = make_env("FrozenLake-v1")
+    try:
+        best_policy = exact_returns(env, optimal.argmax(axis=1), 100)
+        left = exact_returns(env, always_left.argmax(axis=1), 100)
+    finally:
+        env.close()
+    assert 0.72 < best_policy[1] < 0.76  # slippery 4x4: about 74% of episodes reach the goal
+    # The table is optimal for discounted returns (gamma 0.99): within a hair of the optimum of
+    # the undiscounted, 100-step episodes the environment really plays.
+    assert best_policy[1] - 0.01 < best_policy[0] <= best_policy[1]
+    assert left == (0.0, pytest.approx(best_policy[1]))  # going left never reaches the goal
+    assert exact_returns(make_env("CartPole-v1"), np.zeros(2, dtype=int), 500) is None
+
+
+def test_exact_findings_say_when_the_solved_level_is_beyond_the_optimum():
+    exact = {"horizon": 200, "optimal": 7.93, "seeds": {"1": 7.93, "2": 7.5}}
+    said = " ".join(exact_findings(exact, "Taxi-v4", 8.0, 100))
+    assert "the best possible policy 7.930" in said
+    assert "seed 1 7.930, seed 2 7.500 (the furthest 0.430 below the best)" in said
+    assert "The solved level 8 is above the best possible expected return 7.930" in said
+    assert "above the best possible" not in " ".join(exact_findings(exact, "Taxi-v4", 7.0, 100))
+    assert exact_findings(None, "CartPole-v1", 475.0, 100) == []
+
+
+@pytest.mark.parametrize(("lucky_wins", "kept"), [(False, "final"), (True, "best")])
+def test_a_best_checkpoint_is_kept_only_if_it_wins_a_rematch(tmp_path: Path, lucky_wins, kept):
+    optimal, always_left = frozen_lake_tables()
+    checkpoint_table, final_table = (optimal, always_left) if lucky_wins else (always_left, optimal)
+    agent("QLearning", checkpoint_table.tolist()).save(tmp_path / "best_model.zip")
+    final = agent("QLearning", final_table.tolist())
+    final.num_timesteps = 2000
+    # The periodic evaluation saw the checkpoint at 0.9 and the final agent at 0.5: ten episodes.
+    evaluations = SimpleNamespace(means=[0.9, 0.5], timesteps=[1000, 2000])
+    eval_env = make_vec_env("FrozenLake-v1", {}, 5, 10_000)
+    try:
+        checkpoint, served = keep_better(
+            final,
+            SimpleNamespace(algorithm="QLearning"),
+            evaluations,
+            eval_env,
+            SimpleNamespace(eval_episodes=10),
+            tmp_path,
+            tmp_path / "agent.zip",
+        )
+    finally:
+        eval_env.close()
+    assert checkpoint.kind == kept
+    np.testing.assert_array_equal(served.q, optimal)
+    np.testing.assert_array_equal(TabularAgent.load(tmp_path / "agent.zip").q, optimal)
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,7 @@ def evaluate(config: Config) -> dict[str, Any]:
         per_seed=per_seed,
         across=across,
         seeds=seeds,
+        exact=exact_table_returns(agents, meta),
     )
 
     _log_to_mlflow(metrics)
@@ -150,6 +151,31 @@ def evaluate(config: Config) -> dict[str, Any]:
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"
     )
     return metrics
+
+
+def exact_table_returns(agents: dict[int, Any], meta: AgentMeta) -> dict[str, Any] | None:
+    """Each seed's greedy policy and the best possible one, scored exactly on the environment's
+    own transition table: Q-tables on toy-text environments only, else None."""
+    from .envs import make_env
+    from .tabular import TabularAgent, exact_returns
+
+    if not all(isinstance(seed_agent, TabularAgent) for seed_agent in agents.values()):
+        return None
+    env = make_env(meta.env_id, meta.env_kwargs)
+    try:
+        found = {
+            seed: exact_returns(env, seed_agent.q.argmax(axis=1), meta.max_episode_steps)
+            for seed, seed_agent in agents.items()
+        }
+    finally:
+        env.close()
+    if any(returns is None for returns in found.values()):
+        return None
+    return {
+        "horizon": meta.max_episode_steps,
+        "optimal": next(iter(found.values()))[1],
+        "seeds": {str(seed): returns[0] for seed, returns in found.items()},
+    }
 
 
 def table_figure(agent: Any, meta: AgentMeta, seed: int) -> list[tuple[Any, str]]:

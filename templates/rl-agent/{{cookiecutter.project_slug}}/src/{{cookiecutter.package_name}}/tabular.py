@@ -202,3 +202,28 @@ class TabularAgent:
     def values(self) -> np.ndarray:
         """V(s) = max_a Q(s, a): what the greedy policy expects from each state."""
         return self.q.max(axis=1)
+
+
+def exact_returns(env: Any, greedy: np.ndarray, horizon: int) -> tuple[float, float] | None:
+    """The expected return of the greedy policy (an action index per state) and of the best
+    possible policy, undiscounted over `horizon` steps from the environment's own start states:
+    dynamic programming on the transition table a toy-text environment publishes (env.P).
+    None for an environment that publishes none."""
+    table = getattr(env.unwrapped, "P", None)
+    starts = getattr(env.unwrapped, "initial_state_distrib", None)
+    if not isinstance(table, dict) or starts is None or len(table) != len(greedy):
+        return None
+    n_states, n_actions = len(table), len(table[0])
+    reward = np.zeros((n_states, n_actions))  # expected reward of one step
+    onward = np.zeros((n_states, n_actions, n_states))  # chance of going on, to each next state
+    for state, moves in table.items():
+        for action, outcomes in moves.items():
+            for probability, next_state, step_reward, done in outcomes:
+                reward[state, action] += probability * step_reward
+                if not done:
+                    onward[state, action, next_state] += probability
+    follow, best, states = np.zeros(n_states), np.zeros(n_states), np.arange(n_states)
+    for _ in range(horizon):  # the values with one more step left to play
+        follow = (reward + onward @ follow)[states, greedy]
+        best = (reward + onward @ best).max(axis=1)
+    return float(starts @ follow), float(starts @ best)

@@ -48,6 +48,8 @@ from .tabular import Settings, TabularAgent
 # Periodic evaluations run on their own envs, seeded apart from the training envs.
 EVAL_SEED_OFFSET = 10_000
 SELECTION_SEED_OFFSET = 20_000  # the episodes the served seed is chosen on, the same for all
+CONFIRM_SEED_OFFSET = 30_000  # fresh episodes on which a best checkpoint must beat the final agent
+CONFIRM_FACTOR = 5  # a rematch of 5 x train.eval_episodes episodes for each of the two
 MAX_EVAL_ENVS = 5
 
 
@@ -139,7 +141,7 @@ def train_seed(
             seconds = learn_table(model, todo, recorders, env, config, Path(scratch))
         else:
             seconds = learn(model, todo, recorders, config.train.progress_bar)
-        checkpoint, agent = _keep_better(
+        checkpoint, agent = keep_better(
             model,
             todo,
             recorders.evaluations,
@@ -285,7 +287,7 @@ def learn_table(
     agent: TabularAgent, todo: Plan, recorders: Recorders, env: Any, config: Config, scratch: Path
 ) -> float:
     """Train the Q-table, scoring its greedy policy every train.eval_freq steps (the best one is
-    saved where _keep_better looks for it); return the wall time in seconds."""
+    saved where keep_better looks for it); return the wall time in seconds."""
     from stable_baselines3.common.evaluation import evaluate_policy
 
     cfg, best = config.train, [float("-inf")]
@@ -389,10 +391,11 @@ def _build(todo: Plan, env: Any, seed: int) -> Any:
     return model
 
 
-def _keep_better(
+def keep_better(
     model, todo, evaluations, eval_env, cfg, scratch: Path, target: Path
 ) -> tuple[Checkpoint, Any]:
-    """Save the final agent to `target` unless an earlier evaluation scored strictly better."""
+    """Save the final agent to `target` unless an earlier evaluation scored strictly better and
+    the checkpoint then beats the final agent again on fresh episodes."""
     final_steps = int(model.num_timesteps)
     if eval_env is None or not evaluations.means:
         model.save(target)
@@ -406,11 +409,29 @@ def _keep_better(
     best_index = max(range(len(evaluations.means)), key=evaluations.means.__getitem__)
     best_mean = evaluations.means[best_index]
     if best_mean > final_mean and (scratch / "best_model.zip").is_file():
-        shutil.copyfile(scratch / "best_model.zip", target)
-        agent = algorithm_class(todo.algorithm).load(target, device="cpu")
-        return Checkpoint("best", evaluations.timesteps[best_index], best_mean), agent
+        best = algorithm_class(todo.algorithm).load(scratch / "best_model.zip", device="cpu")
+        # The top of several noisy scores is partly luck: the checkpoint must win a rematch
+        # against the final agent, both on the same fresh episodes, to be kept.
+        episodes = CONFIRM_FACTOR * cfg.eval_episodes
+        rematch = [_mean_on_fresh_episodes(agent, eval_env, episodes) for agent in (best, model)]
+        print(
+            f"rematch over {episodes} fresh episodes: best checkpoint {rematch[0]:.2f}, "
+            f"final agent {rematch[1]:.2f}"
+        )
+        if rematch[0] > rematch[1]:
+            shutil.copyfile(scratch / "best_model.zip", target)
+            return Checkpoint("best", evaluations.timesteps[best_index], best_mean), best
     model.save(target)
     return Checkpoint("final", final_steps, float(final_mean)), model
+
+
+def _mean_on_fresh_episodes(agent: Any, eval_env: Any, episodes: int) -> float:
+    """Mean return of deterministic episodes that start from the rematch's own seeds."""
+    from stable_baselines3.common.evaluation import evaluate_policy
+
+    eval_env.seed(CONFIRM_SEED_OFFSET)  # the same starts for whichever agent plays next
+    mean, _ = evaluate_policy(agent, eval_env, episodes, deterministic=True)
+    return float(mean)
 
 
 def _flat_params(config: Config, todo: Plan) -> dict[str, Any]:

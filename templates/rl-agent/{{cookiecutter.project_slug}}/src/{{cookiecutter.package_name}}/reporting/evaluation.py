@@ -162,6 +162,30 @@ def seed_findings(
     return said
 
 
+def exact_findings(
+    exact: dict[str, Any] | None, env_id: str, target: float | None, n_episodes: int
+) -> list[str]:
+    """What the exact expected returns say about the sampled ones, when they are known."""
+    if exact is None:
+        return []
+    optimal, seeds = exact["optimal"], exact["seeds"]
+    scores = ", ".join(f"seed {seed} {value:.3f}" for seed, value in seeds.items())
+    gap = optimal - min(seeds.values())
+    verdict = "all optimal" if gap < 5e-4 else f"the furthest {gap:.3f} below the best"
+    said = [
+        f"Exact expected returns on {env_id}'s own transition table (dynamic programming over "
+        f"its {exact['horizon']}-step limit): the best possible policy {optimal:.3f}; the seeds' "
+        f"greedy policies {scores} ({verdict}). The {n_episodes} evaluation episodes are a "
+        "sample of these: their mean differs from them by chance alone."
+    ]
+    if target is not None and optimal < target:
+        said.append(
+            f"The solved level {target:g} is above the best possible expected return "
+            f"{optimal:.3f}: even an optimal policy reaches it only on a lucky draw of episodes."
+        )
+    return said
+
+
 def write(
     *,
     metrics: dict[str, Any],
@@ -172,6 +196,7 @@ def write(
     per_seed: dict[int, dict[str, Any]],
     across: AcrossSeeds,
     seeds: SeedsRecord,
+    exact: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json: the headline across seeds, the served agent's findings."""
     target = solved_threshold(meta.env_id)
@@ -197,6 +222,7 @@ def write(
     said = seed_findings(per_seed, across, seeds, target) + findings(
         metrics, random, meta, log, target
     )
+    said[1:1] = exact_findings(exact, meta.env_id, target, metrics["n_episodes"])
     per_run = {
         str(run.seed): {
             "run_id": run.run_id,
@@ -212,5 +238,6 @@ def write(
         said,
         [],
         entries,
-        own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys},
+        own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys}
+        | ({} if exact is None else {"exact_returns": exact}),
     )
