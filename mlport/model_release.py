@@ -18,6 +18,7 @@ MANIFEST = "model-release.json"
 ASSET_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 NESTED = "--"  # models/seeds/1/agent.zip is the asset seeds--1--agent.zip
 TAG_PREFIX = "model-"
+GITHUB = "https://github.com"
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,15 @@ def release_tag(assets: list[Asset]) -> str:
     return TAG_PREFIX + hashlib.sha256(listing.encode()).hexdigest()[:12]
 
 
-def manifest(full_name: str, tag: str, assets: list[Asset]) -> str:
-    """The manifest's text: each file's path, release URL and sha256."""
-    base = f"https://github.com/{full_name}/releases/download/{tag}"
+def manifest(full_name: str, tag: str, assets: list[Asset], *, host: str = GITHUB) -> str:
+    """The manifest's text: each file's path, release URL and sha256 (`host` serves it)."""
+    base = f"{host}/{full_name}/releases/download/{tag}"
     files = [
         {"path": asset.path, "url": f"{base}/{asset.name}", "sha256": asset.sha256}
         for asset in assets
     ]
     document = {
-        "release": f"https://github.com/{full_name}/releases/tag/{tag}",
+        "release": f"{host}/{full_name}/releases/tag/{tag}",
         "tag": tag,
         "files": files,
     }
