@@ -319,8 +319,7 @@ def _upload_release(
                 files.append(asset.path)
         shell.run(
             release_command(full_name, tag, files, exists=known.returncode == 0),
-            refused=f"the project is pushed, but gh release {tag} failed "
-            "(publish again with --remote origin)",
+            refused=f"the project is pushed, but gh release {tag} failed (publish again to retry)",
         )
 
 
@@ -414,6 +413,9 @@ def publish(
     target = _target(project, remote)
     owner, repository = target.owner, target.repository
     release_to = _release_to(project, target, remote, release=release, say=say)
+    assets = model_assets(root) if release_to else []  # a name GitHub would change stops here
+    if release_to and not assets:
+        say("# no model release: models/ holds no trained model")
     planned_remote = None
     if dvc_remote:
         planned_remote = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
@@ -447,9 +449,6 @@ def publish(
         # The report stage writes these pages too: record the edits so `dvc status` stays clean.
         shell.run([*dvc, "commit", "--force", "--", *recorded], refused="dvc commit failed")
 
-    assets = model_assets(root) if release_to else []
-    if release_to and not assets:
-        say("# no model release: models/ holds no trained model")
     tag = release_tag(assets)
     release_manifest = manifest(release_to, tag, assets) if release_to and assets else None
     _commit_results(

@@ -26,9 +26,7 @@ from .report_blocks import markdown_table, replace_block
 README = Path("README.md")
 MODEL_CARD = Path("MODEL_CARD.md")
 # A published model (model-release.json) is served from a clone without training.
-TRY_FROM_A_CLONE = (
-    "In a clone, without training: `make setup && make download-model && make serve`, then:"
-)
+TRY_FROM_A_CLONE = "From a clone, without training: `make download-model && make serve`, then:"
 
 
 @dataclass(frozen=True)
