@@ -183,6 +183,13 @@ def publish(
             "list what is missing.",
         ),
     ] = False,
+    no_release: Annotated[
+        bool,
+        typer.Option(
+            "--no-release",
+            help="Attach no trained model to a GitHub release (and write no model-release.json).",
+        ),
+    ] = False,
 ) -> None:
     """Check the project, commit its results, create the GitHub repository (gh), push."""
     from mlport import console
@@ -203,6 +210,7 @@ def publish(
             "--private": private,
             "--dvc-remote": dvc_remote,
             "--draft": draft,
+            "--no-release": no_release,
         }
         given = [name for name, value in options.items() if value]
         if given:
@@ -220,6 +228,7 @@ def publish(
                 dry_run=dry_run,
                 dvc_remote=dvc_remote,
                 draft=draft,
+                release=not no_release,
                 say=say,
             )
         except PublishError as error:
@@ -232,6 +241,8 @@ def publish(
         console.warning(f"published as a draft; still missing: {row.found}")
     verb = "Would publish" if dry_run else "Published"
     console.show(console.out(), str(result.url), lead=verb, style="bold green")
+    if result.release:
+        console.show(console.out(), result.release, lead="Model release:", style="green")
 
 
 DEFAULT_PORTFOLIO = "portfolio"

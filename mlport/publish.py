@@ -7,6 +7,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tempfile
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,14 @@ from mlport.audit.facts import Project, dvc_command
 from mlport.dvc_remote import DvcRemote, dvc_remote_of
 from mlport.errors import PublishError
 from mlport.identity import SET_IDENTITY_HINT, git_identity, placeholders
+from mlport.model_release import (
+    MANIFEST,
+    Asset,
+    manifest,
+    model_assets,
+    release_command,
+    release_tag,
+)
 from mlport.publish_guards import (
     refuse_bad_remote_url,
     refuse_secrets_in_push,
@@ -39,6 +48,7 @@ DVC_REMOTE_NAME = "storage"
 COMMIT_MESSAGE = "Add the results of dvc repro: README, model card, reports/ and dvc.lock"
 DVC_CONFIG = ".dvc/config"
 DVC_REMOTE_MESSAGE = "Keep data and models in a DVC remote: `dvc pull` fetches them"
+MANIFEST_MESSAGE = f"Record where the trained model is released: {MANIFEST}"
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 MAX_TOPICS = 20
 # What `gh repo create --push` authenticates git with, for the pushes that follow it.
@@ -57,6 +67,7 @@ class Published:
     committed: bool = False
     left_out: list[str] = field(default_factory=list)  # results neither outputs nor tracked
     missing: list[Row] = field(default_factory=list)  # what a draft goes without (DRAFT_WAIVES)
+    release: str | None = None  # the GitHub release holding the trained model's files
 
 
 # What a draft may go without: the author's own words and names, never a safety check.
@@ -136,16 +147,20 @@ def _refuse_unpublishable(project: Project) -> None:
         )
 
 
-def github_login(root: Path) -> str:
+NO_GH_CHOICE = "push to an existing repository with --remote URL"
+
+
+def github_login(root: Path, *, otherwise: str = NO_GH_CHOICE) -> str:
     """The login `gh` is signed in with; PublishError saying what to do when there is none."""
     gh = shutil.which("gh")
     if gh is None:
         raise PublishError(
             "gh (the GitHub CLI) is not installed: install it (https://cli.github.com) and run "
-            "`gh auth login`, or push to an existing repository with --remote URL"
+            f"`gh auth login`, or {otherwise}"
         )
     if _look_up([gh, "auth", "status"], root).returncode != 0:
-        raise PublishError("gh is not logged in: run `gh auth login`, or use --remote URL")
+        choice = "use --remote URL" if otherwise == NO_GH_CHOICE else otherwise
+        raise PublishError(f"gh is not logged in: run `gh auth login`, or {choice}")
     found = _look_up([gh, "api", "user", "--jq", ".login"], root)
     login = found.stdout.strip()
     if found.returncode != 0 or not login:
@@ -197,7 +212,9 @@ def _dvc_outputs_in(root: Path, names: list[str]) -> list[str]:
 
 def _commit_message(changed: set[str]) -> str:
     """What the commit holds: the pipeline's results, the DVC remote, or both."""
-    if changed <= {DVC_CONFIG}:
+    if changed <= {MANIFEST}:
+        return MANIFEST_MESSAGE
+    if changed <= {DVC_CONFIG, MANIFEST}:
         return DVC_REMOTE_MESSAGE
     return COMMIT_MESSAGE + (" and the DVC remote" if DVC_CONFIG in changed else "")
 
@@ -218,9 +235,15 @@ def _add_dvc_remote(shell: Shell, dvc: list[str], remote: DvcRemote) -> None:
 
 
 def _commit_results(
-    project: Project, shell: Shell, *, dvc: list[str] | None, dvc_remote: DvcRemote | None
+    project: Project,
+    shell: Shell,
+    *,
+    dvc: list[str] | None,
+    dvc_remote: DvcRemote | None,
+    release_manifest: str | None = None,
 ) -> None:
-    """Commit what the pipeline wrote and the DVC remote; name the results it leaves out."""
+    """Commit what the pipeline wrote, the DVC remote and the model's release manifest; name
+    the results it leaves out."""
     root = project.root
     staged, left_out = staged_and_left_out(project, [*OWNER_DOCUMENTS, "dvc.lock"])
     for path in left_out:
@@ -229,19 +252,75 @@ def _commit_results(
     if dvc_remote and dvc:
         _add_dvc_remote(shell, dvc, dvc_remote)
         staged.append(DVC_CONFIG)
-    present = sorted({name for name in staged if (root / name).exists() or name in project.tracked})
+    manifest_changed = False
+    if release_manifest is not None:
+        manifest_changed = _read_text(root / MANIFEST) != release_manifest
+        if not shell.dry_run:
+            (root / MANIFEST).unlink(missing_ok=True)  # a link there would be followed
+            (root / MANIFEST).write_text(release_manifest, encoding="utf-8")
+        staged.append(MANIFEST)
+    present = sorted(
+        {
+            name
+            for name in staged
+            if (root / name).exists() or name in project.tracked or name == MANIFEST
+        }
+    )
     if shell.dry_run:  # nothing is staged: what would be, from what differs now
         changes = _look_up(
             ["git", "status", "--porcelain", "-z", "-uall", "--no-renames", "--", *present], root
         )
         names = {entry[3:] for entry in changes.stdout.split("\0") if entry[2:3] == " "}
         changed = names | ({DVC_CONFIG} if dvc_remote and dvc else set())
+        changed |= {MANIFEST} if manifest_changed else set()
     shell.run(["git", "add", "--", *present], refused="git add failed")
     if not shell.dry_run:
         changed = set(_look_up(["git", "diff", "--cached", "--name-only"], root).stdout.split())
     if changed:
         shell.run(["git", "commit", "-m", _commit_message(changed)], refused="the commit failed")
         shell.result.committed = True
+
+
+def _read_text(path: Path) -> str | None:
+    return (read_regular(path).data or b"").decode("utf-8", errors="replace") or None
+
+
+def _release_to(
+    project: Project, target: _Target, remote: str | None, *, release: bool, say: Say
+) -> str | None:
+    """The GitHub repository (owner/name) whose release gets the model; None for no release.
+
+    gh must be installed and logged in before anything changes: without `remote`, finding the
+    owner has checked it already.
+    """
+    if not release:
+        return None
+    if target.owner is None or target.repository is None:
+        say("# no model release: the remote is not on GitHub (--no-release says so)")
+        return None
+    if remote is not None:  # the release is made with gh
+        github_login(project.root, otherwise="publish without the model with --no-release")
+    return f"{target.owner}/{target.repository}"
+
+
+def _upload_release(
+    project: Project, shell: Shell, full_name: str, tag: str, assets: list[Asset]
+) -> None:
+    """Create the release (or refill it: same files, same tag) with the model's files."""
+    known = _look_up(["gh", "release", "view", f"--repo={full_name}", "--", tag], project.root)
+    with tempfile.TemporaryDirectory(prefix="mlport-release-") as staging:
+        files = []
+        for asset in assets:
+            if asset.nested:  # gh names an asset after its file: upload a copy so named
+                copy = Path(staging) / asset.name
+                shutil.copyfile(project.root / asset.path, copy)
+                files.append(str(copy))
+            else:
+                files.append(asset.path)
+        shell.run(
+            release_command(full_name, tag, files, exists=known.returncode == 0),
+            refused=f"the project is pushed, but gh release {tag} failed (publish again to retry)",
+        )
 
 
 def _create_on_github(
@@ -317,6 +396,7 @@ def publish(
     dry_run: bool = False,
     dvc_remote: str | None = None,
     draft: bool = False,
+    release: bool = True,
     say: Say = _say_nothing,
 ) -> Published:
     """Check the project, commit its results, create or reach its remote, and push.
@@ -324,12 +404,18 @@ def publish(
     Without `remote`, the GitHub repository is created with `gh repo create` (public unless
     `private`) under the logged-in user, with the project's description and topics. A `draft`
     goes without the author's words and names (`DRAFT_WAIVES`), listed in `Published.missing`.
+    On GitHub, unless not `release`, the files in models/ go to a release tagged by their
+    digest, and model-release.json (committed) lists their URLs and sha256 checksums.
     """
     project = Project(Path(path))
     _refuse_unpublishable(project)
     root = project.root
     target = _target(project, remote)
     owner, repository = target.owner, target.repository
+    release_to = _release_to(project, target, remote, release=release, say=say)
+    assets = model_assets(root) if release_to else []  # a name GitHub would change stops here
+    if release_to and not assets:
+        say("# no model release: models/ holds no trained model")
     planned_remote = None
     if dvc_remote:
         planned_remote = dvc_remote if "://" in dvc_remote else str(Path(dvc_remote).resolve())
@@ -363,7 +449,11 @@ def publish(
         # The report stage writes these pages too: record the edits so `dvc status` stays clean.
         shell.run([*dvc, "commit", "--force", "--", *recorded], refused="dvc commit failed")
 
-    _commit_results(project, shell, dvc=dvc, dvc_remote=data_remote)
+    tag = release_tag(assets)
+    release_manifest = manifest(release_to, tag, assets) if release_to and assets else None
+    _commit_results(
+        project, shell, dvc=dvc, dvc_remote=data_remote, release_manifest=release_manifest
+    )
     if not dry_run:
         refuse_secrets_in_push(root, undo_to=head if result.committed else None)
     if data_remote and dvc:
@@ -391,4 +481,7 @@ def publish(
         for added in set(project.git("remote", check=False).split()) - remotes_before:
             _look_up(["git", "remote", "remove", "--", added], root)
         raise
+    if release_to and assets:
+        _upload_release(project, shell, release_to, tag, assets)
+        result.release = f"https://github.com/{release_to}/releases/tag/{tag}"
     return result

@@ -92,6 +92,8 @@ def gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "    print('ada-gh')\n"
         "if sys.argv[1:3] == ['repo', 'create'] and os.environ.get('GH_STAND_IN_CREATE_FAILS'):\n"
         "    sys.exit(os.environ['GH_STAND_IN_CREATE_FAILS'])\n"
+        "if sys.argv[1:3] == ['release', 'view'] and not os.environ.get('GH_STAND_IN_RELEASED'):\n"
+        "    sys.exit('release not found')\n"
     )
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")

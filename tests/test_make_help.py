@@ -25,7 +25,8 @@ def make_help(project: Path, *assignments: str) -> str:
 def test_help_shows_the_port_the_server_will_use(rendered: dict[str, Path], template: str) -> None:
     listed = make_help(rendered[template])
     assert "$(" not in listed
-    assert "serve      Serve the trained model on http://127.0.0.1:8000 (docs at /docs)" in listed
+    served = "Serve the trained model on http://127.0.0.1:8000 (docs at /docs)"
+    assert f"  serve          {served}\n" in listed
 
 
 def test_help_follows_a_port_given_on_the_command_line(rendered: dict[str, Path]) -> None:

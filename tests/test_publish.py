@@ -7,6 +7,8 @@ project are real.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 
 from mlport.audit import audit, failed
 from mlport.cli import app
+from mlport.model_release import MANIFEST
 from mlport.publish import COMMIT_MESSAGE, DVC_REMOTE_MESSAGE, publish
 from mlport.vcs import TEMPLATE_BRANCH
 from tests.conftest import gh_calls
@@ -72,6 +75,7 @@ def test_publish_then_clone_and_dvc_pull_gives_the_same_project(
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(bare), str(clone)], check=True)
     assert not (clone / "models" / "model.txt").exists()
+    assert not (clone / MANIFEST).exists()  # no release off GitHub
     dvc(clone, "pull", "--quiet")
     assert (clone / "models" / "model.txt").read_text().startswith("threshold 0.666")
     assert "up to date" in dvc(clone, "status")
@@ -115,6 +119,88 @@ def test_github_repository_created_with_gh_and_the_badge_fixed(project: Path, gh
     assert git(project, "status", "--porcelain") == ""
 
 
+def release_calls(log: Path) -> list[list[str]]:
+    return [call for call in gh_calls(log) if call[0] == "release"]
+
+
+def test_the_model_goes_to_a_release_its_committed_manifest_names_with_checksums(
+    project: Path, gh: Path
+) -> None:
+    model = (project / "models" / "model.txt").read_bytes()
+
+    result = publish(project)
+
+    committed = json.loads(git(project, "show", f"HEAD:{MANIFEST}"))
+    tag = committed["tag"]
+    assert tag.startswith("model-") and result.release == (
+        f"https://github.com/ada-gh/iris-notes/releases/tag/{tag}"
+    )
+    assert committed["files"] == [
+        {
+            "path": "models/model.txt",
+            "url": f"https://github.com/ada-gh/iris-notes/releases/download/{tag}/model.txt",
+            "sha256": hashlib.sha256(model).hexdigest(),
+        }
+    ]
+    # Looked up first: the tag is new, so the release is created after the push.
+    view, create = release_calls(gh)
+    assert view == ["release", "view", "--repo=ada-gh/iris-notes", "--", tag]
+    assert create[:3] == ["release", "create", "--repo=ada-gh/iris-notes"]
+    assert create[-3:] == ["--", tag, "models/model.txt"]
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_the_same_model_published_again_refills_the_same_release(
+    project: Path, gh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = publish(project)
+    head = git(project, "rev-parse", "HEAD")
+    monkeypatch.setenv("GH_STAND_IN_RELEASED", "1")
+
+    again = publish(project)
+
+    assert again.release == first.release
+    assert git(project, "rev-parse", "HEAD") == head  # the manifest did not change
+    tag = first.release.rpartition("/")[2]
+    assert release_calls(gh)[-1] == [
+        "release",
+        "upload",
+        "--repo=ada-gh/iris-notes",
+        "--clobber",
+        "--",
+        tag,
+        "models/model.txt",
+    ]
+
+
+def test_no_release_leaves_gh_releases_and_the_manifest_alone(project: Path, gh: Path) -> None:
+    result = runner.invoke(app, ["publish", "--no-release", "--path", str(project)])
+
+    assert result.exit_code == 0, result.output
+    assert release_calls(gh) == []
+    assert not (project / MANIFEST).exists()
+    assert "Model release" not in result.stdout
+
+
+def test_a_github_remote_without_gh_is_one_line_and_changes_nothing(
+    project: Path, bare: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "https://github.com/ada-lab/iris-notes.git"
+    git(project, "config", f"url.{bare}.insteadOf", url)
+    head = git(project, "rev-parse", "HEAD")
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    os.symlink(shutil.which("git"), tools / "git")
+    monkeypatch.setenv("PATH", str(tools))
+
+    line = publish_error(["--remote", url, "--path", str(project)])
+
+    assert line.startswith("error: gh (the GitHub CLI) is not installed: install it")
+    assert line.endswith("or publish without the model with --no-release")
+    assert git(project, "rev-parse", "HEAD") == head
+    assert git(bare, "rev-list", "--all") == ""
+
+
 def test_private_repository(project: Path, gh: Path) -> None:
     publish(project, private=True)
     assert "--private" in gh_calls(gh)[2] and "--public" not in gh_calls(gh)[2]
@@ -140,17 +226,23 @@ def test_dry_run_prints_every_command_and_changes_nothing(
     for command in (
         "dvc commit --force -- README.md",
         "dvc remote add --default --force -- storage",
-        "git add -- .dvc/config README.md dvc.lock",
         f"git commit -m '{COMMIT_MESSAGE} and the DVC remote'",
         "dvc push",
         "gh repo create --public --source=. '--description=Which iris is it? A small study.' "
         "--remote=origin --push -- ada-gh/iris-notes",
         "gh repo edit --add-topic=machine-learning,dvc -- ada-gh/iris-notes",
+        "gh release create --repo=ada-gh/iris-notes '--title=Trained model model-",
     ):
         assert command in printed, command
+    assert "git add -- .dvc/config README.md dvc.lock model-release.json" in printed
+    assert not (project / MANIFEST).exists()
     assert "Would publish https://github.com/ada-gh/iris-notes" in result.stdout
     # Only the read-only look-ups reached gh.
-    assert gh_calls(gh) == [["auth", "status"], ["api", "user", "--jq", ".login"]]
+    assert [call[:2] for call in gh_calls(gh)] == [
+        ["auth", "status"],
+        ["api", "user"],
+        ["release", "view"],
+    ]
 
 
 def test_already_committed_results_are_pushed_without_a_new_commit(
@@ -284,7 +376,7 @@ def test_off_github_a_placeholder_login_is_not_pushed(project: Path, bare: Path)
     assert git(bare, "rev-list", "--all") == ""
 
 
-def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path) -> None:
+def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path, gh: Path) -> None:
     url = "https://github.com/ada-lab/iris-notes.git"
     # git's own URL rewriting sends the push to the bare repository on disk.
     git(project, "config", f"url.{bare}.insteadOf", url)
@@ -292,6 +384,9 @@ def test_a_github_remote_url_fixes_the_badge_owner(project: Path, bare: Path) ->
     result = publish(project, remote=url)
 
     assert result.url == "https://github.com/ada-lab/iris-notes"
+    # The model goes to a release of the repository the URL names.
+    assert release_calls(gh)[-1][:3] == ["release", "create", "--repo=ada-lab/iris-notes"]
+    assert "ada-lab/iris-notes/releases/download/" in git(bare, "show", f"main:{MANIFEST}")
     assert git(project, "config", "--get", "remote.origin.url") == url
     readme = git(bare, "show", "main:README.md")
     assert BADGE.format("ada-lab/iris-notes") in readme and "ada-l/" not in readme

@@ -25,6 +25,8 @@ from .report_blocks import markdown_table, replace_block
 
 README = Path("README.md")
 MODEL_CARD = Path("MODEL_CARD.md")
+# A published model (model-release.json) is served from a clone without training.
+TRY_FROM_A_CLONE = "From a clone, without training: `make download-model && make serve`, then:"
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def readme_block(page: Page, experiments: str) -> str:
         "## Experiments",
         experiments,
         *(["## More figures", other_figures(page)] if len(page.figures) > 1 else []),
-        *(["## Try the API", api] if api else []),
+        *(["## Try the API", TRY_FROM_A_CLONE, api] if api else []),
         "## Findings",
         findings(page),
         changes_section(),  # the author's own work, from git
