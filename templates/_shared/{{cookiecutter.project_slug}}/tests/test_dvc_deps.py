@@ -21,9 +21,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 COMMAND = re.compile(r"^python -m (\w+)\.(\w+)$")
 PROSE = "about"  # data.about: the data set's description, for the README and model card
-# The data stage reads data.about only for a warning on stderr (the data changed, its description
-# did not); no output depends on it, and the stage reruns whenever the data changes.
-WARNING_ONLY = {"data": {PROSE}}
+# The data stage hands data.about and the data's name to this function only to print a warning
+# (the data changed, its description did not): no output depends on them, and the stage reruns
+# whenever the data changes. What is read inside its call is not a dependency.
+WARNING_ONLY = "warn_undescribed"
 
 
 def imported_modules(path: Path, package: Path) -> set[Path]:
@@ -100,14 +101,26 @@ def data_keys_read(modules: set[Path], keys: set[str]) -> set[str]:
     for module in modules:
         tree = ast.parse(module.read_text(encoding="utf-8"), filename=str(module))
         parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        warning_only = {
+            inner
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and _called(node) == WARNING_ONLY
+            for inner in ast.walk(node)
+        }
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Attribute):
+            if not isinstance(node, ast.Attribute) or node in warning_only:
                 continue
             if node.attr == PROSE:
                 read.add(PROSE)
             elif node.attr == "data" and isinstance(parents.get(node), ast.Attribute):
                 read.update({parents[node].attr} & keys)
     return read
+
+
+def _called(call: ast.Call) -> str:
+    """The name of the function a call calls: `f(...)` and `module.f(...)` both give f."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
 
 
 def data_params(project: Path) -> dict[str, tuple[set[str], set[str]]]:
@@ -124,7 +137,7 @@ def data_params(project: Path) -> dict[str, tuple[set[str], set[str]]]:
             parts = str(entry).split(".")
             if parts[0] == "data":
                 listed.update(parts[1:2] or keys)
-        found[name] = (data_keys_read(modules, keys) - WARNING_ONLY.get(name, set()), listed)
+        found[name] = (data_keys_read(modules, keys), listed)
     return found
 
 
