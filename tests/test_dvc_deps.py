@@ -86,10 +86,8 @@ def placeholder_outputs(project: Path) -> None:
     """A stand-in file for every path dvc.yaml names that rendering does not create."""
     text = (project / "dvc.yaml").read_text(encoding="utf-8")
     params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
-    folder = (params["data"].get("folder") if isinstance(params["data"], dict) else None) or ""
-    for stage in yaml.safe_load(text.replace("${data.folder}", folder or "data/raw"))[
-        "stages"
-    ].values():
+    folder = params["data"].get("folder") or "data/raw"  # image-cnn's deps name it
+    for stage in yaml.safe_load(text.replace("${data.folder}", folder))["stages"].values():
         for kind in ("deps", "outs", "metrics", "plots"):
             for entry in stage.get(kind, []):
                 path = project / (next(iter(entry)) if isinstance(entry, dict) else entry)
