@@ -209,3 +209,31 @@ def test_projects_it_cannot_judge_are_skipped(
     record = project / ".mlport.json"
     record.write_text(record.read_text().replace('"image-cnn"', '"no-such-template"'))
     assert check_data_names(Project(project), False).status == "skip"
+
+
+def test_rl_data_about_rewritten_but_still_naming_cartpole_is_named(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    project = copy_of(rendered, "rl-agent", tmp_path)
+    params = project / "params.yaml"
+    edit(params, r"^    id: CartPole-v1$", "    id: Pendulum-v1")
+    edit(params, r"^    name: CartPole-v1 \(Gymnasium\)$", "    name: Pendulum-v1 (Gymnasium)")
+    edit(params, r"^    url: .*cart_pole/$", "    url: https://example.org/pendulum")
+    # A summary edited by hand that still says what the agent did in CartPole contradicts it.
+    edit(params, r"^    summary: Balance a pole.*$", "    summary: The cartpole balancing task.")
+    row = check_data_names(Project(project), False)
+    assert row.status == "fail"
+    assert row.found.endswith(", mlflow.registered_model, data.about.summary naming cartpole")
+    assert "describe your data in params.yaml's data.about (summary)" in row.fix
+    # The environment's own name in the text is what a description of it should say.
+    edit(params, r"^    summary: The cartpole.*$", "    summary: Swing a pendulum up, Pendulum-v1.")
+    row = check_data_names(Project(project), False)
+    assert "data.about" not in row.found and "data.about" not in row.fix
+    # An unversioned CartPole, or the default's about name, in the name field counts too.
+    edit(
+        params,
+        r"^    name: Pendulum-v1 \(Gymnasium\)$",
+        "    name: CartPole-v1 (Gymnasium) on a pendulum",
+    )
+    row = check_data_names(Project(project), False)
+    assert row.found.endswith("data.about.name naming CartPole-v1 (Gymnasium)")

@@ -23,6 +23,7 @@ PROJECT_FOLDER = "{{cookiecutter.project_slug}}"
 # The guide to switching data names the default it replaces, and rightly so.
 OWN_DATA_GUIDE = "docs/own-data.md"
 TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.M)
+VERSION = re.compile(r"-v\d+$")  # CartPole-v1 is CartPole to a reader
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ class StaleNames:
     pyproject: bool = False
     mlflow: tuple[str, ...] = ()
     about: tuple[str, ...] = ()
+    # data.about fields rewritten but still naming the default data (a summary saying CartPole).
+    about_mentions: tuple[tuple[str, str], ...] = ()
     docs: tuple[str, ...] = ()
     doc_word: str = ""
 
@@ -65,14 +68,15 @@ class StaleNames:
         found += ["pyproject.toml name"] if self.pyproject else []
         found += [f"mlflow.{key}" for key in self.mlflow]
         found += [f"data.about ({', '.join(self.about)})"] if self.about else []
+        found += [f"data.about.{field} naming {word}" for field, word in self.about_mentions]
         found += [f"{', '.join(self.docs)} ({self.doc_word})"] if self.docs else []
         return found
 
     def fixes(self) -> list[str]:
         """What to do about each kind of place still named for the default data."""
         fixes = []
-        if self.about:
-            fields = ", ".join(self.about)
+        if self.about or self.about_mentions:
+            fields = ", ".join([*self.about, *(field for field, _ in self.about_mentions)])
             fixes.append(f"describe your data in params.yaml's data.about ({fields})")
         if self.title or self.package or self.pyproject or self.mlflow:
             fixes.append(
@@ -171,6 +175,31 @@ def _pyproject_name(project: Project) -> str:
         return ""
 
 
+def _default_words(default: DefaultData) -> re.Pattern[str]:
+    """The words that name the default data: its key's value (also without a -v1 version) and its
+    data.about name, each as a whole word, in any case."""
+    words = {default.value, VERSION.sub("", default.value)}
+    words |= {default.about["name"]} if "name" in default.about else set()
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.I)
+
+
+def _about_mentions(about: object, default: DefaultData) -> tuple[tuple[str, str], ...]:
+    """Each data.about field, other than the default's own text, that names the default data."""
+    if not isinstance(about, dict):
+        return ()
+    pattern = _default_words(default)
+    found = []
+    for field in IDENTIFYING_ABOUT:
+        text = _words(about.get(field) or "")
+        if text == default.about.get(field):
+            continue  # the default's own text: listed as such
+        named = pattern.search(text)
+        if named:
+            found.append((field, named.group(1)))
+    return tuple(found)
+
+
 def _docs_naming(project: Project, default: DefaultData) -> tuple[list[str], str]:
     """The docs that name the default data set, and the word they use for it."""
     words = [default.value] + ([default.about["name"]] if "name" in default.about else [])
@@ -209,6 +238,7 @@ def stale_names(project: Project, params: dict, default: DefaultData) -> StaleNa
             for field, value in default.about.items()
             if isinstance(about, dict) and _words(about.get(field)) == value
         ),
+        about_mentions=_about_mentions(about, default),
         docs=tuple(docs),
         doc_word=word,
     )

@@ -161,6 +161,31 @@ def test_pendulum_trains_and_evaluates_through_params_alone(pendulum: Project) -
     assert not list(pendulum.path.rglob("meta.yaml")), "runs must all live in mlflow.db"
 
 
+def test_pendulum_is_described_as_gymnasium_does_and_prose_edits_rerun_the_report(
+    pendulum: Project, tmp_path: Path
+) -> None:
+    # Only data.env.id changed: data.about still names CartPole, so the page takes Gymnasium's.
+    readme = (pendulum.path / "README.md").read_text(encoding="utf-8")
+    assert (
+        "**[Pendulum-v1 (Gymnasium)]"
+        "(https://gymnasium.farama.org/environments/classic_control/pendulum/)** (MIT). "
+        "The inverted pendulum swingup problem" in readme
+    )
+    assert "Balance a pole" not in readme and "CartPole" not in readme
+    assert "observes a Box(shape=[3])" in readme and "a Box(shape=[1]) action" in readme
+    card = (pendulum.path / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "- Pendulum-v1 (Gymnasium)" in card
+    # The learner's own words replace it, and only the report stage reruns for them.
+    project = pendulum.copy_to(tmp_path / "pendulum")
+    summary = "Swing a pendulum up and hold it there with the least torque."
+    project.set_params(data={"about": {"name": "Pendulum-v1 (Gymnasium)", "summary": summary}})
+    stale = json.loads(project.dvc("status", "--json").stdout)
+    assert sorted(stale) == ["report"], stale
+    project.dvc("repro")
+    assert summary in (project.path / "README.md").read_text(encoding="utf-8")
+    assert project.dvc("status", "--json").stdout.strip() in ("{}", "")
+
+
 def test_pendulum_is_served_with_continuous_actions(pendulum: Project) -> None:
     with served(pendulum) as url:
         answer = httpx.post(f"{url}/predict", json={"observation": [1.0, 0.0, 0.5]})

@@ -14,8 +14,10 @@ import pytest
 
 from {{ cookiecutter.package_name }}.config import ENV_SPEC, load_config
 from {{ cookiecutter.package_name }}.core.errors import DataError
+from {{ cookiecutter.package_name }}.core.settings import DataAbout
 from {{ cookiecutter.package_name }}.data import prepare
 from {{ cookiecutter.package_name }}.envs import env_spec, load_env_spec
+from {{ cookiecutter.package_name }}.reporting.environment import described, gymnasium_about
 from {{ cookiecutter.package_name }}.spaces import ObservationError, check_observation
 
 from .conftest import make_workspace
@@ -129,3 +131,59 @@ def test_discrete_observations() -> None:
         check_observation([16], space)
     with pytest.raises(ObservationError, match="whole number"):
         check_observation([1.5], space)
+
+
+PENDULUM = DataAbout(name="Pendulum (my own words)", summary="Swing it up.")
+
+
+def test_gymnasium_names_documents_and_describes_an_environment() -> None:
+    about = gymnasium_about("Pendulum-v1")
+    assert about.name == "Pendulum-v1 (Gymnasium)"
+    assert about.url == "https://gymnasium.farama.org/environments/classic_control/pendulum/"
+    assert about.license == "MIT" and "Gymnasium" in about.citation
+    assert about.summary.startswith("The inverted pendulum swingup problem")
+    # The family and page come from the registered entry point: toy_text, snake case.
+    assert gymnasium_about("FrozenLake-v1").url.endswith("/toy_text/frozen_lake/")
+    assert gymnasium_about("MountainCarContinuous-v0").url.endswith(
+        "/classic_control/mountain_car_continuous/"
+    )
+
+
+def test_the_default_description_follows_the_environment_and_the_learners_does_not() -> None:
+    default = load_config().data.about
+    assert default.name == "CartPole-v1 (Gymnasium)"
+    assert described(default, "CartPole-v1") == default
+    # Only data.env.id changed: the README describes Pendulum, not "balance a pole".
+    assert described(default, "Pendulum-v1") == gymnasium_about("Pendulum-v1")
+    assert described(None, "Pendulum-v1") == gymnasium_about("Pendulum-v1")
+    assert described(PENDULUM, "Pendulum-v1") == PENDULUM
+
+
+@pytest.mark.parametrize(
+    ("data", "warned"),
+    [
+        ({"env": {"id": "Pendulum-v1", "kwargs": {}}}, True),
+        ({"env": {"id": "Pendulum-v1", "kwargs": {}}, "about": PENDULUM.model_dump()}, False),
+        ({}, False),
+    ],
+    ids=["env-changed", "env-described", "default"],
+)
+def test_the_stage_warns_once_when_the_env_changed_but_its_description_did_not(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    data: dict,
+    warned: bool,
+) -> None:
+    monkeypatch.chdir(make_workspace(tmp_path / "project", data=data))
+    prepare(load_config())
+    warnings = [line for line in capsys.readouterr().out.splitlines() if "warning:" in line]
+    assert warnings == (
+        [
+            "warning: data is Pendulum-v1 but params.yaml's data.about still describes "
+            "CartPole-v1 (Gymnasium): describe your data there (name, url, summary), which the "
+            "README and model card show"
+        ]
+        if warned
+        else []
+    )

@@ -27,6 +27,10 @@ METRICS_JSON = REPORTS_DIR / "metrics.json"
 FIGURES_DIR = REPORTS_DIR / "figures"
 
 WINE = "sklearn-wine"
+# The data set the template ships with, and the name its data.about gives it: the data stage warns
+# when params.yaml names other data while data.about still names this one.
+DEFAULT_DATA = WINE
+DEFAULT_ABOUT_NAME = "Wine recognition"
 
 Family = Literal["kmeans", "gaussian_mixture", "hdbscan"]
 

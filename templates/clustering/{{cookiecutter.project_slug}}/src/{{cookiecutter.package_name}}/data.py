@@ -6,8 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import TEST_CSV, TRAIN_CSV, WINE, Config, DataConfig, load_config
+from .config import (
+    DEFAULT_ABOUT_NAME,
+    DEFAULT_DATA,
+    TEST_CSV,
+    TRAIN_CSV,
+    WINE,
+    Config,
+    DataConfig,
+    load_config,
+)
 from .core.errors import DataError
+from .core.settings import warn_undescribed
 from .core.stage import run_stage
 from .reporting.evidence import warn, write_data_checks
 
@@ -148,7 +158,9 @@ def prepare_data(config: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def main() -> None:
     """`python -m ...data`: prepare the train and test splits from params.yaml."""
-    prepare_data(load_config())
+    config = load_config()
+    prepare_data(config)
+    warn_undescribed(config.data.about, DEFAULT_ABOUT_NAME, config.data.source, DEFAULT_DATA)
 
 
 if __name__ == "__main__":

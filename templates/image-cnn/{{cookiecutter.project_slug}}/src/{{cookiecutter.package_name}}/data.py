@@ -365,7 +365,7 @@ def build_dataset(config: Config) -> dict:
     }
     DATASET_JSON.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     # Duplicates across splits, tiny classes, colour photos made small or gray: warnings now.
-    check_dataset(rows, extra=conversion_warnings(images))
+    check_dataset(rows, extra=conversion_warnings(images), data=data)
     return summary
 
 

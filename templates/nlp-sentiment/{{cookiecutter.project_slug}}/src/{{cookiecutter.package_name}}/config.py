@@ -15,6 +15,10 @@ MODEL_NAMES = ("baseline", "neural", "transformer")
 PROCESSED_DIR = "data/processed"
 MODEL_DIR = "models"
 REPORTS_DIR = "reports"
+# The data set the template ships with, and the name its data.about gives it: the data stage warns
+# when params.yaml names other data while data.about still names this one.
+DEFAULT_DATA = "imdb"
+DEFAULT_ABOUT_NAME = "Large Movie Review Dataset (IMDB)"
 
 NgramRange = list[int]
 

@@ -12,9 +12,17 @@ from pathlib import Path
 import pandas as pd
 
 from .classifier.textchecks import check_texts
-from .config import Config, DataConfig, FileConfig, load_config
+from .config import (
+    DEFAULT_ABOUT_NAME,
+    DEFAULT_DATA,
+    Config,
+    DataConfig,
+    FileConfig,
+    load_config,
+)
 from .core.downloads import fetch
 from .core.errors import DataError
+from .core.settings import warn_undescribed
 from .core.stage import run_stage
 
 IMDB_LABELS = {"neg": "negative", "pos": "positive"}
@@ -270,7 +278,14 @@ def read_split(processed_dir: str | Path, split: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    prepare(load_config())
+    config = load_config()
+    prepare(config)
+    warn_undescribed(
+        config.data.about,
+        DEFAULT_ABOUT_NAME,
+        config.data.file.path if config.data.source == "file" else config.data.source,
+        DEFAULT_DATA,
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ class DataConfig(Section):
     """What the data stage checks and describes: the environment."""
 
     env: EnvConfig
-    about: DataAbout
+    about: DataAbout | None = None  # None: as Gymnasium describes it (reporting/environment.py)
 
 
 class TabularConfig(Section):

@@ -10,12 +10,14 @@ from __future__ import annotations
 from .config import ENV_SPEC, Config, load_config
 from .core.stage import run_stage
 from .envs import EnvSpec, env_spec, save_env_spec
+from .reporting.environment import warn_if_undescribed
 
 
 def prepare(config: Config) -> EnvSpec:
     """Build the environment once, describe it and write data/env_spec.json."""
     spec = env_spec(config.data.env.id, config.data.env.kwargs)
     save_env_spec(spec, ENV_SPEC)
+    warn_if_undescribed(config.data)
     observation, action = spec.observation_space, spec.action_space
     print(
         f"{spec.env_id}: observations {observation['type']} {observation.get('shape', '')}, "

@@ -18,6 +18,7 @@ from .core.errors import ModelNotFoundError
 from .core.metadata import AgentMeta, SeedsRecord, load_agent_meta, load_seeds_record
 from .core.stage import run_stage
 from .core.tracking import load_run_record
+from .reporting.environment import described
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
@@ -106,7 +107,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         )
     page = Page(
         metrics={key: value for key, value in metrics.items() if key not in COUNTS + IN_HEADLINE},
-        about=config.data.about,
+        about=described(config.data.about, meta.env_id),
         data_facts=data_facts(meta),
         model=f"{model}; served: {seeds.served_line()}",
         provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),

@@ -23,6 +23,10 @@ METRICS_JSON = REPORTS_DIR / "metrics.json"
 FIGURES_DIR = REPORTS_DIR / "figures"
 
 BREAST_CANCER = "sklearn-breast-cancer"
+# The data set the template ships with, and the name its data.about gives it: the data stage warns
+# when params.yaml names other data while data.about still names this one.
+DEFAULT_DATA = BREAST_CANCER
+DEFAULT_ABOUT_NAME = "Breast Cancer Wisconsin (Diagnostic)"
 
 Scoring = Literal["roc_auc", "accuracy", "balanced_accuracy", "f1_macro", "neg_log_loss"]
 

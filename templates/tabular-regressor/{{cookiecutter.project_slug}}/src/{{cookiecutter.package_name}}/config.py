@@ -23,6 +23,10 @@ METRICS_JSON = REPORTS_DIR / "metrics.json"
 FIGURES_DIR = REPORTS_DIR / "figures"
 
 DIABETES = "sklearn-diabetes"
+# The data set the template ships with, and the name its data.about gives it: the data stage warns
+# when params.yaml names other data while data.about still names this one.
+DEFAULT_DATA = DIABETES
+DEFAULT_ABOUT_NAME = "Diabetes (Efron et al., 2004)"
 
 Scoring = Literal["neg_root_mean_squared_error", "neg_mean_absolute_error", "r2"]
 

@@ -7,9 +7,14 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..config import IMAGES_DIR
+from ..config import FOLDER, IMAGES_DIR, SKLEARN_DIGITS, DataConfig
 from ..core.errors import DataError
+from ..core.settings import warn_undescribed
 from .checks import class_counts, report, shared_examples, tiny_classes
+
+# The name the template's data.about gives its default data set (sklearn-digits): the data stage
+# warns when params.yaml names other images while data.about still names these.
+DEFAULT_ABOUT_NAME = "Optical Recognition of Handwritten Digits (scikit-learn's digits)"
 
 
 def _digest(path: Path) -> str:
@@ -18,9 +23,18 @@ def _digest(path: Path) -> str:
 
 
 def check_dataset(
-    rows: Sequence[dict[str, str]], images_dir: Path = IMAGES_DIR, *, extra: Sequence[str] = ()
+    rows: Sequence[dict[str, str]],
+    images_dir: Path = IMAGES_DIR,
+    *,
+    extra: Sequence[str] = (),
+    data: DataConfig | None = None,
 ) -> list[str]:
-    """Run the checks on data/splits.csv's rows; print and keep their warnings and `extra`."""
+    """Run the checks on data/splits.csv's rows; print and keep their warnings and `extra`.
+    With `data`, also warn (printed, not kept: the description is no input of the data) when
+    the images are not the default set but data.about still describes it."""
+    if data is not None:
+        named = data.folder if data.source == FOLDER else data.source
+        warn_undescribed(data.about, DEFAULT_ABOUT_NAME, named, SKLEARN_DIGITS)
     train = [_digest(images_dir / row["path"]) for row in rows if row["split"] == "train"]
     test = [_digest(images_dir / row["path"]) for row in rows if row["split"] == "test"]
     warnings = shared_examples(train, test, "images", "the same pixels after resizing")

@@ -144,3 +144,23 @@ class DataAbout(Section):
     license: str | None = None
     citation: str | None = None
     summary: str | None = None  # what one row, image, text or episode is
+
+
+def warn_undescribed(
+    about: DataAbout | None, default_name: str, data: str, default_data: str
+) -> str | None:
+    """Print one warning when the data is not the template's default set (`data`, what params.yaml
+    names, against `default_data`; the default sets are built in or checksummed, so their name
+    fixes their content) while data.about still names the default set. Returns it.
+
+    data.about is prose for the README: the stages that train never read it, so only this stage
+    can say, when the data changes, that its description did not.
+    """
+    if data == default_data or about is None or about.name.strip() != default_name:
+        return None
+    message = (
+        f"data is {data} but params.yaml's data.about still describes {default_name}: describe "
+        "your data there (name, url, summary), which the README and model card show"
+    )
+    print(f"warning: {message}")
+    return message
