@@ -139,6 +139,7 @@ def evaluate(config: Config) -> dict[str, Any]:
         per_seed=per_seed,
         across=across,
         seeds=seeds,
+        reference=config.data.about.reference,
     )
 
     _log_to_mlflow(metrics)

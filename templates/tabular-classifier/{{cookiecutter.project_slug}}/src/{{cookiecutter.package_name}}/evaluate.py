@@ -154,6 +154,7 @@ def evaluate(config: Config) -> dict[str, float]:
         rivals=[rival for rival in fitted if rival is not None],
         held_out_score=held_out,
         thresholds=thresholds,
+        reference=config.data.about.reference,
     )
 
     log_to_training_run(

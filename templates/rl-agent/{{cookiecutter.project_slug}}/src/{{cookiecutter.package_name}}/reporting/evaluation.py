@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..core.metadata import AgentMeta, SeedsRecord, TrainingLog
+from ..core.settings import DataReference
 from ..envs import solved_threshold
 from .across_seeds import AcrossSeeds
 from .evidence import Baseline, FigureEntry, Headline, write_evaluation
@@ -172,6 +173,7 @@ def write(
     per_seed: dict[int, dict[str, Any]],
     across: AcrossSeeds,
     seeds: SeedsRecord,
+    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json: the headline across seeds, the served agent's findings."""
     target = solved_threshold(meta.env_id)
@@ -213,4 +215,5 @@ def write(
         [],
         entries,
         own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys},
+        reference=reference,
     )

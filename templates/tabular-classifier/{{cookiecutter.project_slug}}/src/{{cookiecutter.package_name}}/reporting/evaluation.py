@@ -14,6 +14,7 @@ from ..classifier.intervals import accuracy_interval, paired_difference_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
+from ..core.settings import DataReference
 from .evidence import (
     Baseline,
     Comparison,
@@ -173,6 +174,7 @@ def write(
     rivals: list[Rival] | None = None,
     held_out_score: float | None = None,
     thresholds: dict[str, Any] | None = None,
+    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
@@ -209,4 +211,5 @@ def write(
         read_data_checks(),
         captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
         comparison=compared[0],  # the strongest baseline: the one the headline answers to
+        reference=reference,
     )
