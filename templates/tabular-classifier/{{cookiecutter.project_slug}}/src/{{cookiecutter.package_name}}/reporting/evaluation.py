@@ -13,6 +13,7 @@ from ..classifier.findings import confusions, missed, named, tied_with_top
 from ..classifier.intervals import accuracy_interval, paired_difference_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
+from ..classifier.slices import slice_finding
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
 from ..core.settings import DataReference
 from .evidence import (
@@ -174,6 +175,7 @@ def write(
     rivals: list[Rival] | None = None,
     held_out_score: float | None = None,
     thresholds: dict[str, Any] | None = None,
+    slices: dict[str, Any] | None = None,
     reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
@@ -201,6 +203,7 @@ def write(
     )
     findings += [comparison_finding(one, by_name[one.baseline]) for one in compared]
     findings += threshold_finding(thresholds, THRESHOLDS_JSON)
+    findings += slice_finding(slices)
     findings += importance_finding(importances, scoring)
     findings += selection_finding(cv_summary)
     findings += generalisation_finding(cv_summary, held_out_score)
