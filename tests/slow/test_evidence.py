@@ -202,3 +202,26 @@ def test_a_reference_of_ones_own_reruns_evaluate_and_is_not_read_as_the_score(
     row = numbers_row(project)
     assert row.status == "pass", row
     assert int(row.found.split()[0]) == int(before.found.split()[0]) + 1, (before, row)
+
+
+def test_tabular_slices_go_to_the_model_card_and_the_readme_keeps_one_line(
+    tabular_trained, tmp_path
+):
+    from tests.slow.test_readme_page import AUTHORED_SECTION, MAX_WORDS, main_page_words
+
+    project = tabular_trained.project.copy_to(tmp_path)
+    project.set_params(evaluate={"slices": ["mean_radius"]})
+    result = project.dvc("repro")
+    assert "Running stage 'train'" not in result.stdout, "a slice is no reason to retrain"
+    slices = project.metrics("reports/slices.json")
+    (column,) = slices["columns"]
+    assert column["column"] == "mean_radius" and column["binned"] is True
+    held_out = evaluation_of(project)["headline"]["n"]
+    assert [item["rows"] >= 10 for item in column["slices"]] == [True] * 4
+    assert sum(item["rows"] for item in column["slices"]) == held_out
+    card = project.results_block("MODEL_CARD.md")
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    assert "### Accuracy by slice" in card and "Accuracy by slice" not in readme
+    assert sum("reports/slices.json" in line for line in readme.splitlines()) == 1
+    assert main_page_words(AUTHORED_SECTION.sub(" ", readme)) <= MAX_WORDS
+    assert numbers_row(project).status == "pass"
