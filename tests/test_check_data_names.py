@@ -61,8 +61,10 @@ def test_the_default_data_is_what_each_template_renders_and_its_row_passes(
     assert default.key == next(key for key in DATA_KEYS if lookup(params, key) is not None)
     assert str(lookup(params, default.key)) == default.value
     about = params["data"]["about"]
-    assert default.about == {field: " ".join(about[field].split()) for field in default.about}
-    assert set(default.about) == {"name", "url", "summary"}
+    assert default.about == {field: " ".join(str(about[field]).split()) for field in default.about}
+    # A published figure belongs to its data set: only nlp-sentiment's IMDB has one to quote.
+    reference = {"reference"} if template == "nlp-sentiment" else set()
+    assert set(default.about) == {"name", "url", "summary"} | reference
     assert default.mlflow == {name: params["mlflow"][name] for name in MLFLOW_NAMES}
     assert default.mlflow["experiment"] == project.name
     assert (default.slug, default.package) == (project.name, default.slug.replace("-", "_"))
@@ -135,9 +137,17 @@ def test_nlp_on_its_own_file_names_the_docs_that_still_say_imdb(
     )
     # The guide to switching data (docs/own-data.md) names IMDB rightly: it is left out.
     assert row.found.endswith(
-        "data.about (name, url, summary), docs/files.md, docs/pipeline.md (IMDB)"
+        "data.about (name, url, summary, reference), docs/files.md, docs/pipeline.md (IMDB)"
     )
     assert row.fix.endswith("rewrite what docs/files.md, docs/pipeline.md say about IMDB")
+    # IMDB's published accuracy would stand beside a result on other data: it must go too.
+    assert "remove data.about.reference from params.yaml" in row.fix
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    del params["data"]["about"]["reference"]
+    (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    row = check_data_names(Project(project), False)
+    assert "data.about (name, url, summary), docs" in row.found
+    assert "reference" not in row.fix
 
 
 def test_rl_with_only_the_environment_changed_names_data_about_still_on_cartpole(

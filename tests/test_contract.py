@@ -230,7 +230,11 @@ def test_the_readme_links_its_docs_pages_and_the_data_is_described(rendered, tem
         assert (project / page).is_file(), page
         assert f"]({page})" in readme, page
     about = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))["data"]["about"]
-    assert set(about) == ABOUT and about["name"], about
+    assert set(about) - {"reference"} == ABOUT and about["name"], about
+    # A published figure only where one exists for the default data's metric and test split.
+    reference = about.get("reference")
+    assert reference is None or set(reference) == {"metric", "value", "source"}, reference
+    assert (reference is not None) == (template == "nlp-sentiment"), reference
     card = (project / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert yaml.safe_load(card.split("---\n")[1])["license"]  # metadata a model hub reads
 

@@ -16,8 +16,9 @@ from mlport.audit.facts import Project
 # Where a params.yaml names its data: the first of these keys the template's defaults hold.
 DATA_KEYS = ("data.source", "data.env.id")
 # The data.about fields that describe one data set alone; a license or a citation may fit the new
-# data too (every Gymnasium environment cites the same paper).
-IDENTIFYING_ABOUT = ("name", "url", "summary")
+# data too (every Gymnasium environment cites the same paper). A published score (reference) is a
+# figure for the default data alone: beside a result on other data it would mislead.
+IDENTIFYING_ABOUT = ("name", "url", "summary", "reference")
 MLFLOW_NAMES = ("experiment", "registered_model")
 PROJECT_FOLDER = "{{cookiecutter.project_slug}}"
 # The guide to switching data names the default it replaces, and rightly so.
@@ -75,9 +76,18 @@ class StaleNames:
     def fixes(self) -> list[str]:
         """What to do about each kind of place still named for the default data."""
         fixes = []
-        if self.about or self.about_mentions:
-            fields = ", ".join([*self.about, *(field for field, _ in self.about_mentions)])
+        described = [
+            *(field for field in self.about if field != "reference"),
+            *(field for field, _ in self.about_mentions),
+        ]
+        if described:
+            fields = ", ".join(described)
             fixes.append(f"describe your data in params.yaml's data.about ({fields})")
+        if "reference" in self.about:
+            fixes.append(
+                "remove data.about.reference from params.yaml, or give a published figure "
+                "for your data"
+            )
         if self.title or self.package or self.pyproject or self.mlflow:
             fixes.append(
                 'rename the project: `mlport update --set project_name="New Name" '

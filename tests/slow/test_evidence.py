@@ -162,3 +162,66 @@ def test_a_column_restating_the_target_is_a_leak_warning_everywhere_it_is_read(
     assert any("Column `finding`" in line for line in warnings), warnings
     readme = (project.path / "README.md").read_text(encoding="utf-8")
     assert "Column `finding` alone predicts the target" in readme
+
+
+def numbers_row(project: Project):
+    """mlport check's numbers row on the project as it stands."""
+    from mlport.audit import facts
+    from mlport.audit.checks import check_numbers
+
+    return check_numbers(facts.Project(project.path), False)
+
+
+def test_nlp_quotes_imdbs_published_figure_and_its_numbers_row_passes(nlp_trained):
+    evaluation = evaluation_of(nlp_trained)
+    source = "Maas et al. (2011), Table 2, best model on the test reviews"
+    assert evaluation["reference"] == {"metric": "accuracy", "value": 0.8889, "source": source}
+    headline = nlp_trained.results_block().strip().splitlines()[0]
+    shown = source.replace(".", "\\.").replace("(", "\\(").replace(")", "\\)")
+    assert headline.endswith(f"; published: 0.8889 accuracy ({shown})") or (
+        f"; published: 0.8889 accuracy ({shown})." in headline
+    ), headline
+    row = numbers_row(nlp_trained)
+    assert row.status == "pass", row
+
+
+def test_a_reference_of_ones_own_reruns_evaluate_and_is_not_read_as_the_score(
+    tabular_trained, tmp_path
+):
+    project = tabular_trained.project.copy_to(tmp_path)
+    before = numbers_row(project)
+    assert before.status == "pass", before
+    reference = {"metric": "accuracy", "value": 0.975, "source": "https://example.org/paper"}
+    project.set_params(data={"about": {"reference": reference}})
+    result = project.dvc("repro")
+    assert "Running stage 'evaluate'" in result.stdout, result.stdout
+    assert evaluation_of(project)["reference"] == reference
+    headline = project.results_block().strip().splitlines()[0]
+    assert "; published: 0.975 accuracy ([source](<https://example.org/paper>))" in headline
+    assert project.metrics()["accuracy"] != 0.975  # else the test would prove nothing
+    row = numbers_row(project)
+    assert row.status == "pass", row
+    assert int(row.found.split()[0]) == int(before.found.split()[0]) + 1, (before, row)
+
+
+def test_tabular_slices_go_to_the_model_card_and_the_readme_keeps_one_line(
+    tabular_trained, tmp_path
+):
+    from tests.slow.test_readme_page import AUTHORED_SECTION, MAX_WORDS, main_page_words
+
+    project = tabular_trained.project.copy_to(tmp_path)
+    project.set_params(evaluate={"slices": ["mean_radius"]})
+    result = project.dvc("repro")
+    assert "Running stage 'train'" not in result.stdout, "a slice is no reason to retrain"
+    slices = project.metrics("reports/slices.json")
+    (column,) = slices["columns"]
+    assert column["column"] == "mean_radius" and column["binned"] is True
+    held_out = evaluation_of(project)["headline"]["n"]
+    assert [item["rows"] >= 10 for item in column["slices"]] == [True] * 4
+    assert sum(item["rows"] for item in column["slices"]) == held_out
+    card = project.results_block("MODEL_CARD.md")
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    assert "### Accuracy by slice" in card and "Accuracy by slice" not in readme
+    assert sum("reports/slices.json" in line for line in readme.splitlines()) == 1
+    assert main_page_words(AUTHORED_SECTION.sub(" ", readme)) <= MAX_WORDS
+    assert numbers_row(project).status == "pass"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.core.errors import ProjectError
+from {{ cookiecutter.package_name }}.core.errors import ConfigError, ProjectError
+from {{ cookiecutter.package_name }}.core.settings import DataAbout, DataReference, Section, parse
 from {{ cookiecutter.package_name }}.core.stage import (
     PARTIAL,
     describe,
     replaced_on_success,
     write_atomically,
 )
+from {{ cookiecutter.package_name }}.reporting.evidence import Headline, write_evaluation
 from {{ cookiecutter.package_name }}.reporting.markdown import literal
+from {{ cookiecutter.package_name }}.reporting.page import Page, headline_line, reference_text
 from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START, replace_block
 
 PACKAGE = describe.__module__.split(".")[0]
@@ -194,3 +198,77 @@ def test_a_read_only_model_folder_is_one_clear_error_and_keeps_the_model(tmp_pat
     assert "\n" not in message
     assert (models / "model.bin").read_text() == "previous"
     assert [path.name for path in models.iterdir()] == ["model.bin"]
+
+
+class _Data(Section):
+    about: DataAbout
+
+
+class _WithAbout(Section):
+    data: _Data
+
+
+MAAS = {"metric": "accuracy", "value": 0.8889, "source": "Maas et al. (2011), Table 2"}
+
+
+def _about(reference: object) -> dict:
+    return {"data": {"about": {"name": "IMDB", "reference": reference}}}
+
+
+@pytest.mark.parametrize(
+    ("reference", "line"),
+    [
+        ({**MAAS, "value": "0.89"}, "data.about.reference.value: input should be a valid number"),
+        ({**MAAS, "value": float("nan")}, "data.about.reference.value: input should be a finite"),
+        ({**MAAS, "metric": " "}, "data.about.reference.metric: must not be empty"),
+        ({"metric": "accuracy", "value": 0.9}, "data.about.reference.source is missing"),
+        ({**MAAS, "split": "test"}, "unknown key data.about.reference.split"),
+        (0.8889, "data.about.reference: input should be a valid dictionary"),
+    ],
+)
+def test_a_malformed_reference_is_one_line_naming_its_key(reference: object, line: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        parse(_WithAbout, _about(reference), source="params.yaml")
+    assert str(error.value).startswith(f"params.yaml: {line}")
+    assert "\n" not in str(error.value)
+
+
+def test_a_reference_source_loses_any_credentials() -> None:
+    source = "https://ada:hunter2@example.org/paper"  # pragma: allowlist secret
+    parsed = parse(_WithAbout, _about({**MAAS, "source": source}), source="params.yaml")
+    assert parsed.data.about.reference.source == "https://example.org/paper"
+
+
+def _page(evaluation: dict) -> Page:
+    about = DataAbout(name="IMDB")
+    return Page({}, about, [], "model", "", "", evaluation=evaluation)
+
+
+def test_the_reference_goes_into_the_evaluation_and_beside_the_headline(tmp_path: Path) -> None:
+    headline = Headline("accuracy", "accuracy", 0.87, 25000, "held-out reviews", (0.86, 0.88))
+    written = write_evaluation(
+        headline, [], [], [], [], tmp_path / "evaluation.json", reference=DataReference(**MAAS)
+    )
+    assert json.loads((tmp_path / "evaluation.json").read_text())["reference"] == MAAS
+    line = headline_line(_page(written))
+    assert line.endswith("; published: 0.8889 accuracy (Maas et al\\. \\(2011\\), Table 2)")
+    without = write_evaluation(headline, [], [], [], [], tmp_path / "plain.json")
+    assert "reference" not in without and "published" not in headline_line(_page(without))
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_reference_shows_its_metric_and_source_as_text(value: str) -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark").enable("table")
+    html = parser.render(reference_text({"metric": value, "value": 0.9, "source": value}))
+    assert html.count("<p>") == 1, html
+    for tag in ("<img", "<a ", "<script", "<h1", "<!--"):
+        assert tag not in html, html
+
+
+def test_a_reference_source_that_is_a_web_address_is_its_link() -> None:
+    markdown_it = pytest.importorskip("markdown_it")
+    source = "https://example.org/paper?id=1&x=(2)"
+    shown = reference_text({"metric": "accuracy", "value": 0.9, "source": source})
+    html = markdown_it.MarkdownIt("commonmark").render(shown)
+    assert '<a href="https://example.org/paper?id=1&amp;x=(2)">source</a>' in html

@@ -134,6 +134,7 @@ def evaluate(config: Config) -> dict:
         source=config.data.source,
         processed_dir=config.data.processed_dir,
         seed=config.seed,
+        reference=config.data.about.reference,
     )
     for filename, content in (
         ("metrics.json", metrics),

@@ -68,6 +68,7 @@ class TrainConfig(Section):
 class EvaluateConfig(Section):
     positive_class: str | None
     permutation_repeats: int = Field(ge=1)
+    slices: list[str] = []  # feature columns to score the held-out rows by, value by value
 
 
 class Config(Params):

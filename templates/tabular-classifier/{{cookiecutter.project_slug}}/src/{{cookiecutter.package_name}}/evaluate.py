@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from . import figures
 from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
+from .classifier.slices import SLICES_JSON, check_columns, slice_table
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_table
 from .config import (
     CV_RESULTS_JSON,
@@ -107,6 +108,7 @@ def evaluate(config: Config) -> dict[str, float]:
     model, schema = trained.model, trained.schema
     features, labels = read_split(TEST_CSV, schema.target)
     features = schema.coerce(features)
+    check_columns(config.evaluate.slices, list(features.columns))  # before any work is done
     absent = sorted(set(schema.classes) - set(labels))
     if absent:
         raise DataError(
@@ -119,6 +121,8 @@ def evaluate(config: Config) -> dict[str, float]:
     with threadpool_limits(limits=1):  # small tables: threads cost more than they save
         probabilities = model.predict_proba(features)
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
+        correct = evaluation.right_or_wrong(probabilities, labels, list(schema.classes))
+        slices = slice_table(features, correct, config.evaluate.slices, seed=config.seed)
         importances = feature_importance(model, features, labels, scoring, config)
         held_out = held_out_score(model, features, labels, scoring, metrics)
         drawn = draw_figures(labels, probabilities, schema, positive, importances, scoring, summary)
@@ -139,6 +143,7 @@ def evaluate(config: Config) -> dict[str, float]:
     write_atomically(METRICS_JSON, json.dumps(metrics, indent=2) + "\n")
     thresholds = threshold_table(labels, probabilities, schema.classes, positive)
     write_atomically(THRESHOLDS_JSON, json.dumps(thresholds, indent=2, ensure_ascii=False) + "\n")
+    write_atomically(SLICES_JSON, json.dumps(slices, indent=2, ensure_ascii=False) + "\n")
     evaluation.write(
         labels=labels,
         probabilities=probabilities,
@@ -154,6 +159,8 @@ def evaluate(config: Config) -> dict[str, float]:
         rivals=[rival for rival in fitted if rival is not None],
         held_out_score=held_out,
         thresholds=thresholds,
+        slices=slices,
+        reference=config.data.about.reference,
     )
 
     log_to_training_run(
@@ -163,6 +170,7 @@ def evaluate(config: Config) -> dict[str, float]:
             (METRICS_JSON, None),
             (EVALUATION_JSON, None),
             (THRESHOLDS_JSON, None),
+            (SLICES_JSON, None),
             *((path, "figures") for path in drawn),
         ],
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from .classifier.slices import SLICES_JSON, slice_section
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_section
 from .config import (
     CV_RESULTS_JSON,
@@ -118,7 +119,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         provenance=provenance_text,
         compute=compute,
         details=[cv_table(cv)],
-        card_details=threshold_section(_read(THRESHOLDS_JSON)),
+        card_details=threshold_section(_read(THRESHOLDS_JSON)) + slice_section(_read(SLICES_JSON)),
     )
     identity = Identity.of(
         config.mlflow, "tabular-classification", config.data.source, run.run_id if run else None

@@ -20,6 +20,7 @@ from .changes import changes_section, scaffold_line
 from .evidence import EVALUATION_JSON, Headline
 from .examples import EXAMPLES_JSON, write_examples
 from .experiments import experiments_section
+from .markdown import literal
 from .report_blocks import markdown_table, replace_block
 
 README = Path("README.md")
@@ -101,11 +102,29 @@ def headline_line(page: Page) -> str:
             line += f"; {baseline['name']} {number(score)}"
     if head.target:
         line += f"; solved at {head.target['value']:g} ({head.target.get('source', '')})"
+    reference = page.evaluation.get("reference")
+    if reference:
+        line += f"; {reference_text(reference)}"
     comparison = page.evaluation.get("comparison")
     if comparison:
         # The honest reading of the gap to the strongest baseline, computed with the evaluation.
         line += f". {comparison['sentence']}"
     return line
+
+
+def reference_text(reference: dict[str, Any]) -> str:
+    """data.about's published figure, e.g. "published: 0.8889 accuracy ([source](https://...))".
+
+    Metric and source are the learner's text, shown as such; a source that is a web address
+    becomes the link, any other is the citation itself.
+    """
+    source = " ".join(str(reference["source"]).split())
+    if source.startswith(("https://", "http://")) and " " not in source:
+        cited = f"[source](<{source.replace('>', '%3E').replace('<', '%3C')}>)"
+    else:
+        cited = literal(source, code=False)
+    metric = literal(reference["metric"], code=False)
+    return f"published: {reference['value']:g} {metric} ({cited})"
 
 
 def metrics_table(page: Page) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -136,6 +137,30 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+class DataReference(Section):
+    """`data.about.reference`: a published score on this data set, shown beside the result."""
+
+    metric: str  # as reports/metrics.json names it, e.g. accuracy
+    value: float = Field(allow_inf_nan=False)
+    source: str  # a URL, or citation text naming where it is published
+
+    @field_validator("metric", "source")
+    @classmethod
+    def _said(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("must not be empty")
+        return text
+
+    @field_validator("source")
+    @classmethod
+    def _no_credentials(cls, source: str) -> str:
+        # A link copied from a logged-in browser may carry them; the page never shows them.
+        parts = urlsplit(source.strip())
+        if parts.scheme and "@" in parts.netloc:
+            return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        return source
+
+
 class DataAbout(Section):
     """`data.about`: what the data set is, as its owner names it; the report stage says the rest."""
 
@@ -144,6 +169,7 @@ class DataAbout(Section):
     license: str | None = None
     citation: str | None = None
     summary: str | None = None  # what one row, image, text or episode is
+<<<<<<< HEAD
 
 
 def warn_undescribed(
@@ -164,3 +190,7 @@ def warn_undescribed(
     )
     print(f"warning: {message}")
     return message
+=======
+    # Belongs to this data set: describe other data, and this goes (or names that data's figure).
+    reference: DataReference | None = None
+>>>>>>> slices-reference

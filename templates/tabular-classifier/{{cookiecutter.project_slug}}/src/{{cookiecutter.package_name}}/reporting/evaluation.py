@@ -13,7 +13,9 @@ from ..classifier.findings import confusions, missed, named, tied_with_top
 from ..classifier.intervals import accuracy_interval, paired_difference_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
+from ..classifier.slices import slice_finding
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
+from ..core.settings import DataReference
 from .evidence import (
     Baseline,
     Comparison,
@@ -173,6 +175,8 @@ def write(
     rivals: list[Rival] | None = None,
     held_out_score: float | None = None,
     thresholds: dict[str, Any] | None = None,
+    slices: dict[str, Any] | None = None,
+    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
@@ -199,6 +203,7 @@ def write(
     )
     findings += [comparison_finding(one, by_name[one.baseline]) for one in compared]
     findings += threshold_finding(thresholds, THRESHOLDS_JSON)
+    findings += slice_finding(slices)
     findings += importance_finding(importances, scoring)
     findings += selection_finding(cv_summary)
     findings += generalisation_finding(cv_summary, held_out_score)
@@ -209,4 +214,5 @@ def write(
         read_data_checks(),
         captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
         comparison=compared[0],  # the strongest baseline: the one the headline answers to
+        reference=reference,
     )
