@@ -1,4 +1,4 @@
-"""The numbers audit reads data.about's published figure from reports/evaluation.json."""
+"""The numbers audit reads data.about's published figure from params.yaml."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mlport.audit.numbers import compare
 
@@ -19,10 +20,9 @@ def project(tmp_path: Path, reference: dict | None) -> Path:
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "metrics.json").write_text(json.dumps({"accuracy": 0.8701}))
-    evaluation = {"headline": {"metric": "accuracy"}}
-    if reference is not None:
-        evaluation["reference"] = reference
-    (reports / "evaluation.json").write_text(json.dumps(evaluation))
+    (reports / "evaluation.json").write_text(json.dumps({"headline": {"metric": "accuracy"}}))
+    about = {"name": "IMDB"} | ({} if reference is None else {"reference": reference})
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump({"data": {"about": about}}))
     return tmp_path
 
 
@@ -42,7 +42,7 @@ def test_the_published_figure_is_not_read_as_the_models_score(tmp_path: Path) ->
         {"metric": "f1", "value": 0.8889, "source": "Maas et al. 2011"},  # another metric
     ],
 )
-def test_a_number_the_evaluation_does_not_quote_still_fails(
+def test_a_number_params_yaml_does_not_name_still_fails(
     tmp_path: Path, reference: dict | None
 ) -> None:
     _, _, mismatches = compare(project(tmp_path, reference), README)

@@ -142,12 +142,15 @@ def _shown_inline(text: str, metrics: dict[str, tuple[float, str]]) -> list[tupl
 
 
 def published_reference(root: Path) -> tuple[str, float] | None:
-    """The metric and value of the published figure reports/evaluation.json quotes, if any."""
+    """The metric and value of the published figure params.yaml's data.about.reference names
+    (the report stage quotes it beside the result), if any."""
     try:
-        data = json.loads((root / EVALUATION_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
         return None
-    reference = data.get("reference") if isinstance(data, dict) else None
+    data = params.get("data") if isinstance(params, dict) else None
+    about = data.get("about") if isinstance(data, dict) else None
+    reference = about.get("reference") if isinstance(about, dict) else None
     if not isinstance(reference, dict):
         return None
     metric, value = reference.get("metric"), reference.get("value")
@@ -159,8 +162,8 @@ def published_reference(root: Path) -> tuple[str, float] | None:
 def compare(root: Path, readme: str) -> tuple[list[str], int, list[Mismatch]]:
     """The metrics files, how many README numbers were compared, and those that disagree.
 
-    A number that is the published figure for its metric, as reports/evaluation.json quotes it,
-    is the data set's reference, not a claim about this model.
+    A number that is the published figure for its metric, as params.yaml's data.about.reference
+    names it, is the data set's reference, not a claim about this model.
     """
     files = metrics_files(root)
     metrics = load_metrics(root, files)

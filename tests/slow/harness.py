@@ -102,9 +102,7 @@ class Project:
 
         DVC's own scratch folder stays behind: another worker may hold a lock in it right now.
         """
-        shutil.copytree(
-            self.path, destination / self.path.name, symlinks=True, ignore=_dvc_scratch
-        )
+        shutil.copytree(self.path, destination / self.path.name, symlinks=True, ignore=_dvc_scratch)
         return Project(path=destination / self.path.name, package=self.package)
 
     def readme_experiments(self) -> list[dict[str, str]]:

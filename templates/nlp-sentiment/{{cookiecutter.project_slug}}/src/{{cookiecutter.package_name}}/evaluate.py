@@ -134,7 +134,6 @@ def evaluate(config: Config) -> dict:
         source=config.data.source,
         processed_dir=config.data.processed_dir,
         seed=config.seed,
-        reference=config.data.about.reference,
     )
     for filename, content in (
         ("metrics.json", metrics),

@@ -140,7 +140,6 @@ def evaluate(config: Config) -> dict[str, Any]:
         across=across,
         seeds=seeds,
         exact=exact_table_returns(agents, meta),
-        reference=config.data.about.reference,
     )
 
     _log_to_mlflow(metrics)

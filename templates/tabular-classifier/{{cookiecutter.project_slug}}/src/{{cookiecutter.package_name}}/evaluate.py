@@ -160,7 +160,6 @@ def evaluate(config: Config) -> dict[str, float]:
         held_out_score=held_out,
         thresholds=thresholds,
         slices=slices,
-        reference=config.data.about.reference,
     )
 
     log_to_training_run(

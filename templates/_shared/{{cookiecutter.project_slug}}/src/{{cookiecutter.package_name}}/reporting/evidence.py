@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..core.settings import DataReference
 from ..core.stage import write_atomically
 
 EVALUATION_JSON = Path("reports/evaluation.json")
@@ -129,11 +128,9 @@ def write_evaluation(
     path: Path = EVALUATION_JSON,
     comparison: Comparison | None = None,
     own: dict[str, Any] | None = None,
-    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json; a perfect score without a warning gets one. `own`: the
-    template's own keys (an agent's scores per training seed); `reference`: data.about's published
-    figure, kept here so the page and `mlport check` read it from the same file as the result."""
+    template's own keys (an agent's scores per training seed)."""
     extra = [warn(message) for message in perfect_score_warning(headline, warnings)]
     warnings = [*warnings, *extra]
     content = {
@@ -143,8 +140,6 @@ def write_evaluation(
         "warnings": warnings,
         "figures": [asdict(figure) | {"path": project_path(figure.path)} for figure in figures],
     }
-    if reference is not None:
-        content["reference"] = reference.model_dump()
     if comparison is not None:
         content["comparison"] = asdict(comparison) | {
             "interval": _pair(comparison.interval),

@@ -167,10 +167,5 @@ def write(
     warnings = read_data_checks()
     warnings += stability_warnings(summary, config.train.stability.warn_below)
     return write_evaluation(
-        headline,
-        baselines,
-        findings,
-        warnings,
-        captions(figures, len(clusters), summary["best"]),
-        reference=config.data.about.reference,
+        headline, baselines, findings, warnings, captions(figures, len(clusters), summary["best"])
     )

@@ -169,7 +169,8 @@ class DataAbout(Section):
     license: str | None = None
     citation: str | None = None
     summary: str | None = None  # what one row, image, text or episode is
-<<<<<<< HEAD
+    # Belongs to this data set: describe other data, and this goes (or names that data's figure).
+    reference: DataReference | None = None
 
 
 def warn_undescribed(
@@ -190,7 +191,3 @@ def warn_undescribed(
     )
     print(f"warning: {message}")
     return message
-=======
-    # Belongs to this data set: describe other data, and this goes (or names that data's figure).
-    reference: DataReference | None = None
->>>>>>> slices-reference

@@ -10,7 +10,6 @@ import numpy as np
 from ..classifier.findings import confusions, hardest_class, versus_baselines
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
-from ..config import Config
 from ..metrics import classification_metrics
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
 from .markdown import literal
@@ -83,10 +82,10 @@ def write(
     metrics: dict[str, Any],
     baselines: list[Baseline],
     figures: list[tuple[Path, str]],
-    config: Config,
+    seed: int,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
-    interval, method = accuracy_interval(y_pred == y_true, seed=config.seed)
+    interval, method = accuracy_interval(y_pred == y_true, seed=seed)
     headline = Headline(
         metric="accuracy",
         label="accuracy",
@@ -101,11 +100,4 @@ def write(
     findings += weakest_class(metrics["per_class"])
     findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
-    return write_evaluation(
-        headline,
-        baselines,
-        findings,
-        read_data_checks(),
-        entries,
-        reference=config.data.about.reference,
-    )
+    return write_evaluation(headline, baselines, findings, read_data_checks(), entries)

@@ -11,7 +11,6 @@ from ..classifier.findings import confusions, missed, versus_baselines
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.textchecks import CHECKS_FILE
-from ..core.settings import DataReference
 from ..metrics import classification_metrics, positive_class
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
 from .markdown import literal
@@ -78,7 +77,6 @@ def write(
     source: str,
     processed_dir: str,
     seed: int,
-    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for the model the API serves (`best`)."""
     predicted = [classes[i] for i in proba.argmax(axis=1)]
@@ -105,10 +103,5 @@ def write(
     findings += ngram_finding(ngrams)
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
     return write_evaluation(
-        headline,
-        rivals,
-        findings,
-        read_data_checks(Path(processed_dir) / CHECKS_FILE),
-        entries,
-        reference=reference,
+        headline, rivals, findings, read_data_checks(Path(processed_dir) / CHECKS_FILE), entries
     )

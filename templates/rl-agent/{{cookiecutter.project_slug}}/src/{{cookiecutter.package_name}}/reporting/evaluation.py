@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 
 from ..core.metadata import AgentMeta, SeedsRecord, TrainingLog
-from ..core.settings import DataReference
 from ..envs import solved_threshold
 from .across_seeds import AcrossSeeds
 from .evidence import Baseline, FigureEntry, Headline, write_evaluation
@@ -198,7 +197,6 @@ def write(
     across: AcrossSeeds,
     seeds: SeedsRecord,
     exact: dict[str, Any] | None = None,
-    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json: the headline across seeds, the served agent's findings."""
     target = solved_threshold(meta.env_id)
@@ -242,5 +240,4 @@ def write(
         entries,
         own={"seeds": per_run, "served_seed": seeds.served, "across_seeds": across_keys}
         | ({} if exact is None else {"exact_returns": exact}),
-        reference=reference,
     )

@@ -103,9 +103,9 @@ def headline_line(page: Page) -> str:
             line += f"; {baseline['name']} {number(score)}"
     if head.target:
         line += f"; solved at {head.target['value']:g} ({head.target.get('source', '')})"
-    reference = page.evaluation.get("reference")
-    if reference:
-        line += f"; {reference_text(reference)}"
+    reference = page.about.reference if page.about is not None else None
+    if reference is not None:
+        line += f"; {reference_text(reference.model_dump())}"
     comparison = page.evaluation.get("comparison")
     if comparison:
         # The honest reading of the gap to the strongest baseline, computed with the evaluation.

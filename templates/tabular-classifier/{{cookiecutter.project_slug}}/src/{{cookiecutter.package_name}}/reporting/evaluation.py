@@ -15,7 +15,6 @@ from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
 from ..classifier.slices import slice_finding
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
-from ..core.settings import DataReference
 from .evidence import (
     Baseline,
     Comparison,
@@ -176,7 +175,6 @@ def write(
     held_out_score: float | None = None,
     thresholds: dict[str, Any] | None = None,
     slices: dict[str, Any] | None = None,
-    reference: DataReference | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
@@ -214,5 +212,4 @@ def write(
         read_data_checks(),
         captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
         comparison=compared[0],  # the strongest baseline: the one the headline answers to
-        reference=reference,
     )

@@ -133,5 +133,4 @@ def write(
         findings,
         read_data_checks(),
         captions(figures, len(truth), str(target), config.train.scoring, cv_summary["cv_folds"]),
-        reference=config.data.about.reference,
     )
