@@ -42,6 +42,7 @@ class Page:
     provenance: str  # Markdown list: data hashes, run, dates
     compute: str  # device and wall time of training
     details: list[str] = field(default_factory=list)  # project-specific tables, after the metrics
+    lead: list[str] = field(default_factory=list)  # README only: right under the first figure
     card_details: list[str] = field(default_factory=list)  # reference tables for the card only
     evaluation: dict[str, Any] = field(default_factory=dict)
 
@@ -192,12 +193,13 @@ def other_figures(page: Page) -> str:
 
 
 def readme_block(page: Page, experiments: str) -> str:
-    """The README's results: headline, figure, metrics, data, experiments, findings."""
+    """The README's results: headline, figure, lead evidence, metrics, data, experiments..."""
     first = [figure(*page.figures[0])] if page.figures else []
     api = examples()
     sections = [
         headline_line(page),
         *first,
+        *page.lead,
         metrics_table(page),
         f"Model: {page.model}. Training: {page.compute}.",
         *page.details,
