@@ -58,8 +58,11 @@ def changes(params: Mapping[str, str], reference: Mapping[str, str]) -> str:
     return ", ".join(changed) or "same parameters"
 
 
-def runs_table(runs: Sequence[RunSummary], label: str, current: str | None) -> str:
-    """Each run against the first one of its kind (the same parameter names: the same model)."""
+def runs_table(
+    runs: Sequence[RunSummary], column: str, current: str | None, places: int = 4
+) -> str:
+    """Each run against the first one of its kind (the same parameter names: the same model);
+    `column` names the score, shown to `places` decimals."""
     if not runs:
         return "_No finished MLflow run in this project's experiment yet._"
     firsts: dict[frozenset[str], RunSummary] = {}
@@ -70,24 +73,22 @@ def runs_table(runs: Sequence[RunSummary], label: str, current: str | None) -> s
             continue
         name = f"{number}" + (" (this page)" if run.run_id == current else "")
         what = "first run" if reference is run else changes(run.params, reference.params)
-        score = "–" if run.score is None else f"{run.score:.4f}"
+        score = "–" if run.score is None else f"{run.score:.{places}f}"
         rows.append([name, run.started.strftime("%Y-%m-%d %H:%M"), what, score])
     note = (
         "Every training run tracked in MLflow, against the first run of the same model. Try a "
         "variant with `dvc exp run -S seed=1` (any key of params.yaml); `dvc exp show` and "
         "`make mlflow-ui` compare them."
     )
-    return (
-        note
-        + "\n\n"
-        + markdown_table(["run", "started (UTC)", "changed", f"held-out {label}"], rows)
-    )
+    return note + "\n\n" + markdown_table(["run", "started (UTC)", "changed", column], rows)
 
 
-def experiments_section(experiment: str, metric: str, label: str, current: str | None) -> str:
+def experiments_section(
+    experiment: str, metric: str, column: str, current: str | None, places: int = 4
+) -> str:
     """The table, or one line saying why it cannot be shown (the store is out of reach)."""
     try:
         runs = load_runs(experiment, metric)
     except ProjectError as error:
         return f"_The MLflow runs could not be read: {error}._"
-    return runs_table(runs, label, current)
+    return runs_table(runs, column, current, places)
