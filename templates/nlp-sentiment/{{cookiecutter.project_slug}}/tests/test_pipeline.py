@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
@@ -42,6 +43,18 @@ def test_one_mlflow_run_per_model_and_the_best_registered(trained: Path) -> None
     model = mlflow.pyfunc.load_model(f"models:/test-model/{record['model_version']}")
     out = model.predict(pd.DataFrame({"text": ["wonderful superb moving", "awful dreadful"]}))
     assert list(out["label"]) == ["positive", "negative"]
+
+
+def test_the_models_of_one_training_are_one_experiment(trained: Path) -> None:
+    from {{ cookiecutter.package_name }}.reporting.experiments import load_runs
+
+    record = json.loads((trained / "models" / "run.json").read_text())
+    best = json.loads((trained / "models" / "best.json").read_text())["best_model"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{trained / 'mlflow.db'}")
+        runs = load_runs("test-experiment", "accuracy")
+    assert [run.run_id for run in runs] == [record["run_id"]], "one row: the served model's"
+    assert any(key.startswith(f"{best}.") for key in runs[0].params)
 
 
 def test_metrics_figures_and_reports(trained: Path) -> None:

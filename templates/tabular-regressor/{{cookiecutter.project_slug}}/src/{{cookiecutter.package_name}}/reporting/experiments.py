@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.errors import ProjectError
-from ..core.tracking import TEST_PREFIX, connect
+from ..core.tracking import BATCH_TAG, SERVED_TAG, TEST_PREFIX, connect
 from .report_blocks import markdown_table
 
 MAX_RUNS = 15  # the most recent ones; MLflow's UI (`make mlflow-ui`) has them all
@@ -26,7 +26,8 @@ class RunSummary:
 
 def load_runs(experiment: str, metric: str) -> list[RunSummary]:
     """The finished runs of `experiment`, oldest first, scored by `test_<metric>`; a run nested
-    in another (one training seed of several) is part of its parent's row."""
+    in another (one training seed of several) is part of its parent's row, and the sibling runs
+    of one train stage (one per model) are one row, the served model's."""
     import mlflow
 
     client = mlflow.MlflowClient(connect())
@@ -38,6 +39,15 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
         "attributes.status = 'FINISHED'",
         order_by=["attributes.start_time ASC"],
     )
+    runs = [run for run in runs if "mlflow.parentRunId" not in run.data.tags]
+    batches: dict[str, list] = {}
+    for run in runs:
+        batches.setdefault(run.data.tags.get(BATCH_TAG) or run.info.run_id, []).append(run)
+    shown = {
+        (served or members)[0].info.run_id
+        for members in batches.values()
+        for served in [[run for run in members if run.data.tags.get(SERVED_TAG) == "true"]]
+    }
     return [
         RunSummary(
             run_id=run.info.run_id,
@@ -46,7 +56,7 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
             score=run.data.metrics.get(f"{TEST_PREFIX}{metric}", run.data.metrics.get(metric)),
         )
         for run in runs
-        if "mlflow.parentRunId" not in run.data.tags
+        if run.info.run_id in shown
     ]
 
 
