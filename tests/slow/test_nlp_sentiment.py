@@ -87,10 +87,11 @@ def test_readme_holds_the_side_by_side_comparison(imdb_project: Project) -> None
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         keys = ("accuracy", "precision", "recall", "f1", "roc_auc")
         assert cells[1:6] == [f"{metrics[name][key]:.4f}" for key in keys]
-    assert f"Served model: `{metrics['best_model']}`" in block
-    assert "What the baseline learned" in block and "Most confident mistakes" in block
+    assert "What the baseline learned" in block and "**Surest mistakes**" in block
     assert "reports/figures/roc.png" in block
-    assert "| model | accuracy |" in imdb_project.results_block("MODEL_CARD.md")
+    card = imdb_project.results_block("MODEL_CARD.md")
+    assert "| model | accuracy |" in card and f"Served model: `{metrics['best_model']}`" in card
+    assert "**Most confident mistakes**" in card
 
 
 def test_readme_shows_the_probe_pass_rates_of_reports_probes_json(imdb_project: Project) -> None:

@@ -79,7 +79,7 @@ def test_readme_and_model_card_show_the_metrics_and_the_gif(
             headline = f"**{metrics['iqm_return']:.2f} interquartile-mean return**"
             assert block.lstrip().startswith(headline)
         for key in ("iqm_return", "mean_return", "std_return", "min_return", "max_return"):
-            assert f"| {key} | {metrics[key]:.4f} |" in block, (document, key)
+            assert f"| {key} | {metrics[key]:.2f} |" in block, (document, key)
         low, high = metrics["iqm_return_low"], metrics["iqm_return_high"]
         assert f"[{low:.2f}, {high:.2f}] (95% bootstrap interval)" in block
         n = len(metrics["seeds"])
@@ -88,7 +88,7 @@ def test_readme_and_model_card_show_the_metrics_and_the_gif(
         assert served in block, document
         assert "MLflow run: `" in block
     readme = project.results_block("README.md")
-    assert readme.index("reports/figures/reward_curve.png") < readme.index("## The data")
+    assert readme.index("reports/figures/reward_curve.png") < readme.index("## The environment")
     assert "reports/figures/agent.gif" in readme and "reports/figures/random_policy.gif" in readme
 
 
@@ -156,7 +156,7 @@ def test_pendulum_trains_and_evaluates_through_params_alone(pendulum: Project) -
         assert gif.n_frames > 1
     block = pendulum.results_block("README.md")
     assert "SAC on Pendulum-v1" in block
-    assert f"| mean_return | {metrics['mean_return']:.4f} |" in block
+    assert f"| mean_return | {metrics['mean_return']:.2f} |" in block
     # ./mlruns may hold artifacts (MLflow's default beside a sqlite store), never run metadata.
     assert not list(pendulum.path.rglob("meta.yaml")), "runs must all live in mlflow.db"
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
@@ -42,6 +43,18 @@ def test_one_mlflow_run_per_model_and_the_best_registered(trained: Path) -> None
     model = mlflow.pyfunc.load_model(f"models:/test-model/{record['model_version']}")
     out = model.predict(pd.DataFrame({"text": ["wonderful superb moving", "awful dreadful"]}))
     assert list(out["label"]) == ["positive", "negative"]
+
+
+def test_the_models_of_one_training_are_one_experiment(trained: Path) -> None:
+    from {{ cookiecutter.package_name }}.reporting.experiments import load_runs
+
+    record = json.loads((trained / "models" / "run.json").read_text())
+    best = json.loads((trained / "models" / "best.json").read_text())["best_model"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{trained / 'mlflow.db'}")
+        runs = load_runs("test-experiment", "accuracy")
+    assert [run.run_id for run in runs] == [record["run_id"]], "one row: the served model's"
+    assert any(key.startswith(f"{best}.") for key in runs[0].params)
 
 
 def test_metrics_figures_and_reports(trained: Path) -> None:
@@ -82,10 +95,49 @@ def test_readme_compares_the_models_with_the_exact_numbers(trained: Path) -> Non
             f"{metrics[name][m]:.4f}" for m in ("accuracy", "precision", "recall", "f1", "roc_auc")
         ]
         assert cells[1:6] == expected
-    assert f"**Served model: `{metrics['best_model']}`**" in block
     assert "What the baseline learned" in block and "roc.png" in block
     card = (trained / "MODEL_CARD.md").read_text()
     assert "| model | accuracy |" in card[card.index(START) :]
+    # How the served model was chosen, with every validation score: the card's detail.
+    assert f"**Served model: `{metrics['best_model']}`**" in card[card.index(START) :]
+
+
+def test_the_surest_mistakes_come_right_after_the_first_figure(trained: Path) -> None:
+    mistakes = json.loads((trained / "reports" / "mistakes.json").read_text())
+    assert mistakes, "the tiny reviews are meant to leave the model a few mistakes"
+    readme = (trained / "README.md").read_text()
+    block = readme[readme.index(START) : readme.index(END)]
+    figure = json.loads((trained / "reports" / "evaluation.json").read_text())["figures"][0]
+    assert block.index(figure["path"]) < block.index("**Surest mistakes**")
+    assert block.index("**Surest mistakes**") < block.index("| metric | this model |")
+    lead = block[block.index("**Surest mistakes**") : block.index("| metric | this model |")]
+    assert "<details>" not in lead
+    assert f"| `{mistakes[0]['label']}` | `{mistakes[0]['predicted']}` |" in lead
+
+
+def test_the_readme_shows_three_mistakes_cut_short_and_the_card_all_of_them() -> None:
+    from {{ cookiecutter.package_name }}.report import PAGE_CHARS, mistakes_lead
+
+    review = "An overlong opening, then a wonderful middle act that " * 4
+    rows = [
+        {
+            "text": f"{number} {review}",
+            "label": "positive",
+            "predicted": "negative",
+            "probability": 0.99 - number / 100,
+        }
+        for number in range(5)
+    ]
+    lead = mistakes_lead(rows, "neural")
+    card = "(all 5 in the [model card](MODEL_CARD.md))"
+    assert lead.startswith(f"**Surest mistakes** of `neural` {card}:")
+    table = [line for line in lead.splitlines() if line.startswith("| ") and "`" in line]
+    assert [line.split(" ", 2)[1] for line in table] == ["0", "1", "2"]
+    for line in table:
+        text = line.split(" | ")[0].removeprefix("| ")
+        assert len(text) <= PAGE_CHARS and text.endswith("…") and not text.endswith(" …")
+        assert review.startswith(text[2:-1])  # cut between words
+    assert "(all" not in mistakes_lead(rows[:3], "neural")
 
 
 def test_reviews_and_labels_in_the_mistakes_table_show_as_text() -> None:

@@ -41,6 +41,7 @@ FIGURES = {
     "samples": "sample_predictions.png",
     "mistakes": "worst_mistakes.png",
 }
+FIGURES_PATHS = {key: FIGURES_DIR / name for key, name in FIGURES.items()}
 CURVES = ("train_loss", "val_loss", "train_acc", "val_acc")
 
 
@@ -115,13 +116,14 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     worst = wrong[np.argsort(-probabilities[wrong, y_pred[wrong]], kind="stable")][
         : config.evaluate.grid_size
     ]
+    mistakes = evaluation.Mistakes(shown=len(worst), total=len(wrong), images=len(rows))
     plot_grid(
         shown,
         worst,
         y_true,
         probabilities,
         predictor,
-        "Most confident mistakes",
+        mistakes.title(),
         FIGURES_DIR / FIGURES["mistakes"],
     )
     evaluation.write(
@@ -130,7 +132,7 @@ def evaluate(config: Config, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
         classes=predictor.classes,
         metrics=metrics,
         baselines=baselines(predictor, shown, y_true, config.seed),
-        figures=captions(metrics, history, saved, len(rows)),
+        figures=evaluation.captions(FIGURES_PATHS, metrics, history, saved, mistakes),
         seed=config.seed,
     )
 
@@ -182,36 +184,6 @@ def baselines(
     return [
         evaluation.majority_baseline(y_train, y_true, classes),
         evaluation.linear_baseline(x_train, y_train, pixels(shown), y_true, classes, seed),
-    ]
-
-
-def captions(
-    metrics: dict[str, Any], history: dict[str, list[float]], saved: dict[str, float], rows: int
-) -> list[tuple[Path, str]]:
-    """Each figure with what it shows, the confusion matrix first."""
-    logged = history.get("val_acc") or []
-    curves = "Loss and accuracy per epoch, as logged while training"
-    validation = saved.get("validation, saved model")
-    if validation is not None and logged and abs(validation - max(logged)) > 5e-4:
-        curves += (
-            f". The markers are the saved model, the tables' numbers (validation {validation:.4f}, "
-            f"test {metrics['accuracy']:.4f}); the logged curve peaks at {max(logged):.4f} because "
-            "during training the batch-norm layers use statistics averaged over earlier weights "
-            "and augmented images, which train.py recomputes once over the training images for "
-            "the saved model"
-        )
-    else:
-        curves += "; the markers are the saved model, the tables' numbers"
-    figure = {key: FIGURES_DIR / name for key, name in FIGURES.items()}
-    return [
-        (figure["confusion_matrix"], f"Confusion matrix on the {rows} held-out images"),
-        (figure["mistakes"], "The model's most confident mistakes on the test images"),
-        (
-            figure["samples"],
-            "Sample test predictions: predicted class (probability), "
-            "green when right, red with the true class when wrong",
-        ),
-        (figure["learning_curves"], curves),
     ]
 
 

@@ -88,6 +88,14 @@ def plot_curves(
     plt.close(fig)
 
 
+def cell_label(classes: list[str], true: int, predicted: int, probability: float) -> str:
+    """A grid cell's title: `predicted (probability)`, and the true class first when wrong."""
+    guess = f"{classes[predicted]} ({probability:.2f})"
+    if predicted == true:
+        return guess
+    return f"true: {classes[true]}\npredicted: {guess}"
+
+
 def plot_grid(
     images: list[Any],
     chosen: np.ndarray,
@@ -97,7 +105,7 @@ def plot_grid(
     title: str,
     path: Path,
 ) -> None:
-    """Images titled `predicted (probability)`, green when right, red with the truth when wrong.
+    """Images titled by `cell_label`, green when right, red when wrong.
 
     Pixels are shown as blocks (nearest neighbour), never blurred.
     """
@@ -121,9 +129,9 @@ def plot_grid(
             vmax=255,
             interpolation="nearest",
         )
-        label = f"{predictor.classes[predicted]} ({probabilities[index, predicted]:.2f})"
-        if not right:
-            label += f"\ntrue: {predictor.classes[y_true[index]]}"
+        label = cell_label(
+            predictor.classes, int(y_true[index]), predicted, probabilities[index, predicted]
+        )
         ax.set_title(label, color="green" if right else "red")
     if len(chosen) == 0:
         axes[0, 0].text(0.5, 0.5, "no mistakes on the test set", ha="center", va="center")

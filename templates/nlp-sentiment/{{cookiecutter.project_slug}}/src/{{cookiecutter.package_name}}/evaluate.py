@@ -110,8 +110,7 @@ def evaluate(config: Config) -> dict:
         ),
         (
             figures / "roc.png",
-            "ROC curve of every trained model on the test split (AUC in the "
-            "legend as in the table)",
+            "ROC curve of every model on the test split, AUC as in the table",
         ),
         *(
             (

@@ -16,6 +16,11 @@ from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
 
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
+# The README opens with this many of the surest mistakes, each cut to PAGE_CHARS (the card lists
+# all of them): what the model gets wrong says more than its confusion matrix, and fits the page's
+# 800 words even with long reviews.
+ON_PAGE = 3
+PAGE_CHARS = 100
 HEADER = ["model", "accuracy", "precision", "recall", "F1", "ROC AUC", "training time (s)"]
 
 
@@ -35,17 +40,11 @@ def comparison_table(metrics: dict, models: list[str], best: str) -> str:
 
 
 def _metric_note(summary: dict) -> str:
+    # The test split's size is in the headline, and the data section says it was used once.
     positive = summary.get("positive_class")
     if positive:
-        return (
-            f"Precision, recall, F1 and ROC AUC are those of the class {literal(positive)}; the "
-            f"test split has {summary['test_rows']} texts, never seen in training or model "
-            "selection."
-        )
-    return (
-        f"Precision, recall and F1 are macro averages over the classes, ROC AUC one-vs-rest; "
-        f"the test split has {summary['test_rows']} texts, never seen in training or selection."
-    )
+        return f"Precision, recall, F1 and ROC AUC are those of the class {literal(positive)}."
+    return "Precision, recall and F1 are macro averages over the classes, ROC AUC one-vs-rest."
 
 
 def _selection(summary: dict) -> str:
@@ -99,6 +98,23 @@ def _mistakes_table(mistakes: list[dict]) -> str:
         for m in mistakes
     ]
     return markdown_table(["text", "true label", "predicted", "probability"], rows)
+
+
+def excerpt(text: str, chars: int) -> str:
+    """`text` cut at a word boundary to at most `chars` characters, "…" marking the cut."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:.…") + "…"
+
+
+def mistakes_lead(mistakes: list[dict], model: str) -> str:
+    """The surest mistakes of the served model, the first the README shows after its figure."""
+    shown = [row | {"text": excerpt(row["text"], PAGE_CHARS)} for row in mistakes[:ON_PAGE]]
+    rest = ""
+    if len(mistakes) > ON_PAGE:
+        rest = f" (all {len(mistakes)} in the [model card](MODEL_CARD.md))"
+    return f"**Surest mistakes** of {literal(model)}{rest}:\n\n{_mistakes_table(shown)}"
 
 
 def probes_line(probes: dict) -> str:
@@ -163,20 +179,22 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     mistakes = _read(reports / "mistakes.json")
     probes = _read(reports / PROBES_JSON)
     models, best = summary["models"], summary["best_model"]
-    details = [comparison_table(metrics, models, best), _metric_note(summary), _selection(summary)]
+    details = [comparison_table(metrics, models, best), _metric_note(summary)]
     if ngrams:
         details.append(
             "<details><summary>What the baseline learned: the word n-grams with the largest "
             "logistic-regression weights towards each class</summary>\n\n"
             f"{_ngram_table(ngrams)}\n\n</details>"
         )
-    if mistakes:
-        details.append(
-            f"<details><summary>Most confident mistakes of {literal(best)}</summary>\n\n"
-            f"{_mistakes_table(mistakes)}\n\n</details>"
-        )
     details += [probes_line(probes), _probe_failures(probes)]
     details = [part for part in details if part]
+    # The model line says how the served model was chosen; the card adds the validation scores.
+    card_details = [_selection(summary)]
+    if mistakes:
+        card_details.append(
+            f"**Most confident mistakes** of {literal(best)} on the test texts:\n\n"
+            f"{_mistakes_table(mistakes)}"
+        )
     scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
     page = Page(
         metrics=scores,
@@ -186,6 +204,8 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         provenance=provenance(summary.get("run_id"), summary.get("tracking_uri") or tracking_uri()),
         compute=f"{metrics[best]['train_seconds']:.1f} s of training for {literal(best)}",
         details=details,
+        lead=[mistakes_lead(mistakes, best)] if mistakes else [],
+        card_details=card_details,
     )
     identity = Identity.of(
         config.mlflow, "text-classification", config.data.source, summary.get("run_id")

@@ -7,12 +7,20 @@ import datetime as dt
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from .config import Config, load_config
 from .core.stage import replaced_on_success, run_stage
-from .core.tracking import RunRecord, configure, public_uri, save_run_record
+from .core.tracking import (
+    BATCH_TAG,
+    SERVED_TAG,
+    RunRecord,
+    configure,
+    public_uri,
+    save_run_record,
+)
 from .data import read_split, stratified_split
 from .metrics import choice_phrase, classification_metrics, correct, selection_evidence
 from .predict import BEST_FILE, META_FILE
@@ -106,11 +114,12 @@ def _train_all(
     import mlflow
 
     results: dict[str, dict] = {}
+    batch = uuid.uuid4().hex  # the models of this stage: one experiment in the README
     for name in config.train.models:
         directory = root / name
         directory.mkdir()
         with mlflow.start_run(run_name=name) as run:
-            mlflow.set_tags({"model": name, "stage": "train"})
+            mlflow.set_tags({"model": name, "stage": "train", BATCH_TAG: batch})
             logger = None
             if name != "baseline":
                 from lightning.pytorch.loggers import MLFlowLogger
@@ -180,6 +189,7 @@ def _train_all(
             seed=config.seed,
         )
     version = mlflow.register_model(results[best]["uri"], config.mlflow.registered_model)
+    mlflow.MlflowClient().set_tag(results[best]["record"].run_id, SERVED_TAG, "true")
     for name, result in results.items():
         record = result["record"]
         if name == best:

@@ -122,9 +122,9 @@ def evaluate(config: Config) -> dict[str, Any]:
     figures = [
         (
             REWARD_CURVE,
-            f"Learning curves of {len(seeds.seeds)} training seed(s) (median and min-max band of "
-            f"the training returns, periodic evaluations) and each seed's {cfg.n_episodes} "
-            "evaluation episodes, against the solved level and a random policy",
+            f"Learning curves of {len(seeds.seeds)} training seed{'s' * (len(seeds.seeds) > 1)} "
+            f"(training returns as a moving mean; periodic evaluations) and each seed's "
+            f"{cfg.n_episodes} evaluation episodes, against the solved level and a random policy",
         ),
         (AGENT_GIF, f"One evaluation episode of the served agent (seed {cfg.seed})"),
         (RANDOM_GIF, f"The same episode start played by a random policy (seed {cfg.seed})"),
@@ -145,7 +145,7 @@ def evaluate(config: Config) -> dict[str, Any]:
     _log_to_mlflow(metrics)
     print(
         f"{meta.algorithm} on {meta.env_id}: IQM return {across.iqm:.2f} across "
-        f"{across.n} seed(s)"
+        f"{across.n} seed{'s' * (across.n > 1)}"
         + ("" if across.interval is None else " [{:.2f}, {:.2f}]".format(*across.interval))
         + f"; served seed {seeds.served}: {metrics['mean_return']:.2f} "
         f"± {metrics['std_return']:.2f} over {metrics['n_episodes']} episodes -> {METRICS}"

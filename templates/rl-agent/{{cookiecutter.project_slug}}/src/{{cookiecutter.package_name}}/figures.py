@@ -36,17 +36,20 @@ def learning_curves(
         1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [3, 1]}, sharey=True
     )
     grid = np.linspace(0, meta.trained_timesteps, 200)
-    lines = [_smoothed(log.episodes.timesteps, log.episodes.returns, grid) for log in logs.values()]
+    window = smoothing_window([log.episodes.returns for log in logs.values()])
+    lines = [_smoothed(log.episodes, grid, window) for log in logs.values()]
     smoothed = [line for line in lines if line is not None]
     for line in smoothed:
         curve.plot(grid, line, color="tab:blue", linewidth=0.8, alpha=0.35)
     if smoothed:
-        stacked = np.vstack(smoothed)
-        label = f"{len(smoothed)} seeds: min-max" if len(smoothed) > 1 else "one seed"
+        stacked, several = np.vstack(smoothed), len(smoothed) > 1
+        label = f"{len(smoothed)} seeds: lowest to highest" if several else None
         curve.fill_between(
             grid, stacked.min(0), stacked.max(0), color="tab:blue", alpha=0.2, label=label
         )
-        curve.plot(grid, np.median(stacked, 0), color="tab:blue", label="training return (median)")
+        mean = f"a moving mean of {window} episodes" if window > 1 else "episode by episode"
+        label = "training return" + (": median of the seeds,\neach" if several else ",")
+        curve.plot(grid, np.median(stacked, 0), color="tab:blue", label=f"{label} {mean}")
     for number, log in enumerate(logs.values()):
         if log.evaluations.timesteps:
             curve.plot(
@@ -81,21 +84,26 @@ def learning_curves(
             color="black",
             linestyle="-.",
             linewidth=1,
-            label=f"random policy: {random_mean:.4f}",
+            label=f"random policy: {random_mean:.2f}",
         )
     curve.set_title(f"{meta.algorithm} on {meta.env_id}")
     curve.set_xlabel("environment steps")
     curve.set_ylabel("episode return")
-    curve.legend(loc="best", fontsize=9)
+    curve.legend(loc="lower right", fontsize=9)  # returns rise: the corner the curves leave
     save_figure(fig, path)
     plt.close(fig)
 
 
-def _smoothed(steps: list[int], values: list[float], grid: np.ndarray) -> np.ndarray | None:
+def smoothing_window(runs: list[list[float]]) -> int:
+    """Episodes in the moving mean: a 40th of the shortest seed's, one for all (the legend's)."""
+    return max(1, min((len(values) for values in runs if values), default=0) // 40)
+
+
+def _smoothed(episodes: Any, grid: np.ndarray, window: int) -> np.ndarray | None:
     """A moving mean of the training returns, on the shared grid of steps (None: no episode)."""
+    steps, values = episodes.timesteps, episodes.returns
     if not values:
         return None
-    window = max(1, len(values) // 40)
     smooth = np.convolve(values, np.ones(window) / window, mode="valid")
     return np.interp(grid, np.asarray(steps[window - 1 :], dtype=float), smooth)
 

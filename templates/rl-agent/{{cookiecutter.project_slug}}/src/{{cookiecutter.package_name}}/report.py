@@ -18,11 +18,11 @@ from .core.errors import ModelNotFoundError
 from .core.metadata import AgentMeta, SeedsRecord, load_agent_meta, load_seeds_record
 from .core.stage import run_stage
 from .core.tracking import load_run_record
+from .reporting.agent_words import TERMS, model_line
 from .reporting.environment import described
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
-from .tabular import ALGORITHMS as TABULAR
 
 # In metrics.json, but counts rather than scores: not in the README's table.
 COUNTS = ("n_episodes", "solved", "reward_threshold", "cut_off_episodes", "n_seeds", "served_seed")
@@ -68,6 +68,9 @@ def data_facts(meta: AgentMeta) -> list[str]:
 
 def training_table(meta: AgentMeta, seeds: SeedsRecord) -> str:
     """Algorithm, budget, the seeds and which agent is served."""
+    copies = "in one environment"
+    if meta.n_envs > 1:
+        copies = f"across {meta.n_envs} copies of the environment run in parallel"
     kept = meta.checkpoint
     kept_text = f"the {kept.kind} one, at step {kept.timesteps:,}"
     if kept.eval_mean_return is not None:
@@ -75,7 +78,7 @@ def training_table(meta: AgentMeta, seeds: SeedsRecord) -> str:
     return markdown_table(
         ["training", ""],
         [
-            ("environment steps", f"{meta.trained_timesteps:,} on {meta.n_envs} env(s)"),
+            ("environment steps", f"{meta.trained_timesteps:,} {copies}"),
             ("seeds", ", ".join(str(seed) for seed in seeds.seeds)),
             ("served", seeds.served_line()),
             ("served agent's checkpoint", kept_text),
@@ -92,28 +95,18 @@ def build_page(config: Config) -> tuple[Page, Identity]:
     run = load_run_record(MODEL_DIR / RUN_RECORD)
     seeds = load_seeds_record(SEEDS_RECORD)
     seconds = sum(seed.train_seconds for seed in seeds.runs)
-    library = meta.versions["stable_baselines3"]
-    hyper = ", ".join(f"{key}={value}" for key, value in sorted(meta.hyperparams.items())[:8])
-    name = f"{meta.algorithm} on {meta.env_id}"
-    if meta.algorithm in TABULAR:
-        table = f"{meta.observation_space['n']} states x {meta.action_space['n']} actions"
-        model = f"{name} (a NumPy Q-table of {table}, greedy once trained; train.tabular: {hyper})"
-    else:
-        model = (
-            f"{name} (Stable-Baselines3 {library}, "
-            f"{meta.preset or 'Stable-Baselines3 defaults'} + params.yaml"
-            + (f": {hyper}" if hyper else "")
-            + ")"
-        )
     page = Page(
         metrics={key: value for key, value in metrics.items() if key not in COUNTS + IN_HEADLINE},
         about=described(config.data.about, meta.env_id),
         data_facts=data_facts(meta),
-        model=f"{model}; served: {seeds.served_line()}",
-        provenance=provenance(run.run_id if run else None, run.tracking_uri if run else None),
+        model=f"{model_line(meta)}; served: {seeds.served_line()}",
+        provenance=provenance(
+            run.run_id if run else None, run.tracking_uri if run else None, "Environment spec"
+        ),
         compute=f"CPU, {seconds:.1f} s for {len(seeds.runs)} x {meta.trained_timesteps:,} "
         "environment steps",
         card_details=[training_table(meta, seeds)],  # the model line says which seed is served
+        terms=TERMS,
     )
     identity = Identity.of(
         config.mlflow, "reinforcement-learning", meta.env_id, run.run_id if run else None

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..core.errors import ProjectError
-from ..core.tracking import TEST_PREFIX, connect
+from ..core.tracking import BATCH_TAG, SERVED_TAG, TEST_PREFIX, connect
 from .report_blocks import markdown_table
 
 MAX_RUNS = 15  # the most recent ones; MLflow's UI (`make mlflow-ui`) has them all
@@ -26,7 +26,8 @@ class RunSummary:
 
 def load_runs(experiment: str, metric: str) -> list[RunSummary]:
     """The finished runs of `experiment`, oldest first, scored by `test_<metric>`; a run nested
-    in another (one training seed of several) is part of its parent's row."""
+    in another (one training seed of several) is part of its parent's row, and the sibling runs
+    of one train stage (one per model) are one row, the served model's."""
     import mlflow
 
     client = mlflow.MlflowClient(connect())
@@ -38,6 +39,15 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
         "attributes.status = 'FINISHED'",
         order_by=["attributes.start_time ASC"],
     )
+    runs = [run for run in runs if "mlflow.parentRunId" not in run.data.tags]
+    batches: dict[str, list] = {}
+    for run in runs:
+        batches.setdefault(run.data.tags.get(BATCH_TAG) or run.info.run_id, []).append(run)
+    shown = {
+        (served or members)[0].info.run_id
+        for members in batches.values()
+        for served in [[run for run in members if run.data.tags.get(SERVED_TAG) == "true"]]
+    }
     return [
         RunSummary(
             run_id=run.info.run_id,
@@ -46,7 +56,7 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
             score=run.data.metrics.get(f"{TEST_PREFIX}{metric}", run.data.metrics.get(metric)),
         )
         for run in runs
-        if "mlflow.parentRunId" not in run.data.tags
+        if run.info.run_id in shown
     ]
 
 
@@ -58,8 +68,11 @@ def changes(params: Mapping[str, str], reference: Mapping[str, str]) -> str:
     return ", ".join(changed) or "same parameters"
 
 
-def runs_table(runs: Sequence[RunSummary], label: str, current: str | None) -> str:
-    """Each run against the first one of its kind (the same parameter names: the same model)."""
+def runs_table(
+    runs: Sequence[RunSummary], column: str, current: str | None, places: int = 4
+) -> str:
+    """Each run against the first one of its kind (the same parameter names: the same model);
+    `column` names the score, shown to `places` decimals."""
     if not runs:
         return "_No finished MLflow run in this project's experiment yet._"
     firsts: dict[frozenset[str], RunSummary] = {}
@@ -70,24 +83,22 @@ def runs_table(runs: Sequence[RunSummary], label: str, current: str | None) -> s
             continue
         name = f"{number}" + (" (this page)" if run.run_id == current else "")
         what = "first run" if reference is run else changes(run.params, reference.params)
-        score = "–" if run.score is None else f"{run.score:.4f}"
+        score = "–" if run.score is None else f"{run.score:.{places}f}"
         rows.append([name, run.started.strftime("%Y-%m-%d %H:%M"), what, score])
     note = (
         "Every training run tracked in MLflow, against the first run of the same model. Try a "
         "variant with `dvc exp run -S seed=1` (any key of params.yaml); `dvc exp show` and "
         "`make mlflow-ui` compare them."
     )
-    return (
-        note
-        + "\n\n"
-        + markdown_table(["run", "started (UTC)", "changed", f"held-out {label}"], rows)
-    )
+    return note + "\n\n" + markdown_table(["run", "started (UTC)", "changed", column], rows)
 
 
-def experiments_section(experiment: str, metric: str, label: str, current: str | None) -> str:
+def experiments_section(
+    experiment: str, metric: str, column: str, current: str | None, places: int = 4
+) -> str:
     """The table, or one line saying why it cannot be shown (the store is out of reach)."""
     try:
         runs = load_runs(experiment, metric)
     except ProjectError as error:
         return f"_The MLflow runs could not be read: {error}._"
-    return runs_table(runs, label, current)
+    return runs_table(runs, column, current, places)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_e
 from .markdown import literal
 
 UNIT = "held-out images"
+# From this held-out accuracy the confusion matrix is a near-perfect diagonal: the page then opens
+# with the mistakes themselves (docs/pipeline.md states the rule).
+SATURATED_ACCURACY = 0.98
 MAX_LINEAR_TRAIN = 5000  # training images for the pixel baseline: a few seconds at most
 
 
@@ -101,3 +105,73 @@ def write(
     findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
     return write_evaluation(headline, baselines, findings, read_data_checks(), entries)
+
+
+@dataclass(frozen=True)
+class Mistakes:
+    """How many mistakes the grid shows, out of how many, on how many test images."""
+
+    shown: int
+    total: int
+    images: int
+
+    def title(self) -> str:
+        """E.g. "All 5 mistakes on the 359 test images"."""
+        if self.total == 0:
+            return f"No mistakes on the {self.images} test images"
+        if self.total == 1:
+            return f"The only mistake on the {self.images} test images"
+        if self.shown == self.total:
+            return f"All {self.total} mistakes on the {self.images} test images"
+        return (
+            f"The {self.shown} most confident of {self.total} mistakes on the {self.images} "
+            "test images"
+        )
+
+
+def mistakes_first(accuracy: float, mistakes: Mistakes) -> bool:
+    """The first figure's rule: the mistakes once the confusion matrix is a saturated diagonal."""
+    return mistakes.total > 0 and accuracy >= SATURATED_ACCURACY
+
+
+def captions(
+    figure: dict[str, Path],
+    metrics: dict[str, Any],
+    history: dict[str, list[float]],
+    saved: dict[str, float],
+    mistakes: Mistakes,
+) -> list[tuple[Path, str]]:
+    """Each figure of `figure` (by its key in evaluate.py's FIGURES) with what it shows, the most
+    telling first (`mistakes_first`)."""
+    logged = history.get("val_acc") or []
+    curves = "Loss and accuracy per epoch, as logged while training"
+    validation = saved.get("validation, saved model")
+    if validation is not None and logged and abs(validation - max(logged)) > 5e-4:
+        curves += (
+            f". The markers are the saved model, the tables' numbers (validation {validation:.4f}, "
+            f"test {metrics['accuracy']:.4f}); the logged curve peaks at {max(logged):.4f} because "
+            "during training the batch-norm layers use statistics averaged over earlier weights "
+            "and augmented images, which train.py recomputes once over the training images for "
+            "the saved model"
+        )
+    else:
+        curves += "; the markers are the saved model, the tables' numbers"
+    images = mistakes.images
+    matrix = (figure["confusion_matrix"], f"Confusion matrix on the {images} held-out images")
+    about = mistakes.title()
+    if mistakes.total:
+        about += ", shown with the true class and the model's answer (probability)"
+    if mistakes_first(metrics["accuracy"], mistakes):
+        about += "; first, as the confusion matrix is nearly all diagonal"
+        leading = [(figure["mistakes"], about), matrix]
+    else:
+        leading = [matrix, (figure["mistakes"], about)]
+    return [
+        *leading,
+        (
+            figure["samples"],
+            "Sample test predictions: predicted class (probability), "
+            "green when right, red with the true class when wrong",
+        ),
+        (figure["learning_curves"], curves),
+    ]

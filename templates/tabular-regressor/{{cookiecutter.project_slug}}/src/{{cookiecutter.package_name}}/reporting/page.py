@@ -31,6 +31,17 @@ TRY_FROM_A_CLONE = "From a clone, without training: `make download-model && make
 
 
 @dataclass(frozen=True)
+class Terms:
+    """The words the page uses for the data and the scores: an agent's differ from a model's."""
+
+    data: str = "The data"  # the README's section on what the model learned from
+    card_data: str = "Training data"  # the model card's
+    scored: str = "held-out {label}"  # the Experiments table's score column
+    places: int = 4  # decimals of the scores in the tables (returns need fewer)
+    subject: str = "this model"  # the metrics table's column of what was trained
+
+
+@dataclass(frozen=True)
 class Page:
     """What one run produced, in the words and numbers the page shows.
 
@@ -45,8 +56,10 @@ class Page:
     provenance: str  # Markdown list: data hashes, run, dates
     compute: str  # device and wall time of training
     details: list[str] = field(default_factory=list)  # project-specific tables, after the metrics
+    lead: list[str] = field(default_factory=list)  # README only: right under the first figure
     card_details: list[str] = field(default_factory=list)  # reference tables for the card only
     evaluation: dict[str, Any] = field(default_factory=dict)
+    terms: Terms = Terms()
 
     @property
     def headline(self) -> Headline:
@@ -131,9 +144,17 @@ def reference_text(reference: dict[str, Any]) -> str:
 def metrics_table(page: Page) -> str:
     """The served model's metrics beside each baseline's, on the same held-out data."""
     baselines = page.evaluation.get("baselines", [])
-    header = ["metric", "this model", *(baseline["name"] for baseline in baselines)]
+    header = ["metric", page.terms.subject, *(baseline["name"] for baseline in baselines)]
+
+    def shown(value: object) -> object:
+        return f"{value:.{page.terms.places}f}" if isinstance(value, float) else value
+
     rows = [
-        [name, value, *(baseline.get("metrics", {}).get(name, "–") for baseline in baselines)]
+        [
+            name,
+            shown(value),
+            *(shown(baseline.get("metrics", {}).get(name, "–")) for baseline in baselines),
+        ]
         for name, value in page.metrics.items()
         if _is_number(value)
     ]
@@ -213,17 +234,18 @@ def other_figures(page: Page) -> str:
 
 
 def readme_block(page: Page, experiments: str) -> str:
-    """The README's results: headline, figure, metrics, data, experiments, findings."""
+    """The README's results: headline, figure, lead evidence, metrics, data, experiments..."""
     first = [figure(*page.figures[0])] if page.figures else []
     api = examples()
     sections = [
         headline_line(page),
         *first,
+        *page.lead,
         metrics_table(page),
         f"Model: {page.model}. Training: {page.compute}.",
         *page.details,
         provenance_details(page),
-        "## The data",
+        f"## {page.terms.data}",
         data_section(page),
         "## Experiments",
         experiments,
@@ -241,7 +263,7 @@ def card_block(page: Page) -> str:
     sections = [
         "## Model",
         f"{page.model}.",
-        "## Training data",
+        f"## {page.terms.card_data}",
         data_section(page),
         "## Evaluation",
         headline_line(page),
@@ -280,7 +302,10 @@ def write_documents(
     write_examples()  # the API calls the page documents, answered by the model just trained
     page = with_evaluation(page)
     head = page.headline
-    experiments = experiments_section(identity.experiment, head.metric, head.label, identity.run_id)
+    column = page.terms.scored.format(label=head.label)
+    experiments = experiments_section(
+        identity.experiment, head.metric, column, identity.run_id, places=page.terms.places
+    )
     block = readme_block(page, experiments)
     replace_block(readme, block)
     replace_block(card, card_block(page))

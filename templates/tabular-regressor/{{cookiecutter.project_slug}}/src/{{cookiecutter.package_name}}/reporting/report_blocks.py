@@ -71,13 +71,13 @@ def data_fingerprint(lock_path: str | Path = "dvc.lock", stage: str = "data") ->
     return ", ".join(digests) or "unknown"
 
 
-def provenance(run_id: str | None, tracking_uri: str | None) -> str:
-    """A short list saying where the numbers come from."""
+def provenance(run_id: str | None, tracking_uri: str | None, data: str = "Data") -> str:
+    """A short list saying where the numbers come from; `data` names what the data stage wrote."""
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     uri = public_uri(tracking_uri) or "none"
     return "\n".join(
         [
-            f"- Data: {data_fingerprint()}",
+            f"- {data}: {data_fingerprint()}",
             f"- MLflow run: `{run_id or 'none'}` (tracking URI `{uri}`)",
             f"- Generated: {today} by `dvc repro` (stage `report`)",
         ]
