@@ -96,11 +96,7 @@ def slice_finding(table: dict[str, Any] | None, path: Path = SLICES_JSON) -> lis
     if not table or not table["columns"]:
         return []
     names = ", ".join(literal(column["column"]) for column in table["columns"])
-    return [
-        f"Accuracy on each value of {names} (row counts and 95% intervals; a slice under "
-        f"{table['min_rows']} rows is too few to rate) is in the [model card](MODEL_CARD.md) "
-        f"and `{path.as_posix()}`."
-    ]
+    return [f"Accuracy per value of {names}: [model card](MODEL_CARD.md), `{path.as_posix()}`."]
 
 
 def slice_section(table: dict[str, Any] | None) -> list[str]:
