@@ -229,6 +229,7 @@ def test_the_page_names_the_interval_the_headline_carries():
                 "interval_method": "95% Wilson score interval",
             }
         }
+        about = None  # no data.about, so no published figure beside the result
         headline = property(lambda self: Headline(**self.evaluation["headline"]))
 
     line = headline_line(Stated())
