@@ -25,15 +25,15 @@ from .errors import ModelNotFoundError, ProjectError
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 DATA_DIGEST_PARAM = "data.md5"  # the run parameter naming the exact data a model was trained on
 TEST_PREFIX = "test_"  # evaluation metrics in the training run: test_accuracy beside val_accuracy
-# Sibling runs one train stage made together (one per model), and the one it served: the
-# Experiments table shows them as one experiment, scored by the served model.
-BATCH_TAG = "training.batch"
-SERVED_TAG = "training.served"
 CONNECT_TIMEOUT = 5.0  # seconds: a tracking server that does not answer by then is not there
 SECRET_QUERY_KEYS = re.compile(r"token|secret|pass|pwd|key|sig|auth|credential|session", re.I)
 # user:password@ (or token@) after a scheme, and secret query values, inside any message.
 USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)[^/@\s'\"]+@")
 QUERY_VALUE = re.compile(r"(?P<key>[?&][^=&\s]+=)(?P<value>[^&\s'\"]+)")
+# Sibling runs one train stage made together (one per model), and the one it served: the
+# Experiments table shows them as one experiment, scored by the served model.
+BATCH_TAG = "training.batch"
+SERVED_TAG = "training.served"
 
 
 def data_digest(paths: Iterable[str | Path]) -> str:
