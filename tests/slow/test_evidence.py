@@ -180,7 +180,7 @@ def numbers_row(project: Project):
 
 def test_nlp_quotes_imdbs_published_figure_and_its_numbers_row_passes(nlp_trained):
     params = yaml.safe_load((nlp_trained.path / "params.yaml").read_text(encoding="utf-8"))
-    source = "Maas et al. (2011), Table 2, best model on the test reviews"
+    source = "Maas et al. (2011), Table 2"
     reference = params["data"]["about"]["reference"]
     assert reference == {"metric": "accuracy", "value": 0.8889, "source": source}
     headline = nlp_trained.results_block().strip().splitlines()[0]

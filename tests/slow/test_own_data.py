@@ -101,6 +101,7 @@ ABOUT = {
         "license": "CC BY 4.0",
         "citation": "Our survey's free-text answers (2024).",
         "summary": "One short opinion per row, labelled positive or negative.",
+        "reference": None,  # IMDB's published figure goes with IMDB's description
     },
     "image-cnn": {
         "name": "Scanned digits",

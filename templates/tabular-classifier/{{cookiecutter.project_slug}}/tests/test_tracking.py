@@ -125,7 +125,10 @@ def test_a_stage_shows_the_traceback_with_debug(monkeypatch: pytest.MonkeyPatch)
 
 def test_ctrl_c_in_a_stage_prints_one_line_and_exits_130(store: Path) -> None:
     code = (
-        f"import time\nfrom {PACKAGE}.stage import run_stage\n"
+        # Ctrl-C as in a terminal, even under a runner that started this test in the background,
+        # where SIGINT is inherited ignored.
+        "import signal, time\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        f"from {PACKAGE}.stage import run_stage\n"
         "run_stage(lambda: (print('ready', flush=True), time.sleep(60)))\n"
     )
     process = python(code, store)

@@ -20,7 +20,7 @@ METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
 # all of them): what the model gets wrong says more than its confusion matrix, and fits the page's
 # 800 words even with long reviews.
 ON_PAGE = 3
-PAGE_CHARS = 100
+PAGE_CHARS = 80
 HEADER = ["model", "accuracy", "precision", "recall", "F1", "ROC AUC", "training time (s)"]
 
 
