@@ -163,18 +163,17 @@ def exact_table_returns(agents: dict[int, Any], meta: AgentMeta) -> dict[str, An
         return None
     env = make_env(meta.env_id, meta.env_kwargs)
     try:
-        found = {
-            seed: exact_returns(env, seed_agent.q.argmax(axis=1), meta.max_episode_steps)
-            for seed, seed_agent in agents.items()
-        }
+        greedies = [seed_agent.q.argmax(axis=1) for seed_agent in agents.values()]
+        found = exact_returns(env, greedies, meta.max_episode_steps)
     finally:
         env.close()
-    if any(returns is None for returns in found.values()):
+    if found is None:
         return None
+    returns, optimal = found
     return {
         "horizon": meta.max_episode_steps,
-        "optimal": next(iter(found.values()))[1],
-        "seeds": {str(seed): returns[0] for seed, returns in found.items()},
+        "optimal": optimal,
+        "seeds": {str(seed): value for seed, value in zip(agents, returns, strict=True)},
     }
 
 

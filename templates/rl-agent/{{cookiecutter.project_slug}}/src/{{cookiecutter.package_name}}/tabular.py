@@ -204,14 +204,18 @@ class TabularAgent:
         return self.q.max(axis=1)
 
 
-def exact_returns(env: Any, greedy: np.ndarray, horizon: int) -> tuple[float, float] | None:
-    """The expected return of the greedy policy (an action index per state) and of the best
+def exact_returns(
+    env: Any, greedies: list[np.ndarray], horizon: int
+) -> tuple[list[float], float] | None:
+    """The expected return of each greedy policy (an action index per state) and of the best
     possible policy, undiscounted over `horizon` steps from the environment's own start states:
-    dynamic programming on the transition table a toy-text environment publishes (env.P).
-    None for an environment that publishes none."""
+    dynamic programming on the transition table a toy-text environment publishes (env.P), built
+    once for all the policies. None for an environment that publishes none."""
     table = getattr(env.unwrapped, "P", None)
     starts = getattr(env.unwrapped, "initial_state_distrib", None)
-    if not isinstance(table, dict) or starts is None or len(table) != len(greedy):
+    if not isinstance(table, dict) or starts is None:
+        return None
+    if any(len(table) != len(greedy) for greedy in greedies):
         return None
     n_states, n_actions = len(table), len(table[0])
     reward = np.zeros((n_states, n_actions))  # expected reward of one step
@@ -222,8 +226,14 @@ def exact_returns(env: Any, greedy: np.ndarray, horizon: int) -> tuple[float, fl
                 reward[state, action] += probability * step_reward
                 if not done:
                     onward[state, action, next_state] += probability
-    follow, best, states = np.zeros(n_states), np.zeros(n_states), np.arange(n_states)
+    follows = np.zeros((len(greedies), n_states))
+    best, states = np.zeros(n_states), np.arange(n_states)
     for _ in range(horizon):  # the values with one more step left to play
-        follow = (reward + onward @ follow)[states, greedy]
+        follows = np.array(
+            [
+                (reward + onward @ follow)[states, greedy]
+                for follow, greedy in zip(follows, greedies, strict=True)
+            ]
+        )
         best = (reward + onward @ best).max(axis=1)
-    return float(starts @ follow), float(starts @ best)
+    return [float(starts @ follow) for follow in follows], float(starts @ best)
