@@ -3,9 +3,10 @@
 Usage: python benchmarks/bench_readme_overlap.py [--keep DIR]
 Generates two tabular-classifier projects, one on the default breast cancer data and one on
 scikit-learn's wine table written as the learner's CSV, each with its own title, `data.about`
-and learner sections; runs `dvc repro` in both, then masks numbers, code spans and the names a
-learner chose and prints the share of README and model-card lines the two pages have in common
-(the larger of the two directions). A page that is mostly scaffold scores near 1.
+and learner sections, committed as a learner commits their work; runs `dvc repro` in both,
+then masks numbers, code spans and the names a learner chose and prints the share of README
+and model-card lines the two pages have in common (the larger of the two directions). A page
+that is mostly scaffold scores near 1.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ CODE_SPAN = re.compile(r"`[^`\n]*`")
 LEARNERS = {
     "breast": {
         "name": "Tumour Screening Second Opinion",
+        "commit": "Write down the problem, my decisions and what I would try next",
         "pitch": "Can a short list of nucleus measurements flag the biopsies a pathologist "
         "should read first?",
         "answers": [
@@ -45,6 +47,7 @@ LEARNERS = {
     },
     "wine": {
         "name": "Which Cultivar Made This Wine",
+        "commit": "Train on the wine table and say why",
         "pitch": "Thirteen lab measurements of a wine: do they tell which of three growers' "
         "vines it came from?",
         "answers": [
@@ -109,8 +112,12 @@ def build(root: Path) -> dict[str, Project]:
                     },
                 }
             )
-        project.dvc("repro")
         write_learner_words(project, learner["pitch"], learner["answers"])
+        # A learner commits their work before running it, so the page's "What changed since the
+        # template" lists it, as on a real learner's page.
+        project.run("git", "add", "-A")
+        project.run("git", "commit", "-q", "-m", learner["commit"])
+        project.dvc("repro")
         projects[key] = project
     return projects
 

@@ -448,7 +448,7 @@ CI_WORKFLOW = ".github/workflows/ci.yml"
 CI_DATA_FIX = (
     "put the data where CI can pull it: `dvc add` it, `dvc remote add -d storage s3://BUCKET/PATH` "
     "(or gs://, azure://, gdrive://, https://), `dvc push`, commit .dvc/config and set the "
-    "secrets the README names under 'Variants and CI' "
+    "secrets docs/pipeline.md names under 'Variants and CI' "
     "(or `mlport publish --dvc-remote s3://BUCKET/PATH`)"
 )
 

@@ -168,7 +168,8 @@ def test_notes_survive_the_report_stage(tabular_trained, tmp_path: Path) -> None
     readme = project.path / "README.md"
     notes = "I dropped the worst-area columns and recall did not move: next, tune the threshold."
     text = readme.read_text(encoding="utf-8")
-    readme.write_text(text.replace("## Notes\n", f"## Notes\n\n{notes}\n", 1), encoding="utf-8")
+    end = "<!-- results:end -->\n"
+    readme.write_text(text.replace(end, f"{end}\n## Notes\n\n{notes}\n", 1), encoding="utf-8")
     project.dvc("repro", "-f", "-s", "report")
     after = readme.read_text(encoding="utf-8")
     assert notes in after

@@ -54,7 +54,7 @@ def test_an_update_leaves_outputs_results_and_dvc_state_as_they_were(
     text = readme.read_text(encoding="utf-8")
     readme.write_text(
         text.replace("_No results yet._", "_Nothing has run yet._").replace(
-            "## Quick start", "## Quick start (three commands)"
+            "## Run it", "## Run it (two commands)"
         ),
         encoding="utf-8",
     )
@@ -65,7 +65,7 @@ def test_an_update_leaves_outputs_results_and_dvc_state_as_they_were(
     result = CliRunner().invoke(app, ["update", "--project", str(project.path)])
 
     assert result.exit_code == 0, result.output
-    assert "## Quick start (three commands)" in (project.path / "README.md").read_text()
+    assert "## Run it (two commands)" in (project.path / "README.md").read_text()
     assert (project.path / "Makefile").read_text().endswith("# a template improvement\n")
     assert fingerprints(project.path) == before
     for document, block in blocks.items():

@@ -223,7 +223,7 @@ def main() -> int:
         print(
             "To run it in CI: `dvc add` the data, `dvc remote add -d storage s3://BUCKET/PATH` "
             "(or gs://, azure://, gdrive://, https://), `dvc push`, commit .dvc/config and set "
-            "the secrets README.md names (section 'Variants and CI')."
+            "the secrets docs/pipeline.md names (section 'Variants and CI')."
         )
     return 0
 

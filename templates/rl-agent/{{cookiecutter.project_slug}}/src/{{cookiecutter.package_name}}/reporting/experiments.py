@@ -75,6 +75,14 @@ def runs_table(
     `column` names the score, shown to `places` decimals."""
     if not runs:
         return "_No finished MLflow run in this project's experiment yet._"
+    if len(runs) == 1:  # a table of one "first run" row says less than a sentence
+        whose = "this page's, " if runs[0].run_id == current else ""
+        started = runs[0].started.strftime("%Y-%m-%d %H:%M")
+        return (
+            f"One training run so far ({whose}started {started} UTC). Try a variant with "
+            "`dvc exp run -S seed=1` (any key of params.yaml): each run is then listed here "
+            "against the first, and `dvc exp show` and `make mlflow-ui` compare them."
+        )
     firsts: dict[frozenset[str], RunSummary] = {}
     rows = []
     for number, run in enumerate(runs, start=1):
