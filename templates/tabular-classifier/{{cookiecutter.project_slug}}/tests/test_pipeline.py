@@ -297,6 +297,8 @@ def test_the_experiments_table_names_a_change_of_drop_columns_and_of_the_data(pr
     table = runs_table(runs, "accuracy", None)
     rows = [line for line in table.splitlines() if re.match(r"\| \d", line)]
     assert len(rows) == 3 and "first run" in rows[0]
+    alone = runs_table(runs[:1], "accuracy", runs[0].run_id)
+    assert alone.startswith("One training run so far (this page's, started ") and "|" not in alone
     digests = [re.search(r"`data\.md5=(\w+)`", row) for row in rows[1:]]
     assert "`data.drop_columns=['banded']`" in rows[1] and digests[0]
     assert "`data.drop_columns=['banded']`" in rows[2] and digests[1]
