@@ -319,9 +319,11 @@ def main() -> None:
 
 
 def _register_update() -> None:
+    from mlport.rename_command import rename
     from mlport.update_command import update
 
     app.command("update")(update)
+    app.command("rename")(rename)
 
 
 _register_update()

@@ -22,7 +22,6 @@ from mlport.audit.data_names import (
 from mlport.audit.facts import Project
 from mlport.cli import app
 from mlport.registry import get_template
-from mlport.update import update_project
 from tests.conftest import TEMPLATE_NAMES
 from tests.small_project import run
 
@@ -92,17 +91,14 @@ def test_tabular_on_other_data_names_every_place_still_named_for_the_default(
         "data.about (name, url, summary)"
     )
     assert "data.about (name, url, summary)" in row.fix
-    assert "`mlport update --set project_name=" in row.fix and "rename the folder" in row.fix
+    assert '`mlport rename "New Name"`' in row.fix and "rename the folder" in row.fix
 
     # The data described, the project renamed the way the fix says: only the folder is left.
     edit(project / "params.yaml", r"^  about:\n(    .*\n)+", TITANIC_ABOUT)
     run(project, "git", "commit", "-qam", "Train on the Titanic passengers")
-    sets = {
-        "project_name": "Titanic Survival",
-        "project_slug": "titanic-survival",
-        "package_name": "titanic_survival",
-    }
-    update_project(project, sets=sets)
+    renamed = runner.invoke(app, ["rename", "titanic-survival", "--project", str(project)])
+    assert renamed.exit_code == 0, renamed.output
+    assert "The folder is still breast-cancer-classifier" in renamed.output
     row = check_data_names(Project(project), False)
     assert (row.status, row.found) == (
         "fail",

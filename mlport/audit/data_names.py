@@ -90,9 +90,8 @@ class StaleNames:
             )
         if self.title or self.package or self.pyproject or self.mlflow:
             fixes.append(
-                'rename the project: `mlport update --set project_name="New Name" '
-                "--set project_slug=new-name --set package_name=new_name` renames its title, "
-                "package and MLflow names"
+                'rename the project: `mlport rename "New Name"` renames its title, package and '
+                "MLflow names, keeping your changes"
             )
         if self.folder:
             fixes.append("rename the folder (GitHub names the repository after it)")

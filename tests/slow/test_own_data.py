@@ -14,6 +14,7 @@ import http.server
 import json
 import re
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ import httpx
 import pandas as pd
 import pytest
 
+from mlport.audit.checks import check_data_names
+from mlport.audit.facts import Project as AuditedProject
 from tests.slow import own_data, own_images
 from tests.slow.conftest import sharing
 from tests.slow.harness import Project, free_port, generate, served
@@ -163,21 +166,55 @@ def passes_its_own_tests(project: Project) -> None:
 # --- tabular-classifier: a passenger table ------------------------------------------------
 
 
+def edit_params_keeping_comments(project: Project, data: dict) -> None:
+    """Change params.yaml's data keys as a learner does in an editor: every other line, comments
+    included, stays as it was, so a later merge from the template meets no rewritten file."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    path = project.path / "params.yaml"
+    params = yaml.load(path.read_text(encoding="utf-8"))
+    for key, value in data.items():
+        params["data"][key] = value
+    with path.open("w", encoding="utf-8") as stream:
+        yaml.dump(params, stream)
+
+
 @pytest.fixture(scope="module")
 def passengers(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    project = own_project(
-        tmp_path_factory.mktemp("own-tabular"),
+    """Started from the defaults, switched to a passenger table and committed, then renamed
+    after it with `mlport rename` (as `mlport check` asks) before its first `dvc repro`."""
+    project = generate(
         "tabular-classifier",
-        "Passenger Survival",
-        "Who survived the voyage? Passengers classified from their ticket and travel details.",
+        tmp_path_factory.mktemp("own-tabular"),
+        description="Who survived the voyage? Passengers classified from their ticket and travel "
+        "details.",
     )
     data = "data/raw/passengers.csv"
+    own_data.write_passengers(project.path / data)
+    project.dvc("add", data)
     settings = {
         "source": data,
         "target": own_data.PASSENGER_TARGET,
         "drop_columns": [own_data.PASSENGER_ID],
     }
-    return switch_to_own_data(project, data, own_data.write_passengers, settings)
+    edit_params_keeping_comments(project, settings | {"about": ABOUT["tabular-classifier"]})
+    project.run("git", "add", "--all")
+    project.run("git", "commit", "-qm", "Train on the passenger table")
+    project.run(sys.executable, "-m", "mlport", "rename", "passenger-survival")
+    renamed = Project(path=project.path, package="passenger_survival")
+    renamed.dvc("repro")
+    return renamed
+
+
+def test_tabular_renamed_after_the_passengers_keeps_only_its_folder_name(passengers: Project):
+    row = check_data_names(AuditedProject(passengers.path), False)
+    assert row.found == (
+        "data is data/raw/passengers.csv but still named for Breast Cancer Wisconsin "
+        "(Diagnostic): folder breast-cancer-classifier"
+    ), row.found
+    assert (passengers.path / "README.md").read_text().startswith("# Passenger Survival\n")
+    assert not (passengers.path / "src" / "breast_cancer_classifier").exists()
 
 
 def test_tabular_learns_the_passenger_table(passengers: Project):

@@ -25,13 +25,14 @@ def cartpole(rl_trained: tuple[Project, float]) -> tuple[Project, float]:
 
 @pytest.fixture(scope="module")
 def pendulum(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """Continuous actions: SAC on Pendulum-v1, a short budget, set in params.yaml only."""
+    """Continuous actions: SAC on Pendulum-v1, a short budget and one seed (several seeds are
+    CartPole's tests), set in params.yaml only."""
     project = generate(
         TEMPLATE, tmp_path_factory.mktemp("rl-pendulum"), project_name="Pendulum Agent"
     )
     project.set_params(
         data={"env": {"id": "Pendulum-v1"}},
-        train={"algorithm": "SAC", "total_timesteps": 1000, "eval_freq": 500},
+        train={"algorithm": "SAC", "total_timesteps": 1000, "eval_freq": 500, "seeds": 1},
         evaluate={"n_episodes": 10},
     )
     project.dvc("repro")
