@@ -57,7 +57,7 @@ def test_each_format_is_read_and_split(tmp_path: Path, fmt: str) -> None:
             "file": {"path": str(path), "text_column": "review", "label_column": "sentiment"},
         },
     )
-    train, test = load_file_source(config.data, config.seed)
+    train, test, _ = load_file_source(config.data, config.seed)
     assert (len(train), len(test)) == (15, 5)
     assert set(train["label"]) == set(test["label"]) == {"negative", "positive"}
     assert train["text"].str.contains("film").all()
@@ -83,7 +83,7 @@ def test_split_column_is_respected(tmp_path: Path) -> None:
             "file": {"path": str(path), "text_column": "review", "label_column": "sentiment"},
         },
     )
-    train, test = load_file_source(config.data, config.seed)
+    train, test, _ = load_file_source(config.data, config.seed)
     assert (len(train), len(test)) == (16, 4)
 
 

@@ -38,7 +38,7 @@ def test_the_configured_file_gives_two_labelled_splits(config):
         pytest.skip("the project reads the IMDB archive, not a file of its own")
     if not (ROOT / config.data.file.path).is_file():
         pytest.skip(f"{config.data.file.path} is not here (`dvc pull` fetches it)")
-    train, test = load_file_source(config.data, config.seed)
+    train, test, _ = load_file_source(config.data, config.seed)
     assert len(train) and len(test)
     assert set(test["label"]) <= set(train["label"])
     assert train["text"].str.strip().str.len().gt(0).all()
@@ -50,5 +50,5 @@ def test_the_saved_example_is_a_text_and_the_classes_are_the_datas(config, best)
     assert isinstance(body["text"], str) and body["text"].strip()
     assert len(best["classes"]) >= 2
     if config.data.source == "file" and (ROOT / config.data.file.path).is_file():
-        train, _ = load_file_source(config.data, config.seed)
+        train, _, _ = load_file_source(config.data, config.seed)
         assert sorted(best["classes"]) == sorted(set(train["label"]))

@@ -13,6 +13,8 @@ MODEL_NAMES = ("baseline", "neural", "transformer")
 
 # Folders the stages share with dvc.yaml (not knobs: dvc.yaml names the same paths).
 PROCESSED_DIR = "data/processed"
+# The learner's file's other columns for the test rows, beside (not in) the folder train reads.
+COLUMNS_FILE = "test_columns.parquet"
 MODEL_DIR = "models"
 REPORTS_DIR = "reports"
 # The data set the template ships with, and the name its data.about gives it: the data stage warns
@@ -123,6 +125,7 @@ class EvaluateConfig(Section):
     mistake_chars: int = Field(ge=1)
     probes: str
     unsure_below: float = Field(gt=0, le=1)
+    slices: list[str] = []  # columns of the learner's file to score the test texts by
     reports_dir: str = REPORTS_DIR  # tests point it elsewhere
 
 
@@ -130,6 +133,11 @@ class Config(Params):
     data: DataConfig
     train: TrainConfig
     evaluate: EvaluateConfig
+
+
+def columns_path(processed_dir: str | Path) -> Path:
+    """Where the data stage keeps the test rows' other columns: beside the processed folder."""
+    return Path(processed_dir).parent / COLUMNS_FILE
 
 
 def load_config(path: str | Path = PARAMS_PATH) -> Config:

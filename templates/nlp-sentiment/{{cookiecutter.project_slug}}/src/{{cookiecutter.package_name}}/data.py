@@ -18,6 +18,7 @@ from .config import (
     Config,
     DataConfig,
     FileConfig,
+    columns_path,
     load_config,
 )
 from .core.downloads import fetch
@@ -29,6 +30,10 @@ IMDB_LABELS = {"neg": "negative", "pos": "positive"}
 # aclImdb/train/pos/123_9.txt: split, label folder, review id, star rating. unsup/ is skipped.
 _IMDB_MEMBER = re.compile(r"(?:^|/)(train|test)/(pos|neg)/(\d+)_(\d+)\.txt$")
 _FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+# Each prepared row's position in the learner's file, while the splits are made: it finds the
+# file's other columns for the test rows (evaluate.slices), and is dropped before the splits are
+# written, so training never sees it.
+FILE_ROW = "file_row"
 
 
 def _local_path(url: str) -> Path | None:
@@ -206,13 +211,29 @@ def _limit(frame: pd.DataFrame, rows: int | None, seed: int, what: str) -> pd.Da
     return kept
 
 
-def load_file_source(data: DataConfig, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Train and test frames from the learner's own file."""
+def other_columns(frame: pd.DataFrame, cfg: FileConfig) -> pd.DataFrame:
+    """The file's columns besides the text, the label and the split, storable as Parquet."""
+    used = {cfg.text_column, cfg.label_column, cfg.split_column}
+    others = frame[[name for name in frame.columns if name not in used]].reset_index(drop=True)
+    for name in others.columns:
+        values = others[name]
+        if values.dtype == object and pd.api.types.infer_dtype(values) not in ("string", "empty"):
+            others[name] = values.where(values.isna(), values.astype(str))  # mixed: as text
+    others.columns = [str(name) for name in others.columns]
+    return others
+
+
+def load_file_source(
+    data: DataConfig, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Train and test frames from the learner's own file (with FILE_ROW), and its other columns."""
     cfg = data.file
     frame = read_table(cfg.path, cfg.format)
     if frame.empty:
         raise DataError(f"{cfg.path} holds no rows")
     cleaned = clean_labelled(frame, cfg, cfg.path)
+    cleaned[FILE_ROW] = range(len(cleaned))
+    others = other_columns(frame, cfg)
     if cfg.split_column and cfg.split_column in frame.columns:
         split = frame[cfg.split_column].astype(str).str.strip().str.lower()
         odd = sorted(set(split) - {"train", "test"})
@@ -223,34 +244,46 @@ def load_file_source(data: DataConfig, seed: int) -> tuple[pd.DataFrame, pd.Data
         train, test = cleaned[split == "train"], cleaned[split == "test"]
         if train.empty or test.empty:
             raise DataError(f"{cfg.path}: column {cfg.split_column!r} leaves train or test empty")
-        return train.reset_index(drop=True), test.reset_index(drop=True)
+        return train.reset_index(drop=True), test.reset_index(drop=True), others
     if cleaned["label"].nunique() < 2:
         raise DataError(
             f"{cfg.path} has a single class ({cleaned['label'].iloc[0]!r}); "
             "a classifier needs two or more"
         )
-    return stratified_split(cleaned, data.test_size, seed, "held-out test split")
+    return (*stratified_split(cleaned, data.test_size, seed, "held-out test split"), others)
+
+
+def held_out_columns(test: pd.DataFrame, others: pd.DataFrame | None) -> pd.DataFrame:
+    """The file's other columns for the test rows, in their order; none for IMDB."""
+    if others is None:
+        return pd.DataFrame(index=range(len(test)))
+    return others.iloc[test[FILE_ROW].to_numpy()].reset_index(drop=True)
 
 
 def prepare(config: Config) -> dict:
-    """Write data/processed/{train,test}.parquet and meta.json; return the summary."""
+    """Write data/processed/{train,test}.parquet and meta.json, and the test rows' other columns
+    (data/test_columns.parquet, read by evaluate alone); return the summary."""
     data = config.data
+    others = None
     if data.source == "imdb":
         archive = fetch_imdb(data.imdb.url, data.imdb.md5, data.imdb.cache_dir)
         train, test = read_imdb_archive(archive)
         origin = data.imdb.url
     else:
-        train, test = load_file_source(data, config.seed)
+        train, test, others = load_file_source(data, config.seed)
         origin = data.file.path
     classes = check_classes(train, test)
     train = _limit(train, data.max_train_rows, config.seed, "training")
     test = _limit(test, data.max_test_rows, config.seed, "test")
     classes = check_classes(train, test)
+    columns = held_out_columns(test, others)
+    train, test = (split.drop(columns=FILE_ROW, errors="ignore") for split in (train, test))
 
     out = Path(data.processed_dir)
     out.mkdir(parents=True, exist_ok=True)
     train.to_parquet(out / "train.parquet", index=False)
     test.to_parquet(out / "test.parquet", index=False)
+    columns.to_parquet(columns_path(data.processed_dir), index=False)
     summary = {
         "source": data.source,
         "origin": origin,

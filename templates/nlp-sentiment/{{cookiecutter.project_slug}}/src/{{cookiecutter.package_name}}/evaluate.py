@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .classifier.classification import confusion_matrix_figure
-from .config import Config, load_config
+from .config import Config, columns_path, load_config
+from .core.errors import ConfigError, DataError
 from .core.stage import run_stage, write_atomically
 from .core.tracking import connect, load_run_record, log_to_training_run
 from .data import read_split
@@ -20,6 +22,7 @@ from .probes import PROBES_JSON, probe_served_model, summary_line
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
 from .reporting.markdown import literal
+from .reporting.slices import SLICES_JSON, check_columns
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -46,12 +49,38 @@ def confident_mistakes(
     return rows
 
 
+def slice_columns(config: Config) -> pd.DataFrame:
+    """The test rows' columns of the learner's file that evaluate.slices names, checked."""
+    names = config.evaluate.slices
+    if not names:
+        return pd.DataFrame()
+    if config.data.source == "imdb":
+        raise ConfigError(
+            f"evaluate.slices names {', '.join(map(repr, names))}, but IMDB's reviews have no "
+            "columns besides the text and the label; set evaluate.slices to [] or use your own "
+            "file (data.source: file)"
+        )
+    path = columns_path(config.data.processed_dir)
+    if not path.is_file():
+        raise DataError(f"{path} not found: run the data stage first (`dvc repro data`)")
+    columns = pd.read_parquet(path)
+    check_columns(names, list(columns.columns), "the data file's other columns")
+    return columns
+
+
 def evaluate(config: Config) -> dict:
-    """Write reports/metrics.json, summary, ngrams, mistakes and probes JSON files, the figures."""
+    """Write reports/metrics.json, summary, ngrams, mistakes, probes and slices JSON files, the
+    figures."""
+    columns = slice_columns(config)  # a mistake in evaluate.slices stops the stage before work
     connect()  # the store every stage uses, reached (or refused) before any work
     root = Path(config.train.model_dir)
     best = read_json(root / BEST_FILE, "trained model (run the train stage)")
     test = read_split(config.data.processed_dir, "test")
+    if config.evaluate.slices and len(columns) != len(test):
+        raise DataError(
+            f"{columns_path(config.data.processed_dir)} has {len(columns)} rows for "
+            f"{len(test)} test texts: run the data stage again (`dvc repro data`)"
+        )
     texts, y_true = test["text"].tolist(), test["label"].tolist()
     classes = best["classes"]
     reports = Path(config.evaluate.reports_dir)
@@ -102,6 +131,9 @@ def evaluate(config: Config) -> dict:
         "data": json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {},
     }
     best_name = best["best_model"]
+    slices = evaluation.slices_of(
+        columns, config.evaluate.slices, y_true, probas[best_name], classes, config.seed
+    )
     figure_list = [
         (
             figures / f"confusion_{best_name}.png",
@@ -133,6 +165,7 @@ def evaluate(config: Config) -> dict:
         source=config.data.source,
         processed_dir=config.data.processed_dir,
         seed=config.seed,
+        slices=slices,
     )
     for filename, content in (
         ("metrics.json", metrics),
@@ -140,6 +173,7 @@ def evaluate(config: Config) -> dict:
         ("ngrams.json", ngrams),
         ("mistakes.json", mistakes),
         (PROBES_JSON, probes),
+        (SLICES_JSON.name, slices),
     ):
         write_atomically(
             reports / filename, json.dumps(content, indent=2, ensure_ascii=False) + "\n"
@@ -151,6 +185,7 @@ def evaluate(config: Config) -> dict:
             files += [
                 (reports / "mistakes.json", None),
                 (reports / PROBES_JSON, None),
+                (reports / SLICES_JSON.name, None),
                 (EVALUATION_JSON, None),
             ]
         if name == "baseline":

@@ -14,6 +14,7 @@ from .probes import PROBES_JSON
 from .reporting.markdown import literal
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
+from .reporting.slices import ACCURACY, SLICES_JSON, slice_section
 
 METRICS = ("accuracy", "precision", "recall", "f1", "roc_auc")
 # The README opens with this many of the surest mistakes, each cut to PAGE_CHARS (the card lists
@@ -195,6 +196,7 @@ def build_page(config: Config) -> tuple[Page, Identity]:
             f"**Most confident mistakes** of {literal(best)} on the test texts:\n\n"
             f"{_mistakes_table(mistakes)}"
         )
+    card_details += slice_section(_read(reports / SLICES_JSON.name), ACCURACY)
     scores = {key: value for key, value in metrics[best].items() if key != "train_seconds"}
     page = Page(
         metrics=scores,

@@ -60,6 +60,7 @@ class TrainConfig(Section):
 class EvaluateConfig(Section):
     permutation_repeats: int = Field(ge=1)
     bootstrap_resamples: int = Field(ge=100)
+    slices: list[str] = []  # feature columns to score the held-out rows by, value by value
 
 
 class Config(Params):

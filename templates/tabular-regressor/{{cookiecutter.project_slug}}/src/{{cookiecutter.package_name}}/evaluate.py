@@ -23,12 +23,13 @@ from .config import (
     Config,
     load_config,
 )
-from .core.stage import run_stage
+from .core.stage import run_stage, write_atomically
 from .core.tracking import load_run_record, log_to_training_run
 from .data import read_split
 from .metrics import regression_metrics
 from .predict import load_predictor
 from .regression.findings import error_by_range
+from .regression.slices import SLICES_JSON, check_columns, slice_table
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
 
@@ -83,6 +84,7 @@ def evaluate(config: Config) -> dict[str, float]:
     model, schema = trained.model, trained.schema
     features, target = read_split(TEST_CSV, schema.target)
     features = schema.coerce(features)
+    check_columns(config.evaluate.slices, list(features.columns))  # before any work is done
     train_features, train_target = read_split(TRAIN_CSV, schema.target)
     summary = json.loads(CV_RESULTS_JSON.read_text(encoding="utf-8"))
     with threadpool_limits(limits=1):  # small tables: threads cost more than they save
@@ -91,11 +93,20 @@ def evaluate(config: Config) -> dict[str, float]:
         importances = feature_importance(model, features, target, config)
     bounds = trained.interval.bounds(predicted) if trained.interval else None
     truth = target.to_numpy()
+    slices = slice_table(
+        features,
+        truth,
+        predicted,
+        config.evaluate.slices,
+        seed=config.seed,
+        resamples=config.evaluate.bootstrap_resamples,
+    )
     drawn = draw_figures(
         truth, predicted, bounds, schema.target, importances, config.train.scoring, summary
     )
     METRICS_JSON.parent.mkdir(parents=True, exist_ok=True)
     METRICS_JSON.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    write_atomically(SLICES_JSON, json.dumps(slices, indent=2, ensure_ascii=False) + "\n")
     evaluation.write(
         truth=truth,
         predicted=predicted,
@@ -108,12 +119,18 @@ def evaluate(config: Config) -> dict[str, float]:
         cv_summary=summary,
         figures=drawn,
         config=config,
+        slices=slices,
     )
 
     log_to_training_run(
         load_run_record(MODEL_DIR / RUN_FILE),
         metrics,
-        [(METRICS_JSON, None), (EVALUATION_JSON, None), *((path, "figures") for path in drawn)],
+        [
+            (METRICS_JSON, None),
+            (EVALUATION_JSON, None),
+            (SLICES_JSON, None),
+            *((path, "figures") for path in drawn),
+        ],
     )
     print(
         f"evaluate: {len(target)} held-out rows: "

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..classifier.findings import confusions, missed, versus_baselines
 from ..classifier.intervals import accuracy_interval
@@ -14,6 +17,7 @@ from ..classifier.textchecks import CHECKS_FILE
 from ..metrics import classification_metrics, positive_class
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
 from .markdown import literal
+from .slices import ACCURACY, rate_mean, slice_finding, slice_table
 
 BAG_OF_WORDS = "baseline"  # the TF-IDF model train.py fits: the bag-of-words baseline
 
@@ -64,6 +68,21 @@ def ngram_finding(ngrams: dict[str, list[dict]], shown: int = 5) -> list[str]:
     ]
 
 
+def slices_of(
+    columns: pd.DataFrame,
+    names: Sequence[str],
+    y_true: list[str],
+    proba: np.ndarray,
+    classes: list[str],
+    seed: int,
+) -> dict[str, Any]:
+    """reports/slices.json: the served model's accuracy per value of the file's columns `names`."""
+    predicted = np.asarray(classes)[proba.argmax(axis=1)]
+    correct = predicted == np.asarray(y_true)
+    rate = rate_mean(correct, partial(accuracy_interval, seed=seed))
+    return slice_table(columns, names, ACCURACY, rate)
+
+
 def write(
     *,
     y_true: list[str],
@@ -77,6 +96,7 @@ def write(
     source: str,
     processed_dir: str,
     seed: int,
+    slices: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for the model the API serves (`best`)."""
     predicted = [classes[i] for i in proba.argmax(axis=1)]
@@ -101,6 +121,7 @@ def write(
     )
     findings += versus_baselines("accuracy", metrics[best]["accuracy"], rivals, "accuracy")
     findings += ngram_finding(ngrams)
+    findings += slice_finding(slices, ACCURACY)
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
     return write_evaluation(
         headline, rivals, findings, read_data_checks(Path(processed_dir) / CHECKS_FILE), entries

@@ -22,6 +22,11 @@ def r2_rows(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
         return 1 - residual / total
 
 
+def mae_rows(truth: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    """Mean absolute error of each row of `truth` and `predicted` (resamples x rows)."""
+    return np.abs(truth - predicted).mean(axis=1)
+
+
 def _picks(rows: int, seed: int, resamples: int) -> np.ndarray:
     if rows == 0:
         raise ValueError("a bootstrap interval needs at least one row")

@@ -19,6 +19,7 @@ from ..regression.findings import (
     versus_baseline,
 )
 from ..regression.intervals import bootstrap_interval, paired_bootstrap
+from ..regression.slices import slice_finding
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
 
 UNIT = "held-out rows"
@@ -103,6 +104,7 @@ def write(
     cv_summary: dict[str, Any],
     figures: list[Path],
     config: Config,
+    slices: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     seed, resamples = config.seed, config.evaluate.bootstrap_resamples
@@ -127,6 +129,7 @@ def write(
         findings += interval_coverage(truth, *bounds, interval_level)
     findings += importance_finding(importances, config.train.scoring)
     findings += selection_finding(cv_summary)
+    findings += slice_finding(slices)
     return write_evaluation(
         headline,
         scored,
