@@ -80,13 +80,13 @@ def test_a_served_score_at_the_top_is_said_to_be_perhaps_a_lucky_seed():
         "position": "top",
     }
     (line,) = seed_finding(table)
-    assert line.startswith(
-        "Across 2 other model seeds (the split fixed) the held-out accuracy ranges "
-        "0.9561–0.9737, mean 0.9649; the served model's 0.9737 is at the top"
+    assert line == (
+        "Across 2 other model seeds (split fixed), held-out accuracy ranges 0.9561–0.9737, "
+        "mean 0.9649; the served 0.9737 is at the top: maybe a lucky seed "
+        "([model card](MODEL_CARD.md))."
     )
-    assert "lucky seed" in line
     (typical,) = seed_finding(table | {"position": "typical"})
-    assert "is typical of them" in typical and "lucky" not in typical
+    assert "the served 0.9737 is typical (" in typical and "lucky" not in typical
     assert seed_finding(None) == []
 
 
@@ -119,7 +119,7 @@ def test_three_seeds_on_the_default_data_are_refits_of_the_served_pipeline(proje
     readme = results_block(project / "README.md")
     line = next(line for line in readme.splitlines() if "other model seeds" in line)
     assert f"ranges {seeds['min']:.4f}–{seeds['max']:.4f}, mean {seeds['mean']:.4f}" in line
-    assert f"the served model's {seeds['served']['accuracy']:.4f}" in line
+    assert f"the served {seeds['served']['accuracy']:.4f} " in line
     card = results_block(project / "MODEL_CARD.md")
     assert "### Held-out accuracy across seeds" in card
     assert f"| **{config.seed}** (served) | {seeds['served']['accuracy']:.4f} |" in card
@@ -166,8 +166,9 @@ def test_a_model_without_randomness_is_said_so_not_shown_as_equal_numbers():
     assert table["deterministic"] is True and len(table["seeds"]) == 3
     assert table["varied"] == ["logisticregression__random_state"]
     (line,) = seed_finding(table)
-    assert line.startswith("The chosen `logistic_regression` does not depend on its seed")
+    assert line.startswith("`logistic_regression` does not depend on its seed")
     assert "ranges" not in line and f"{served:.4f}" not in line
+    assert line.endswith("refits with 3 other seeds answer as the served model; no seed spread.")
     section = "\n".join(seed_section(table))
     assert "does not depend on its seed" in section and "(served) |" not in section
     off = {"count": 0, "served_seed": 0, "served_accuracy": served, "name": "x"}

@@ -104,12 +104,13 @@ def position(served: float, scores: Sequence[float]) -> str:
     return "typical"
 
 
+# Few words: the README's main page stays under 800 with this line on it.
 WHERE = {
-    "typical": "is typical of them",
-    "top": "is at the top of that range: the page's figure may be a lucky seed",
-    "above": "is above every other seed: the page's figure may be a lucky seed",
-    "bottom": "is at the bottom of that range: another seed would likely score higher",
-    "below": "is below every other seed: another seed would likely score higher",
+    "typical": "is typical",
+    "top": "is at the top: maybe a lucky seed",
+    "above": "beats every other seed: maybe a lucky seed",
+    "bottom": "is at the bottom: other seeds do better",
+    "below": "trails every other seed",
 }
 
 
@@ -120,20 +121,16 @@ def seed_finding(table: dict[str, Any] | None) -> list[str]:
     count, served = len(table["seeds"]), table["served"]["accuracy"]
     if table["deterministic"]:
         return [
-            f"The chosen {literal(table['model'])} does not depend on its seed: refits with "
-            f"{count} other seeds give the served model's answers, so its held-out accuracy "
-            f"has no seed spread (the split stays fixed; its randomness is not measured)."
+            f"{literal(table['model'])} does not depend on its seed: refits with {count} other "
+            "seeds answer as the served model; no seed spread."
         ]
+    across = f"Across {count} other model seeds (split fixed)"
     if table["position"] == "same":
-        return [
-            f"Across {count} other model seeds (the split fixed) every refit scores the served "
-            f"model's {served:.{DECIMALS}f} held-out accuracy on these rows."
-        ]
+        return [f"{across} every refit scores the served {served:.{DECIMALS}f} held-out accuracy."]
     return [
-        f"Across {count} other model seeds (the split fixed) the held-out accuracy ranges "
-        f"{table['min']:.{DECIMALS}f}–{table['max']:.{DECIMALS}f}, mean "
-        f"{table['mean']:.{DECIMALS}f}; the served model's {served:.{DECIMALS}f} "
-        f"{WHERE[table['position']]} ([model card](MODEL_CARD.md))."
+        f"{across}, held-out accuracy ranges {table['min']:.{DECIMALS}f}–"
+        f"{table['max']:.{DECIMALS}f}, mean {table['mean']:.{DECIMALS}f}; the served "
+        f"{served:.{DECIMALS}f} {WHERE[table['position']]} ([model card](MODEL_CARD.md))."
     ]
 
 
