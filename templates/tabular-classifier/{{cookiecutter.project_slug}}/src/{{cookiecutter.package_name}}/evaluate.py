@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from . import figures
 from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
-from .classifier.seeds import SEEDS_JSON, seed_table
+from .classifier.seeds import SEEDS_JSON, seed_table, write_seed_table
 from .classifier.slices import SLICES_JSON, check_columns, slice_table
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_table
 from .config import (
@@ -155,10 +155,7 @@ def evaluate(config: Config) -> dict[str, float]:
     thresholds = threshold_table(labels, probabilities, schema.classes, positive)
     write_atomically(THRESHOLDS_JSON, json.dumps(thresholds, indent=2, ensure_ascii=False) + "\n")
     write_atomically(SLICES_JSON, json.dumps(slices, indent=2, ensure_ascii=False) + "\n")
-    if seeds is None:  # off: nothing written, and no earlier run's spread left to show
-        SEEDS_JSON.unlink(missing_ok=True)
-    else:
-        write_atomically(SEEDS_JSON, json.dumps(seeds, indent=2) + "\n")
+    write_seed_table(seeds)
     evaluation.write(
         labels=labels,
         probabilities=probabilities,

@@ -10,6 +10,7 @@ depend on its seed, and is said to be so rather than shown as a row of equal num
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 from sklearn.pipeline import Pipeline
 
+from ..core.stage import write_atomically
 from ..reporting.markdown import literal
 
 SEEDS_JSON = Path("reports/seeds.json")
@@ -170,3 +172,11 @@ def seed_section(table: dict[str, Any] | None) -> list[str]:
 
 def _shown(value: float) -> str:
     return f"{value:.{DECIMALS}f}"
+
+
+def write_seed_table(table: dict[str, Any] | None) -> None:
+    """reports/seeds.json when asked for; off, no earlier run's spread is left to show."""
+    if table is None:
+        SEEDS_JSON.unlink(missing_ok=True)
+    else:
+        write_atomically(SEEDS_JSON, json.dumps(table, indent=2) + "\n")
