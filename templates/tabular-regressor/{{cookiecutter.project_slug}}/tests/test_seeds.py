@@ -62,6 +62,10 @@ def read(path: Path) -> dict:
         (0.93, [0.94, 0.95, 0.96], "below"),
         (0.95, [0.95, 0.95, 0.95], "same"),
         (0.96, [0.95, 0.95, 0.95], "above"),
+        # The top or bottom of the range, but what most other seeds score too: the usual outcome.
+        (0.9737, [0.9737, 0.9737, 0.9649, 0.9561, 0.9737], "typical"),
+        (0.9561, [0.9561, 0.9561, 0.9649], "typical"),
+        (0.9737, [0.9737, 0.9649, 0.9561], "top"),
     ],
 )
 def test_the_served_score_is_placed_among_the_other_seeds(served, scores, where):

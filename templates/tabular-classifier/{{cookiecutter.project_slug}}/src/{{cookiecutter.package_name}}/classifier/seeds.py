@@ -91,17 +91,22 @@ def _round(value: float) -> float:
 
 
 def position(served: float, scores: Sequence[float]) -> str:
-    """Where the served score sits among the other seeds' scores."""
+    """Where the served score sits among the other seeds' scores.
+
+    At an edge only when fewer than half of the other seeds reach it: a score most seeds share
+    is the usual outcome, not a lucky one.
+    """
     low, high = min(scores), max(scores)
     if low == high == served:
         return "same"
+    shared = sum(score == served for score in scores) * 2 >= len(scores)
     if served > high:
         return "above"
-    if served == high:
+    if served == high and not shared:
         return "top"
     if served < low:
         return "below"
-    if served == low:
+    if served == low and not shared:
         return "bottom"
     return "typical"
 
