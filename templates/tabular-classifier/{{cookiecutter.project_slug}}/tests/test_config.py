@@ -39,8 +39,9 @@ def test_the_projects_params_load_and_name_known_models():
         ("train", {"cv_folds": "5"}, "train.cv_folds: input should be a valid integer, got '5'"),
         ("train", {"preprocess": {"max_categories": 1}}, "train.preprocess.max_categories: "),
         (None, {"preprocesss": {}}, "params.yaml: unknown key preprocesss"),
+        ("evaluate", {"seeds": -1}, "evaluate.seeds: input should be greater than or equal to 0"),
     ],
-    ids=["unknown", "range", "minimum", "choice", "type", "nested", "unknown-top-level"],
+    ids=["unknown", "range", "minimum", "choice", "type", "nested", "unknown-top-level", "seeds"],
 )
 def test_mistakes_are_reported_in_one_line_by_name(tmp_path, section, change, message):
     params = tiny_params()

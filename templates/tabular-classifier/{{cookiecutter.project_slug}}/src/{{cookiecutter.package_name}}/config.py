@@ -69,6 +69,7 @@ class EvaluateConfig(Section):
     positive_class: str | None
     permutation_repeats: int = Field(ge=1)
     slices: list[str] = []  # feature columns to score the held-out rows by, value by value
+    seeds: int | None = Field(default=None, ge=0)  # refits with other seeds; 0 or empty: none
 
 
 class Config(Params):

@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from . import figures
 from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
+from .classifier.seeds import SEEDS_JSON, seed_table, write_seed_table
 from .classifier.slices import SLICES_JSON, check_columns, slice_table
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_table
 from .config import (
@@ -140,10 +141,21 @@ def evaluate(config: Config) -> dict[str, float]:
                     config.seed,
                 )
             )
+        seeds = seed_table(
+            model,
+            (train_features, train_labels),
+            (features, labels),
+            schema.classes,
+            count=config.evaluate.seeds or 0,
+            served_seed=config.seed,
+            served_accuracy=metrics["accuracy"],
+            name=summary["best"],
+        )
     write_atomically(METRICS_JSON, json.dumps(metrics, indent=2) + "\n")
     thresholds = threshold_table(labels, probabilities, schema.classes, positive)
     write_atomically(THRESHOLDS_JSON, json.dumps(thresholds, indent=2, ensure_ascii=False) + "\n")
     write_atomically(SLICES_JSON, json.dumps(slices, indent=2, ensure_ascii=False) + "\n")
+    write_seed_table(seeds)
     evaluation.write(
         labels=labels,
         probabilities=probabilities,
@@ -160,6 +172,7 @@ def evaluate(config: Config) -> dict[str, float]:
         held_out_score=held_out,
         thresholds=thresholds,
         slices=slices,
+        seeds=seeds,
     )
 
     log_to_training_run(
@@ -170,6 +183,7 @@ def evaluate(config: Config) -> dict[str, float]:
             (EVALUATION_JSON, None),
             (THRESHOLDS_JSON, None),
             (SLICES_JSON, None),
+            *([(SEEDS_JSON, None)] if seeds else []),
             *((path, "figures") for path in drawn),
         ],
     )

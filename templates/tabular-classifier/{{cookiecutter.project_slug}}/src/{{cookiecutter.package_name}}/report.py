@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from .classifier.seeds import SEEDS_JSON, seed_section
 from .classifier.slices import SLICES_JSON, slice_section
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_section
 from .config import (
@@ -90,6 +91,11 @@ def cv_table(cv: dict[str, Any]) -> str:
     return markdown_table(header, rows)
 
 
+def seed_spread(config: Config) -> dict[str, Any] | None:
+    """reports/seeds.json when `evaluate.seeds` asks for it (evaluate writes it only then)."""
+    return _read(SEEDS_JSON) if config.evaluate.seeds else None
+
+
 def build_page(config: Config) -> tuple[Page, Identity]:
     """Everything the README and model card show, from the files the earlier stages wrote."""
     metrics = _read(METRICS_JSON)
@@ -119,7 +125,9 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         provenance=provenance_text,
         compute=compute,
         details=[cv_table(cv)],
-        card_details=threshold_section(_read(THRESHOLDS_JSON)) + slice_section(_read(SLICES_JSON)),
+        card_details=threshold_section(_read(THRESHOLDS_JSON))
+        + slice_section(_read(SLICES_JSON))
+        + seed_section(seed_spread(config)),
     )
     identity = Identity.of(
         config.mlflow, "tabular-classification", config.data.source, run.run_id if run else None

@@ -58,6 +58,7 @@ class TrainConfig(Section):
 
 
 class EvaluateConfig(Section):
+    seeds: int | None = Field(default=None, ge=0)  # refits with other seeds; 0 or empty: none
     permutation_repeats: int = Field(ge=1)
     bootstrap_resamples: int = Field(ge=100)
     slices: list[str] = []  # feature columns to score the held-out rows by, value by value

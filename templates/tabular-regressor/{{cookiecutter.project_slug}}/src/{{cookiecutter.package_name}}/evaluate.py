@@ -26,9 +26,10 @@ from .config import (
 from .core.stage import run_stage, write_atomically
 from .core.tracking import load_run_record, log_to_training_run
 from .data import read_split
-from .metrics import regression_metrics
+from .metrics import HEADLINE, regression_metrics
 from .predict import load_predictor
 from .regression.findings import error_by_range
+from .regression.seeds import SEEDS_JSON, seed_table, write_seed_table
 from .regression.slices import SLICES_JSON, check_columns, slice_table
 from .reporting import evaluation
 from .reporting.evidence import EVALUATION_JSON
@@ -91,6 +92,15 @@ def evaluate(config: Config) -> dict[str, float]:
         predicted = model.predict(features)
         metrics = regression_metrics(target.to_numpy(), predicted)
         importances = feature_importance(model, features, target, config)
+        seeds = seed_table(
+            model,
+            (schema.coerce(train_features), train_target),
+            (features, target),
+            count=config.evaluate.seeds or 0,
+            served_seed=config.seed,
+            served_r2=metrics[HEADLINE],
+            name=summary["best"],
+        )
     bounds = trained.interval.bounds(predicted) if trained.interval else None
     truth = target.to_numpy()
     slices = slice_table(
@@ -113,6 +123,7 @@ def evaluate(config: Config) -> dict[str, float]:
         bounds=bounds,
         interval_level=trained.interval.level if trained.interval else None,
         metrics=metrics,
+        seeds=seeds,
         train=(schema.coerce(train_features), train_target),
         test_features=features,
         importances=importances,
@@ -122,6 +133,7 @@ def evaluate(config: Config) -> dict[str, float]:
         slices=slices,
     )
 
+    write_seed_table(seeds)
     log_to_training_run(
         load_run_record(MODEL_DIR / RUN_FILE),
         metrics,
@@ -130,7 +142,8 @@ def evaluate(config: Config) -> dict[str, float]:
             (EVALUATION_JSON, None),
             (SLICES_JSON, None),
             *((path, "figures") for path in drawn),
-        ],
+        ]
+        + ([(SEEDS_JSON, None)] if seeds else []),
     )
     print(
         f"evaluate: {len(target)} held-out rows: "

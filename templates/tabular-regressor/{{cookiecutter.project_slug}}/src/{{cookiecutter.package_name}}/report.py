@@ -22,6 +22,7 @@ from .core.prediction_interval import Interval, load_interval
 from .core.stage import run_stage
 from .core.tracking import load_run_record
 from .features import FeatureSchema, load_schema
+from .regression.seeds import SEEDS_JSON, seed_section
 from .regression.slices import SLICES_JSON, slice_section
 from .reporting.page import Identity, Page, write_documents
 from .reporting.report_blocks import markdown_table, provenance
@@ -120,7 +121,8 @@ def build_page(config: Config) -> tuple[Page, Identity]:
         provenance=provenance_text,
         compute=compute,
         details=[cv_table(cv)],
-        card_details=slice_section(_read(SLICES_JSON)),
+        card_details=slice_section(_read(SLICES_JSON))
+        + seed_section(_read(SEEDS_JSON) if config.evaluate.seeds else None),
     )
     identity = Identity.of(
         config.mlflow, "tabular-regression", config.data.source, run.run_id if run else None

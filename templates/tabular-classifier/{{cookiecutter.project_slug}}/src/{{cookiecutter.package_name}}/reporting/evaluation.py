@@ -13,6 +13,7 @@ from ..classifier.findings import confusions, missed, named, tied_with_top
 from ..classifier.intervals import accuracy_interval, paired_difference_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
+from ..classifier.seeds import seed_finding
 from ..classifier.slices import slice_finding
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
 from .evidence import (
@@ -175,6 +176,7 @@ def write(
     held_out_score: float | None = None,
     thresholds: dict[str, Any] | None = None,
     slices: dict[str, Any] | None = None,
+    seeds: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
     predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
@@ -205,6 +207,7 @@ def write(
     findings += importance_finding(importances, scoring)
     findings += selection_finding(cv_summary)
     findings += generalisation_finding(cv_summary, held_out_score)
+    findings += seed_finding(seeds)
     return write_evaluation(
         headline,
         baselines,

@@ -19,6 +19,7 @@ from ..regression.findings import (
     versus_baseline,
 )
 from ..regression.intervals import bootstrap_interval, paired_bootstrap
+from ..regression.seeds import seed_finding
 from ..regression.slices import slice_finding
 from .evidence import Baseline, FigureEntry, Headline, read_data_checks, write_evaluation
 
@@ -98,6 +99,7 @@ def write(
     bounds: tuple[np.ndarray, np.ndarray] | None,
     interval_level: float | None,
     metrics: dict[str, float],
+    seeds: dict[str, Any] | None = None,
     train: tuple[pd.DataFrame, pd.Series],
     test_features: pd.DataFrame,
     importances: pd.DataFrame,
@@ -125,6 +127,7 @@ def write(
         comparison = paired_bootstrap(truth, predicted, rival, seed=seed, resamples=resamples)
         findings.append(versus_baseline(baseline.name, baseline.description, comparison))
     findings += heteroscedasticity(truth, predicted, bool(cv_summary.get("log_target")))
+    findings += seed_finding(seeds)
     if bounds is not None and interval_level is not None:
         findings += interval_coverage(truth, *bounds, interval_level)
     findings += importance_finding(importances, config.train.scoring)
