@@ -14,13 +14,13 @@ import yaml
 from sklearn.metrics import accuracy_score
 
 from {{ cookiecutter.package_name }}.classifier.seeds import (
-    position,
     refit,
     seed_finding,
     seed_section,
     seed_table,
 )
 from {{ cookiecutter.package_name }}.config import load_config
+from {{ cookiecutter.package_name }}.reporting.seed_spread import position
 
 from .test_pipeline import results_block
 

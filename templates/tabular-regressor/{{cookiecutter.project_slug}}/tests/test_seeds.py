@@ -15,12 +15,12 @@ from sklearn.metrics import r2_score
 
 from {{ cookiecutter.package_name }}.config import load_config
 from {{ cookiecutter.package_name }}.regression.seeds import (
-    position,
     refit,
     seed_finding,
     seed_section,
     seed_table,
 )
+from {{ cookiecutter.package_name }}.reporting.seed_spread import position
 
 from .test_pipeline import results_block
 
