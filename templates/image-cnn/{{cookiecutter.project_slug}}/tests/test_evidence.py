@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from PIL import Image
 
 from {{ cookiecutter.package_name }}.config import load_config
@@ -112,6 +113,50 @@ def test_every_image_right_gets_an_interval_of_some_width_named_on_the_page(tmp_
     low, high = evaluation["headline"]["interval"]
     assert 0.88 < low < 0.89 and high == 1.0
     assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"
+
+
+def test_a_lead_within_noise_of_the_strongest_baseline_is_not_called_ahead(tmp_path, monkeypatch):
+    """80 images, the model 7 right answers ahead of the pixel model: the paired interval
+    includes zero, so the headline's comparison and the finding say not distinguishable."""
+    import numpy as np
+
+    from {{ cookiecutter.package_name }}.classifier.comparisons import Answered
+    from {{ cookiecutter.package_name }}.reporting.evaluation import write
+    from {{ cookiecutter.package_name }}.reporting.evidence import Baseline
+
+    monkeypatch.chdir(tmp_path)
+    truth = np.tile([0, 1], 40)
+    model = truth.copy()
+    model[:27] = 1 - model[:27]  # 53 of 80 right
+    pixels = truth.copy()
+    pixels[10:44] = 1 - pixels[10:44]  # 46 of 80 right, its errors mostly elsewhere
+    majority = np.ones_like(truth)  # 40 of 80
+
+    def scores(accuracy):
+        return {"accuracy": accuracy, "macro_precision": 0, "macro_recall": 0, "macro_f1": 0}
+
+    evaluation = write(
+        y_true=truth,
+        y_pred=model,
+        classes=["ants", "bees"],
+        metrics={"accuracy": 53 / 80, "per_class": per_class(ants=(27, 40), bees=(26, 40))},
+        baselines=[
+            Answered(Baseline("majority class", "always `bees`", scores(0.5)), majority),
+            Answered(Baseline("linear model on pixels", "pixels", scores(46 / 80)), pixels),
+        ],
+        figures=[],
+        seed=0,
+    )
+    comparison = evaluation["comparison"]
+    assert comparison["baseline"] == "linear model on pixels"
+    assert comparison["difference"] == pytest.approx((53 - 46) / 80)
+    low, high = comparison["interval"]
+    assert low < 0 < high
+    assert comparison["sentence"].endswith("not distinguishable on 80 held-out images.")
+    said = [line for line in evaluation["findings"] if line.startswith("Against the")]
+    assert len(said) == 2 and "not distinguishable from it: +8.8 points [" in said[0]
+    assert "majority class" in said[1] and " is ahead: +16.2 points [" in said[1]
+    assert not any("ahead of" in line for line in evaluation["findings"])
 
 
 def test_confusions_under_five_each_are_listed_but_not_ranked():

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from PIL import Image
 
 from {{ cookiecutter.package_name }}.classifier.textchecks import CHECKS_FILE, check_texts
@@ -70,7 +71,52 @@ def test_every_review_right_gets_an_interval_of_some_width_named_on_the_page(
         source="imdb",
         processed_dir=str(tmp_path),
         seed=0,
+        probas={"baseline": proba},
     )
     low, high = evaluation["headline"]["interval"]
     assert 0.88 < low < 0.89 and high == 1.0
     assert evaluation["headline"]["interval_method"] == "95% Wilson score interval"
+
+
+def test_the_served_model_within_noise_of_the_bag_of_words_is_not_called_ahead(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The neural model 3 texts ahead of the bag of words on 60: the paired interval includes
+    zero, so neither the headline nor a finding says the served model is ahead."""
+    import numpy as np
+
+    from {{ cookiecutter.package_name }}.reporting.evaluation import write
+
+    monkeypatch.chdir(tmp_path)
+    labels = ["negative", "positive"] * 30
+    right = np.array([[0.9, 0.1], [0.1, 0.9]] * 30)
+    neural, words = right.copy(), right.copy()
+    neural[:9] = neural[:9, ::-1]  # 51 of 60 right
+    words[5:17] = words[5:17, ::-1]  # 48 of 60 right
+    evaluation = write(
+        y_true=labels,
+        proba=neural,
+        classes=["negative", "positive"],
+        metrics={"baseline": {"accuracy": 48 / 60}, "neural": {"accuracy": 51 / 60}},
+        best="neural",
+        train_labels=labels,
+        ngrams={},
+        figures=[],
+        source="folder",
+        processed_dir=str(tmp_path),
+        seed=0,
+        probas={"baseline": words, "neural": neural},
+    )
+    comparison = evaluation["comparison"]
+    assert comparison["baseline"] == "bag of words"
+    assert comparison["difference"] == pytest.approx(3 / 60)
+    low, high = comparison["interval"]
+    assert low < 0 < high
+    assert comparison["sentence"].endswith("not distinguishable on 60 held-out texts.")
+    said = [line for line in evaluation["findings"] if line.startswith("Against the")]
+    assert [line.split(" baseline ")[0] for line in said] == [
+        "Against the bag of words",
+        "Against the majority class",
+    ]
+    assert "not distinguishable from it: +5.0 points [" in said[0]
+    assert not any("ahead of" in line for line in evaluation["findings"])

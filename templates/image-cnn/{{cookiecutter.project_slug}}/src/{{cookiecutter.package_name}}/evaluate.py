@@ -162,8 +162,8 @@ def pixels(images: list[Any]) -> np.ndarray:
 
 def baselines(
     predictor: Any, shown: list[Any], y_true: np.ndarray, seed: int
-) -> list[evaluation.Baseline]:
-    """The majority class and a linear model on the pixels, scored on the same test images."""
+) -> list[evaluation.Answered]:
+    """The majority class and a linear model on the pixels, answering the same test images."""
     spec = predictor.spec
     train = [row for row in read_splits() if row["split"] == "train"]
     known = {label: index for index, label in enumerate(predictor.classes)}

@@ -165,6 +165,7 @@ def evaluate(config: Config) -> dict:
         source=config.data.source,
         processed_dir=config.data.processed_dir,
         seed=config.seed,
+        probas=probas,
         slices=slices,
     )
     for filename, content in (

@@ -122,7 +122,9 @@ def evaluate(config: Config) -> dict[str, float]:
     with threadpool_limits(limits=1):  # small tables: threads cost more than they save
         probabilities = model.predict_proba(features)
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
-        correct = evaluation.right_or_wrong(probabilities, labels, list(schema.classes))
+        correct = evaluation.right_or_wrong(
+            evaluation.answers(probabilities, list(schema.classes)), labels
+        )
         slices = slice_table(features, correct, config.evaluate.slices, seed=config.seed)
         importances = feature_importance(model, features, labels, scoring, config)
         held_out = held_out_score(model, features, labels, scoring, metrics)

@@ -1,6 +1,7 @@
 """Scaffold from the project template: what every classifier reports and checks.
 
-Held-out metrics, the bootstrap interval, the majority-class baseline, sentences about the
-mistakes and the data checks before training. `mlport update` keeps these modules current;
-edit them if you need to, and your edits merge like any other.
+Held-out metrics, the bootstrap interval, the majority-class baseline, the paired comparison
+with each baseline, sentences about the mistakes and the data checks before training.
+`mlport update` keeps these modules current; edit them if you need to, and your edits merge like
+any other.
 """

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..classifier.findings import confusions, hardest_class, versus_baselines
+from ..classifier.comparisons import Answered, answered_findings
+from ..classifier.findings import confusions, hardest_class
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..metrics import classification_metrics
@@ -30,14 +31,15 @@ def _scores(y_true: np.ndarray, y_pred: np.ndarray, classes: list[str]) -> dict[
     }
 
 
-def majority_baseline(y_train: np.ndarray, y_true: np.ndarray, classes: list[str]) -> Baseline:
+def majority_baseline(y_train: np.ndarray, y_true: np.ndarray, classes: list[str]) -> Answered:
     """Always the class with the most training images."""
     indices = list(range(len(classes)))
     predicted = prior_probabilities(list(y_train), indices, len(y_true)).argmax(axis=1)
     label = classes[majority_label(list(y_train), indices)]
-    return Baseline(
+    baseline = Baseline(
         "majority class", f"always answers {literal(label)}", _scores(y_true, predicted, classes)
     )
+    return Answered(baseline, predicted)
 
 
 def linear_baseline(
@@ -47,7 +49,7 @@ def linear_baseline(
     y_true: np.ndarray,
     classes: list[str],
     seed: int,
-) -> Baseline:
+) -> Answered:
     """Logistic regression on the raw pixels (scaled to 0-1) of the training images."""
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
@@ -62,11 +64,12 @@ def linear_baseline(
         model.fit(x_train[chosen], y_train[chosen])
         predicted = model.classes_[model.predict_proba(x_test).argmax(axis=1)]
     used = f"{len(chosen):,} of the {len(x_train):,}" if len(chosen) < len(x_train) else "the"
-    return Baseline(
+    baseline = Baseline(
         "linear model on pixels",
         f"logistic regression on the raw pixels of {used} training images",
         _scores(y_true, predicted, classes),
     )
+    return Answered(baseline, predicted)
 
 
 def weakest_class(per_class: dict[str, dict[str, Any]]) -> list[str]:
@@ -84,7 +87,7 @@ def write(
     y_pred: np.ndarray,
     classes: list[str],
     metrics: dict[str, Any],
-    baselines: list[Baseline],
+    baselines: list[Answered],
     figures: list[tuple[Path, str]],
     seed: int,
 ) -> dict[str, Any]:
@@ -102,9 +105,17 @@ def write(
     names = np.asarray(classes)
     findings = confusions(list(names[y_true]), list(names[y_pred]), "images")
     findings += weakest_class(metrics["per_class"])
-    findings += versus_baselines("accuracy", metrics["accuracy"], baselines, "accuracy")
+    said, strongest = answered_findings(y_pred, y_true, baselines, unit=UNIT, seed=seed)
+    findings += said
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
-    return write_evaluation(headline, baselines, findings, read_data_checks(), entries)
+    return write_evaluation(
+        headline,
+        [one.baseline for one in baselines],
+        findings,
+        read_data_checks(),
+        entries,
+        comparison=strongest,
+    )
 
 
 @dataclass(frozen=True)

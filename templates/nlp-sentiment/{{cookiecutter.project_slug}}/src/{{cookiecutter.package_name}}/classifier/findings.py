@@ -61,21 +61,6 @@ def confusions(
     ]
 
 
-def versus_baselines(label: str, value: float, baselines: Sequence[Any], metric: str) -> list[str]:
-    """How far the model is ahead of (or behind) each baseline on the headline metric."""
-    sentences = []
-    for baseline in baselines:
-        other = baseline.metrics.get(metric)
-        if other is None:
-            continue
-        verdict = "ahead of" if value > other else "not ahead of"
-        sentences.append(
-            f"The model's {label} {value:.4f} is {verdict} the {baseline.name} baseline's "
-            f"{other:.4f} ({baseline.description})."
-        )
-    return sentences
-
-
 def hardest_class(recognised: Mapping[str, tuple[int, int]], noun: str) -> list[str]:
     """The class of lowest recall from {class: (recognised, support)}, named only when its
     errors are enough to rank (MIN_ERRORS_TO_RANK); else a sentence saying they are too few."""

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..classifier.findings import confusions, missed, versus_baselines
+from ..classifier.comparisons import Answered, answered_findings
+from ..classifier.findings import confusions, missed
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.textchecks import CHECKS_FILE
@@ -33,25 +34,32 @@ def baselines(
     classes: list[str],
     metrics: dict[str, Any],
     best: str,
-) -> list[Baseline]:
-    """The majority class, and the TF-IDF model when it was trained and is not the one served."""
+    probas: dict[str, np.ndarray],
+) -> list[Answered]:
+    """The majority class, and the TF-IDF model when it was trained and is not the one served,
+    each with its answers to the test texts (`probas`: each trained model's probabilities)."""
+    prior = prior_probabilities(train_labels, classes, len(y_true))
     found = [
-        Baseline(
-            "majority class",
-            f"always answers {literal(majority_label(train_labels, classes))}",
-            classification_metrics(
-                y_true, prior_probabilities(train_labels, classes, len(y_true)), classes
+        Answered(
+            Baseline(
+                "majority class",
+                f"always answers {literal(majority_label(train_labels, classes))}",
+                classification_metrics(y_true, prior, classes),
             ),
+            np.asarray(classes)[prior.argmax(axis=1)],
         )
     ]
     if BAG_OF_WORDS in metrics and best != BAG_OF_WORDS:
         scores = {k: v for k, v in metrics[BAG_OF_WORDS].items() if k != "train_seconds"}
         found.append(
-            Baseline(
-                "bag of words",
-                "TF-IDF word and character n-grams with logistic regression, trained by this "
-                "pipeline",
-                scores,
+            Answered(
+                Baseline(
+                    "bag of words",
+                    "TF-IDF word and character n-grams with logistic regression, trained by "
+                    "this pipeline",
+                    scores,
+                ),
+                np.asarray(classes)[probas[BAG_OF_WORDS].argmax(axis=1)],
             )
         )
     return found
@@ -96,9 +104,11 @@ def write(
     source: str,
     processed_dir: str,
     seed: int,
+    probas: dict[str, np.ndarray],
     slices: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write reports/evaluation.json for the model the API serves (`best`)."""
+    """Write reports/evaluation.json for the model the API serves (`best`); `probas`: every
+    trained model's test probabilities, for the paired comparison with the bag of words."""
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     correct = np.asarray(predicted) == np.asarray(y_true)
     interval, method = accuracy_interval(correct, seed=seed)
@@ -111,7 +121,7 @@ def write(
         interval=interval,
         interval_method=method,
     )
-    rivals = baselines(train_labels, y_true, classes, metrics, best)
+    rivals = baselines(train_labels, y_true, classes, metrics, best, probas)
     noun = unit(source).removeprefix("held-out ")
     positive = positive_class(classes)
     findings = (
@@ -119,10 +129,16 @@ def write(
         if positive is not None
         else confusions(y_true, predicted, noun)
     )
-    findings += versus_baselines("accuracy", metrics[best]["accuracy"], rivals, "accuracy")
+    said, strongest = answered_findings(predicted, y_true, rivals, unit=unit(source), seed=seed)
+    findings += said
     findings += ngram_finding(ngrams)
     findings += slice_finding(slices, ACCURACY)
     entries = [FigureEntry(path.as_posix(), caption) for path, caption in figures]
     return write_evaluation(
-        headline, rivals, findings, read_data_checks(Path(processed_dir) / CHECKS_FILE), entries
+        headline,
+        [one.baseline for one in rivals],
+        findings,
+        read_data_checks(Path(processed_dir) / CHECKS_FILE),
+        entries,
+        comparison=strongest,
     )

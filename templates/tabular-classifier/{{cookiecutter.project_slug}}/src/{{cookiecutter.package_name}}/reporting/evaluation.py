@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..classifier.classification import classification_metrics
+from ..classifier.comparisons import comparison_finding, comparisons, right_or_wrong
 from ..classifier.findings import confusions, missed, named, tied_with_top
-from ..classifier.intervals import accuracy_interval, paired_difference_interval
+from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
 from ..classifier.rivals import Rival
 from ..classifier.seeds import seed_finding
@@ -18,7 +19,6 @@ from ..classifier.slices import slice_finding
 from ..classifier.thresholds import THRESHOLDS_JSON, threshold_finding
 from .evidence import (
     Baseline,
-    Comparison,
     FigureEntry,
     Headline,
     read_data_checks,
@@ -50,43 +50,9 @@ def rival_baseline(
     )
 
 
-def right_or_wrong(probabilities: np.ndarray, labels: pd.Series, classes: list[str]) -> np.ndarray:
-    """1 where the most probable class is the true one, else 0: one value per held-out row."""
-    return (np.asarray(classes)[probabilities.argmax(axis=1)] == np.asarray(labels)).astype(float)
-
-
-def comparisons(
-    correct: np.ndarray,
-    rivals: dict[str, np.ndarray],
-    seed: int,
-) -> list[Comparison]:
-    """The model against each baseline on the same rows, the strongest baseline first."""
-    found = [
-        Comparison(
-            baseline=name,
-            metric="accuracy",
-            difference=float(correct.mean() - rival.mean()),
-            interval=paired_difference_interval(correct, rival, seed=seed),
-            n=len(correct),
-            unit=UNIT,
-        )
-        for name, rival in rivals.items()
-    ]
-    return sorted(found, key=lambda comparison: comparison.difference)
-
-
-def comparison_finding(comparison: Comparison, baseline: Baseline) -> str:
-    """One baseline, what it does, and whether the model is distinguishably ahead of it."""
-    verdict = {"not distinguishable": "not distinguishable from it"}.get(
-        comparison.verdict, comparison.verdict
-    )
-    return (
-        # Its score stands apart from the word "accuracy": the README audit reads
-        # "accuracy 0.8772" as the model's own.
-        f"Against the {baseline.name} baseline ({baseline.description}; it scores "
-        f"{baseline.metrics['accuracy']:.4f} on the same rows) the model is {verdict}: "
-        f"{comparison.points()}."
-    )
+def answers(probabilities: np.ndarray, classes: list[str]) -> np.ndarray:
+    """The most probable class of each row."""
+    return np.asarray(classes)[probabilities.argmax(axis=1)]
 
 
 def captions(paths: list[Path], rows: int, scoring: str, folds: int) -> list[FigureEntry]:
@@ -179,8 +145,8 @@ def write(
     seeds: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
-    predicted = np.asarray(classes)[probabilities.argmax(axis=1)]
-    correct = right_or_wrong(probabilities, labels, classes)
+    predicted = answers(probabilities, classes)
+    correct = right_or_wrong(predicted, labels)
     interval, method = accuracy_interval(correct, seed=seed)
     headline = Headline(
         metric="accuracy",
@@ -193,8 +159,10 @@ def write(
     )
     every = [majority_rival(train_labels, classes, len(labels)), *(rivals or [])]
     baselines = [rival_baseline(rival, labels, classes, positive) for rival in every]
-    scored = {rival.name: right_or_wrong(rival.probabilities, labels, classes) for rival in every}
-    compared = comparisons(correct, scored, seed)
+    scored = {
+        rival.name: right_or_wrong(answers(rival.probabilities, classes), labels) for rival in every
+    }
+    compared = comparisons(correct, scored, unit=UNIT, seed=seed)
     by_name = {baseline.name: baseline for baseline in baselines}
     findings = (
         missed(list(labels), list(predicted), positive, "rows")
