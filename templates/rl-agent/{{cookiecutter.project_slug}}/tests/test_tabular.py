@@ -289,3 +289,20 @@ def test_episodes_the_step_limit_cut_off_are_counted_and_said():
     assert sentence.startswith("2 of 3 evaluation episodes were cut off at 1,000 steps")
     assert "Gymnasium registers none" in sentence and "(a random policy: 3 of 3)" in sentence
     assert cut_off(episode_metrics([1.0], [20], step_limit=1000), random, meta) == []
+
+
+def test_exact_findings_say_when_the_sampled_episodes_and_the_exact_returns_disagree():
+    """FrozenLake: every greedy policy's exact success rate 0.740, over the 0.7 solved level,
+    while one unlucky draw of 100 episodes averages 0.66 for each."""
+    exact = {"horizon": 100, "optimal": 0.744, "seeds": {"42": 0.740, "43": 0.740, "44": 0.740}}
+    sampled = {"42": 0.66, "43": 0.66, "44": 0.63}
+    said = exact_findings(exact, "FrozenLake-v1", 0.7, 100, sampled)
+    assert said[-1] == (
+        "By these exact returns 3 of 3 seeds' greedy policies reach the solved level 0.7, where "
+        "the sampled episodes say 0: the difference is the draw of episodes, not the policies."
+    )
+    agreeing = {"42": 0.74, "43": 0.71, "44": 0.75}
+    assert not any(
+        "draw of episodes, not" in line
+        for line in exact_findings(exact, "FrozenLake-v1", 0.7, 100, agreeing)
+    )

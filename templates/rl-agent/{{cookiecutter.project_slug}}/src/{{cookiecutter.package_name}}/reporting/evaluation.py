@@ -109,7 +109,8 @@ def findings(
     ]
     if target is not None:
         gap = metrics["mean_return"] - target
-        verdict = "solved" if gap >= 0 else f"not solved: {-gap:.2f} short"
+        episodes = f"over these {metrics['n_episodes']} episodes"
+        verdict = f"solved {episodes}" if gap >= 0 else f"not solved {episodes}, {-gap:.2f} short"
         said.append(f"{meta.env_id} counts as solved at a mean return of {target:g}: {verdict}.")
     best = max(log.episodes.returns, default=None)
     level = target if target is not None else best
@@ -158,14 +159,22 @@ def seed_findings(
         )
     if target is not None:
         reached = sum(m["mean_return"] >= target for m in per_seed.values())
-        said.append(f"{reached} of {across.n} seeds reach the solved level {target:g}.")
+        said.append(
+            f"{reached} of {across.n} seeds reach the solved level {target:g} over the evaluation "
+            "episodes."
+        )
     return said
 
 
 def exact_findings(
-    exact: dict[str, Any] | None, env_id: str, target: float | None, n_episodes: int
+    exact: dict[str, Any] | None,
+    env_id: str,
+    target: float | None,
+    n_episodes: int,
+    sampled: dict[str, float] | None = None,
 ) -> list[str]:
-    """What the exact expected returns say about the sampled ones, when they are known."""
+    """What the exact expected returns say about the sampled ones (`sampled`: each seed's mean
+    return over the evaluation episodes), when they are known."""
     if exact is None:
         return []
     optimal, seeds = exact["optimal"], exact["seeds"]
@@ -183,6 +192,15 @@ def exact_findings(
             f"The solved level {target:g} is above the best possible expected return "
             f"{optimal:.3f}: even an optimal policy reaches it only on a lucky draw of episodes."
         )
+    if target is not None and sampled:
+        expected = sum(value >= target for value in seeds.values())
+        drawn = sum(value >= target for value in sampled.values())
+        if expected != drawn:
+            said.append(
+                f"By these exact returns {expected} of {len(seeds)} seeds' greedy policies reach "
+                f"the solved level {target:g}, where the sampled episodes say {drawn}: the "
+                "difference is the draw of episodes, not the policies."
+            )
     return said
 
 
@@ -222,7 +240,8 @@ def write(
     said = seed_findings(per_seed, across, seeds, target) + findings(
         metrics, random, meta, log, target
     )
-    said[1:1] = exact_findings(exact, meta.env_id, target, metrics["n_episodes"])
+    sampled = {str(seed): m["mean_return"] for seed, m in per_seed.items()}
+    said[1:1] = exact_findings(exact, meta.env_id, target, metrics["n_episodes"], sampled)
     per_run = {
         str(run.seed): {
             "run_id": run.run_id,
