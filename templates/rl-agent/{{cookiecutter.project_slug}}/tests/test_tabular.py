@@ -249,6 +249,17 @@ def test_the_table_is_served_from_onnx_without_the_training_stack(trained_frozen
         assert client.post("/predict", json={"observation": [14]}).json() == answers[0]
 
 
+def test_the_docs_example_is_a_state_index_and_answers(trained_frozenlake: Path):
+    """/docs shows a real FrozenLake state as an integer, in words that fit any environment."""
+    with TestClient(app) as client:
+        schema = client.get("/openapi.json").json()["components"]["schemas"]["ObservationIn"]
+        example = schema["examples"][0]
+        (state,) = example["observation"]
+        assert isinstance(state, int) and 0 <= state < 16
+        assert "CartPole" not in schema["properties"]["observation"]["description"]
+        assert client.post("/predict", json=example).status_code == 200
+
+
 def test_cliff_walking_compares_q_learning_with_sarsa(tmp_path: Path, monkeypatch):
     from {{ cookiecutter.package_name }}.evaluate import cliff_comparison
     from {{ cookiecutter.package_name }}.figures import grid_cells

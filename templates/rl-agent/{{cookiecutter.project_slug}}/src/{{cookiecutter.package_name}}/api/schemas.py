@@ -19,9 +19,13 @@ from ..spaces import ObservationError, check_observation, size, summary
 # Shown in /docs only before any training; after it, a real observation (models/example.json).
 EXAMPLE = [0.012, -0.021, 0.034, 0.027]
 DESCRIPTION = (
-    "The observation's numbers, flattened in row-major order: e.g. CartPole-v1's cart position, "
-    "cart velocity, pole angle and pole angular velocity. Its length and bounds must match the "
-    "observation space (see GET /model-info)."
+    "The observation's numbers, flattened in row-major order. Its length and bounds must match "
+    "the observation space (see GET /model-info)."
+)
+# Before training the space is unknown: the default environment's observation as an example.
+UNTRAINED = (
+    f"{DESCRIPTION} E.g. CartPole-v1's cart position, cart velocity, pole angle and pole angular "
+    "velocity."
 )
 
 
@@ -74,7 +78,7 @@ def observation_model(
         return create_model(
             "ObservationIn",
             __config__=config,
-            observation=(list[StrictFloat], Field(description=DESCRIPTION)),
+            observation=(list[StrictFloat], Field(description=UNTRAINED)),
         )
     lows, highs = number_bounds(space)
     count = len(lows)
@@ -93,6 +97,8 @@ def observation_model(
     schema = {"minItems": count, "maxItems": count, **shape}
     if example is None or len(example) != count:
         example = EXAMPLE if count == len(EXAMPLE) and not integer else [lows[0]] * count
+    if integer:  # a state index reads as one: 329, not 329.0
+        example = [int(value) for value in example]
     observation = Annotated[
         list[Annotated[float, Field(strict=True, allow_inf_nan=False)]],
         Field(
