@@ -66,8 +66,15 @@ def test_the_report_shows_the_metrics_and_the_gif(trained: Path) -> None:
 
 
 def test_the_pages_speak_of_an_environment_episodes_and_returns(trained: Path) -> None:
+    import mlflow
+
+    from {{ cookiecutter.package_name }}.core.tracking import TEST_PREFIX, configure
     from {{ cookiecutter.package_name }}.reporting.report_blocks import END, START
 
+    configure(load_config().mlflow.experiment)
+    with mlflow.start_run():  # a variant run beside it, so that the Experiments table is drawn
+        mlflow.log_params({"seeds": "1"})
+        mlflow.log_metric(f"{TEST_PREFIX}iqm_return", 40.0)
     report()
     meta = json.loads(Path("models/agent.json").read_text())
     name = f"{meta['algorithm']} on {meta['env_id']}"

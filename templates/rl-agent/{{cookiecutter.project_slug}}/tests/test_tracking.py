@@ -217,6 +217,23 @@ def test_evaluation_refuses_a_missing_record_or_run(store: Path) -> None:
         tracking.log_to_training_run(elsewhere, {"accuracy": 1.0})
 
 
+@pytest.mark.slow
+def test_each_project_folder_keeps_its_own_default_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mlflow
+
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    for name in ("first", "second"):  # a notebook driving two projects, one after the other
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        assert tracking.configure(name) == "sqlite:///mlflow.db", "recorded as typed"
+        with mlflow.start_run():
+            mlflow.log_metric("score", 1.0)
+    names = {experiment.name for experiment in mlflow.MlflowClient().search_experiments()}
+    assert names == {"Default", "second"}, "the first folder's store is not the second's"
+
+
 def test_a_half_built_store_gets_one_clear_line(store: Path) -> None:
     with sqlite3.connect(store / "mlflow.db") as db:  # what an interrupted migration leaves
         db.execute("create table experiments (id integer)")

@@ -223,7 +223,7 @@ def mlflow_logger(config: Config, uri: str) -> Any:
     logger = MLFlowLogger(
         experiment_name=config.mlflow.experiment,
         run_name="train",
-        tracking_uri=uri,
+        tracking_uri=tracking.store_uri(uri),
         log_model=False,
     )
     logger.log_hyperparams(flatten(read_params(PARAMS_PATH)))  # rank 0 only, like all logging

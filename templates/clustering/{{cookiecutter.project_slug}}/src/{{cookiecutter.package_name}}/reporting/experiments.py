@@ -30,7 +30,8 @@ def load_runs(experiment: str, metric: str) -> list[RunSummary]:
     of one train stage (one per model) are one row, the served model's."""
     import mlflow
 
-    client = mlflow.MlflowClient(connect())
+    connect()
+    client = mlflow.MlflowClient()
     found = client.get_experiment_by_name(experiment)
     if found is None:
         return []

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .errors import ModelNotFoundError, ProjectError
 
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
+TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
 DATA_DIGEST_PARAM = "data.md5"  # the run parameter naming the exact data a model was trained on
 TEST_PREFIX = "test_"  # evaluation metrics in the training run: test_accuracy beside val_accuracy
 CONNECT_TIMEOUT = 5.0  # seconds: a tracking server that does not answer by then is not there
@@ -49,7 +50,7 @@ def data_digest(paths: Iterable[str | Path]) -> str:
 
 def tracking_uri() -> str:
     """The tracking URI every stage, every training logger and `make mlflow-ui` share."""
-    return os.environ.get("MLFLOW_TRACKING_URI") or DEFAULT_TRACKING_URI
+    return os.environ.get(TRACKING_URI_VARIABLE) or DEFAULT_TRACKING_URI
 
 
 def public_uri(uri: str | None) -> str | None:
@@ -77,7 +78,11 @@ def _hide_secret_value(match: re.Match[str]) -> str:
 
 
 def connect() -> str:
-    """Point MLflow at the store, failing fast if it cannot be reached; return the real URI."""
+    """Point MLflow at the store, failing fast if it cannot be reached; return the real URI.
+
+    The URI is returned as given (a relative SQLite path stays relative in run records); use
+    `mlflow.MlflowClient()` without a URI afterwards, so it opens the store `store_uri` names.
+    """
     import mlflow  # imported here: it takes seconds, and the API never needs it
 
     uri = tracking_uri()
@@ -89,8 +94,33 @@ def connect() -> str:
         _check_reachable(uri)
     elif scheme == "sqlite":
         create_sqlite_store(uri)
-    mlflow.set_tracking_uri(uri)
+    typed = os.environ.get(TRACKING_URI_VARIABLE)
+    mlflow.set_tracking_uri(store_uri(uri))
+    # MLflow exports what it is given as MLFLOW_TRACKING_URI: keep the user's setting (or none)
+    # there, so the next connect() in this process does not read this folder's absolute path.
+    if typed is None:
+        os.environ.pop(TRACKING_URI_VARIABLE, None)
+    else:
+        os.environ[TRACKING_URI_VARIABLE] = typed
     return uri
+
+
+def store_uri(uri: str) -> str:
+    """`uri` with a relative SQLite path made absolute.
+
+    MLflow keeps one open store per URI string for the life of the process: given
+    sqlite:///mlflow.db, it would go on reading the mlflow.db of the folder it first ran in, after
+    a notebook or a test moves to another project.
+    """
+    if urlsplit(uri).scheme != "sqlite":
+        return uri
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        return uri
+    absolute = url.set(database=str(Path(url.database).resolve()))
+    return absolute.render_as_string(hide_password=False)
 
 
 def configure(experiment: str) -> str:
@@ -243,7 +273,7 @@ def log_to_training_run(
 
     uri = connect()
     try:
-        mlflow.MlflowClient(uri).get_run(record.run_id)
+        mlflow.MlflowClient().get_run(record.run_id)
     except MlflowException as error:
         raise ProjectError(
             f"MLflow run {record.run_id} (logged to {record.tracking_uri}) is not in "
