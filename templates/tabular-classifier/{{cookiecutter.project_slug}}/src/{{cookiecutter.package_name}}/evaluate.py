@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_limits
 from . import figures
 from .classifier import rivals
 from .classifier.classification import classification_metrics, confusion_matrix_figure
+from .classifier.comparisons import most_probable_class, right_or_wrong
 from .classifier.seeds import SEEDS_JSON, seed_table, write_seed_table
 from .classifier.slices import SLICES_JSON, check_columns, slice_table
 from .classifier.thresholds import THRESHOLDS_JSON, threshold_table
@@ -122,9 +123,7 @@ def evaluate(config: Config) -> dict[str, float]:
     with threadpool_limits(limits=1):  # small tables: threads cost more than they save
         probabilities = model.predict_proba(features)
         metrics = classification_metrics(labels, probabilities, schema.classes, positive)
-        correct = evaluation.right_or_wrong(
-            evaluation.answers(probabilities, list(schema.classes)), labels
-        )
+        correct = right_or_wrong(most_probable_class(probabilities, list(schema.classes)), labels)
         slices = slice_table(features, correct, config.evaluate.slices, seed=config.seed)
         importances = feature_importance(model, features, labels, scoring, config)
         held_out = held_out_score(model, features, labels, scoring, metrics)

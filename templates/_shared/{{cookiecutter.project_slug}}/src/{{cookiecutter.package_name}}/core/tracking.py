@@ -17,9 +17,13 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .errors import ModelNotFoundError, ProjectError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
 TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"
@@ -111,15 +115,23 @@ def store_uri(uri: str) -> str:
     sqlite:///mlflow.db, it would go on reading the mlflow.db of the folder it first ran in, after
     a notebook or a test moves to another project.
     """
-    if urlsplit(uri).scheme != "sqlite":
+    url = _sqlite_file(uri)
+    if url is None:
         return uri
+    absolute = url.set(database=str(Path(url.database).resolve()))
+    return absolute.render_as_string(hide_password=False)
+
+
+def _sqlite_file(uri: str) -> URL | None:
+    """The URL of a SQLite store kept in a file; None for a server, memory or a file: URI."""
+    if urlsplit(uri).scheme != "sqlite":
+        return None
     from sqlalchemy.engine import make_url
 
     url = make_url(uri)
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
-        return uri
-    absolute = url.set(database=str(Path(url.database).resolve()))
-    return absolute.render_as_string(hide_password=False)
+        return None
+    return url
 
 
 def configure(experiment: str) -> str:
@@ -177,10 +189,8 @@ def create_sqlite_store(uri: str) -> None:
     half-way (Ctrl-C in the first `dvc repro`), they leave a file no later run can open. So the
     schema is built in a scratch file beside it and linked into place only when complete.
     """
-    from sqlalchemy.engine import make_url
-
-    url = make_url(uri)
-    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+    url = _sqlite_file(uri)
+    if url is None:
         return
     path = Path(url.database)
     if path.exists():

@@ -21,6 +21,11 @@ class Answered:
     predicted: np.ndarray
 
 
+def most_probable_class(probabilities: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """The class each example gets from its probabilities (one row per example)."""
+    return np.asarray(classes)[probabilities.argmax(axis=1)]
+
+
 def right_or_wrong(answers: Sequence[object] | np.ndarray, truth: Sequence[object]) -> np.ndarray:
     """1.0 where an answer is the true class, else 0.0: one value per held-out example."""
     return (np.asarray(answers) == np.asarray(truth)).astype(float)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..classifier.comparisons import Answered, answered_findings
+from ..classifier.comparisons import Answered, answered_findings, most_probable_class
 from ..classifier.findings import confusions, missed
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
@@ -46,7 +46,7 @@ def baselines(
                 f"always answers {literal(majority_label(train_labels, classes))}",
                 classification_metrics(y_true, prior, classes),
             ),
-            np.asarray(classes)[prior.argmax(axis=1)],
+            most_probable_class(prior, classes),
         )
     ]
     if BAG_OF_WORDS in metrics and best != BAG_OF_WORDS:
@@ -59,7 +59,7 @@ def baselines(
                     "this pipeline",
                     scores,
                 ),
-                np.asarray(classes)[probas[BAG_OF_WORDS].argmax(axis=1)],
+                most_probable_class(probas[BAG_OF_WORDS], classes),
             )
         )
     return found

@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ..classifier.classification import classification_metrics
-from ..classifier.comparisons import comparison_finding, comparisons, right_or_wrong
+from ..classifier.comparisons import (
+    Answered,
+    answered_findings,
+    most_probable_class,
+    right_or_wrong,
+)
 from ..classifier.findings import confusions, missed, named, tied_with_top
 from ..classifier.intervals import accuracy_interval
 from ..classifier.majority import majority_label, prior_probabilities
@@ -48,11 +53,6 @@ def rival_baseline(
         description=rival.description,
         metrics=classification_metrics(labels, rival.probabilities, classes, positive),
     )
-
-
-def answers(probabilities: np.ndarray, classes: list[str]) -> np.ndarray:
-    """The most probable class of each row."""
-    return np.asarray(classes)[probabilities.argmax(axis=1)]
 
 
 def captions(paths: list[Path], rows: int, scoring: str, folds: int) -> list[FigureEntry]:
@@ -145,7 +145,7 @@ def write(
     seeds: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write reports/evaluation.json for this run."""
-    predicted = answers(probabilities, classes)
+    predicted = most_probable_class(probabilities, classes)
     correct = right_or_wrong(predicted, labels)
     interval, method = accuracy_interval(correct, seed=seed)
     headline = Headline(
@@ -158,18 +158,20 @@ def write(
         interval_method=method,
     )
     every = [majority_rival(train_labels, classes, len(labels)), *(rivals or [])]
-    baselines = [rival_baseline(rival, labels, classes, positive) for rival in every]
-    scored = {
-        rival.name: right_or_wrong(answers(rival.probabilities, classes), labels) for rival in every
-    }
-    compared = comparisons(correct, scored, unit=UNIT, seed=seed)
-    by_name = {baseline.name: baseline for baseline in baselines}
+    answered = [
+        Answered(
+            rival_baseline(rival, labels, classes, positive),
+            most_probable_class(rival.probabilities, classes),
+        )
+        for rival in every
+    ]
+    said, strongest = answered_findings(predicted, labels, answered, unit=UNIT, seed=seed)
     findings = (
         missed(list(labels), list(predicted), positive, "rows")
         if positive is not None
         else confusions(list(labels), list(predicted), "rows")
     )
-    findings += [comparison_finding(one, by_name[one.baseline]) for one in compared]
+    findings += said
     findings += threshold_finding(thresholds, THRESHOLDS_JSON)
     findings += slice_finding(slices)
     findings += importance_finding(importances, scoring)
@@ -178,9 +180,9 @@ def write(
     findings += seed_finding(seeds)
     return write_evaluation(
         headline,
-        baselines,
+        [one.baseline for one in answered],
         findings,
         read_data_checks(),
         captions(figures, len(labels), scoring, cv_summary["cv_folds"]),
-        comparison=compared[0],  # the strongest baseline: the one the headline answers to
+        comparison=strongest,  # the strongest baseline: the one the headline answers to
     )
